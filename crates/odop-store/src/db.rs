@@ -1,0 +1,224 @@
+//! Connecting to either backend, migrating it, and the few places where the
+//! two SQL dialects differ.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Pool, Postgres, Sqlite, Transaction};
+
+use crate::StoreError;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// How long a request waits for a connection, or SQLite for a lock, before
+/// giving up with an error instead of hanging.
+const WAIT_LIMIT: Duration = Duration::from_secs(5);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// A pool of connections to one database. Cloning is cheap and shares the pool.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to the concrete pool of either backend.
+/// The body is compiled once per backend, so it may use any sqlx API that
+/// both support, with each backend's native types.
+macro_rules! dispatch {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::Db::Sqlite($pool) => $body,
+            $crate::Db::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use dispatch;
+
+/// What `migrate` did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MigrationReport {
+    /// Migrations applied by this call.
+    pub applied: usize,
+    /// Migrations the database now has.
+    pub total: usize,
+}
+
+impl Db {
+    /// Opens a pool for `url`: `sqlite:PATH` (the file is created when
+    /// missing) or `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        if url.starts_with("sqlite:") {
+            Self::open_sqlite(SqliteConnectOptions::from_str(url)?).await
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url)?.application_name("odop");
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(WAIT_LIMIT)
+                .connect_with(options)
+                .await?;
+            Ok(Db::Postgres(pool))
+        } else {
+            Err(StoreError::UnsupportedUrl(redact_url(url)))
+        }
+    }
+
+    /// Opens (creating when missing) the SQLite database in `path`. Taking a
+    /// path rather than a URL spares data directories with spaces or `#` in
+    /// their names from URL escaping.
+    pub async fn open_sqlite_file(path: &std::path::Path) -> Result<Self, StoreError> {
+        Self::open_sqlite(SqliteConnectOptions::new().filename(path)).await
+    }
+
+    async fn open_sqlite(options: SqliteConnectOptions) -> Result<Self, StoreError> {
+        let options = options
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // FULL: an acknowledged write survives a power cut, not only a crash.
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(WAIT_LIMIT)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(WAIT_LIMIT)
+            .connect_with(options)
+            .await?;
+        Ok(Db::Sqlite(pool))
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Brings the schema up to date. Safe to run from several nodes at once:
+    /// on PostgreSQL sqlx holds an advisory lock while migrating.
+    pub async fn migrate(&self) -> Result<MigrationReport, StoreError> {
+        let before = self.applied_migrations().await;
+        match self {
+            Db::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
+            Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+        }
+        let total = self.applied_migrations().await;
+        Ok(MigrationReport {
+            applied: total - before,
+            total,
+        })
+    }
+
+    /// How many migrations the database has recorded; none before the first run.
+    async fn applied_migrations(&self) -> usize {
+        let count: Result<i64, _> = dispatch!(self, pool => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success")
+                .fetch_one(pool)
+                .await
+        });
+        count.map_or(0, |n| usize::try_from(n).unwrap_or(0))
+    }
+
+    /// Answers whether the database can run a query now.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        dispatch!(self, pool => {
+            sqlx::query("SELECT 1").execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        dispatch!(self, pool => pool.close().await)
+    }
+}
+
+/// Opening a transaction that no other writer can interleave with, for work
+/// such as seeding that reads, compares and then writes. The two backends
+/// need different statements for it, which is why this is a trait.
+pub(crate) trait ExclusiveWrite: sqlx::Database {
+    async fn begin_exclusive(pool: &Pool<Self>) -> Result<Transaction<'static, Self>, StoreError>;
+}
+
+impl ExclusiveWrite for Sqlite {
+    async fn begin_exclusive(pool: &Pool<Self>) -> Result<Transaction<'static, Self>, StoreError> {
+        // IMMEDIATE takes the write lock at once, so a second writer waits
+        // (busy_timeout) instead of failing when it later tries to upgrade.
+        Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+}
+
+impl ExclusiveWrite for Postgres {
+    async fn begin_exclusive(pool: &Pool<Self>) -> Result<Transaction<'static, Self>, StoreError> {
+        /// An arbitrary key shared by every node; released at commit or rollback.
+        const EXCLUSIVE_WRITE_LOCK: i64 = 0x0D0D_5EED;
+        let mut tx = pool.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(EXCLUSIVE_WRITE_LOCK)
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
+    }
+}
+
+/// The URL with any password replaced, fit for logs and error messages.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split(':').next().unwrap_or_default();
+            let hidden = if userinfo.contains(':') { ":***" } else { "" };
+            format!("{scheme}://{user}{hidden}@{host}{path}")
+        }
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_logs() {
+        let cases = [
+            (
+                "postgres://odop:s3cret@db:5432/odop",
+                "postgres://odop:***@db:5432/odop",
+            ),
+            ("postgres://odop@db/odop", "postgres://odop@db/odop"),
+            ("postgres://db/odop", "postgres://db/odop"),
+            ("postgres://u:p@ss@db/odop", "postgres://u:***@db/odop"),
+            ("sqlite:data/odop.db", "sqlite:data/odop.db"),
+        ];
+        for (url, shown) in cases {
+            assert_eq!(redact_url(url), shown);
+        }
+    }
+
+    #[tokio::test]
+    async fn an_unknown_scheme_is_refused_without_echoing_secrets() {
+        let err = Db::connect("mysql://root:hunter2@db/odop").await.unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("unsupported database URL"), "{message}");
+        assert!(!message.contains("hunter2"), "{message}");
+    }
+}

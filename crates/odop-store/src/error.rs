@@ -1,0 +1,37 @@
+/// What can go wrong below the web layer. Callers decide what a user sees:
+/// every variant here is a fault of the system or its data, never of the
+/// request, because requests are validated before they reach the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database unreachable: {0}")]
+    Unavailable(String),
+    #[error("database error: {0}")]
+    Database(sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("the database holds invalid data: {0}")]
+    Corrupt(String),
+    #[error("unsupported database URL {0:?}: use sqlite:PATH or postgres://USER@HOST/DATABASE")]
+    UnsupportedUrl(String),
+    #[error("the embedded seed data is invalid: {0}")]
+    Seed(String),
+}
+
+impl StoreError {
+    /// Whether the fault may go away by itself (the database is down,
+    /// restarting or overloaded), so that a client should retry later.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, StoreError::Unavailable(_))
+    }
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        match error {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                StoreError::Unavailable(error.to_string())
+            }
+            other => StoreError::Database(other),
+        }
+    }
+}

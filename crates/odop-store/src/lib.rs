@@ -1,0 +1,17 @@
+//! The ODOP platform's storage: one interface over SQLite (embedded, the
+//! default) and PostgreSQL (for several nodes).
+//!
+//! Both backends run the same SQL text wherever the dialects agree (sqlx binds
+//! `$1`-style parameters on both). Where they differ, the difference lives in
+//! the migrations (`migrations/sqlite`, `migrations/postgres`) or in one named
+//! function of [`db`]; nowhere else.
+
+mod db;
+mod error;
+pub mod registry;
+pub mod seed;
+#[cfg(feature = "test-support")]
+pub mod test_support;
+
+pub use db::{Backend, Db, MigrationReport, redact_url};
+pub use error::StoreError;

@@ -1,0 +1,34 @@
+//! Helpers for tests in other crates (feature `test-support`): never compiled
+//! into the `odop` binary.
+
+use crate::db::{Db, dispatch};
+
+/// Runs one statement, panicking on failure: tests use it to disturb data.
+pub async fn execute(db: &Db, statement: &'static str) {
+    dispatch!(db, pool => {
+        sqlx::query(statement).execute(pool).await.expect("the test statement runs");
+    });
+}
+
+/// Every (table, column) of the application's schema, sorted, so that the
+/// two backends' migrations can be compared.
+pub async fn columns(db: &Db) -> Vec<(String, String)> {
+    let mut columns: Vec<(String, String)> = match db {
+        Db::Sqlite(pool) => sqlx::query_as(
+            "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '_sqlx_migrations'",
+        )
+        .fetch_all(pool)
+        .await
+        .expect("the schema is readable"),
+        Db::Postgres(pool) => sqlx::query_as(
+            "SELECT table_name::text, column_name::text FROM information_schema.columns \
+             WHERE table_schema = 'public' AND table_name <> '_sqlx_migrations'",
+        )
+        .fetch_all(pool)
+        .await
+        .expect("the schema is readable"),
+    };
+    columns.sort();
+    columns
+}

@@ -1,0 +1,245 @@
+//! The JSON API under `/api/v1`, and its OpenAPI document generated from
+//! the same handler annotations that route it, so the two cannot drift.
+
+use axum::Json;
+use axum::extract::State;
+use odop_domain::Slug;
+use odop_domain::registry::{District, GiStatus, OdopProduct, Registry};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::error::{AppError, BadRequest, ErrorBody, NotFound};
+use crate::extract::{Path, Query};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "odop API",
+        description = "Open data and programmatic access to Uttar Pradesh's One District One Product platform. \
+                       Errors always answer with a JSON body `{\"error\": {\"code\", \"message\"}}`.",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    tags(
+        (name = "registry", description = "Divisions, districts and their ODOP products"),
+        (name = "operations", description = "Health, readiness and metrics")
+    )
+)]
+struct ApiDoc;
+
+/// The API routes with their OpenAPI document. Operations endpoints are
+/// documented here too, though they live outside `/api/v1`.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(list_divisions))
+        .routes(routes!(list_districts))
+        .routes(routes!(get_district))
+        .routes(routes!(crate::ops::healthz))
+        .routes(routes!(crate::ops::readyz))
+        .routes(routes!(crate::ops::metrics))
+}
+
+/// A division of Uttar Pradesh (a group of districts under a commissioner).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct DivisionDto {
+    #[schema(example = "lucknow")]
+    pub slug: String,
+    #[schema(example = "Lucknow")]
+    pub name_en: String,
+    #[schema(example = "लखनऊ")]
+    pub name_hi: String,
+    /// Slugs of the division's districts, in display order.
+    pub districts: Vec<String>,
+}
+
+/// A district with its ODOP products.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct DistrictDto {
+    #[schema(example = "lucknow")]
+    pub slug: String,
+    #[schema(example = "Lucknow")]
+    pub name_en: String,
+    #[schema(example = "लखनऊ")]
+    pub name_hi: String,
+    /// The slug of the district's division.
+    #[schema(example = "lucknow")]
+    pub division: String,
+    /// The original 2018 product first, then later additions.
+    pub products: Vec<ProductDto>,
+}
+
+/// One of a district's ODOP products.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ProductDto {
+    /// Names the craft: the same craft in several districts has the same slug.
+    #[schema(example = "chikankari")]
+    pub slug: String,
+    #[schema(example = "Chikankari")]
+    pub name_en: String,
+    #[schema(example = "चिकनकारी")]
+    pub name_hi: String,
+    /// When the product joined the scheme, as an ISO 8601 date of reduced
+    /// precision: `YYYY-MM-DD`, or `YYYY` where only the year is known;
+    /// `null` where no source says.
+    #[schema(example = "2018-01-24", pattern = r"^\d{4}(-\d{2}-\d{2})?$")]
+    pub added_on: Option<String>,
+    pub gi: GiDto,
+    pub description_en: String,
+    pub description_hi: String,
+}
+
+/// The product's Geographical Indication standing.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct GiDto {
+    pub status: GiStatusDto,
+    /// The indication's name, where known.
+    #[schema(example = "Lucknow Chikan Craft")]
+    pub name: Option<String>,
+}
+
+/// `registered`: listed in the GI registry; `likely`: reported by a source,
+/// not yet confirmed; `none`: known not to hold one; `unknown`: no source says.
+#[derive(Debug, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum GiStatusDto {
+    Registered,
+    Likely,
+    None,
+    Unknown,
+}
+
+impl From<GiStatus> for GiStatusDto {
+    fn from(status: GiStatus) -> Self {
+        match status {
+            GiStatus::Registered => GiStatusDto::Registered,
+            GiStatus::Likely => GiStatusDto::Likely,
+            GiStatus::NotRegistered => GiStatusDto::None,
+            GiStatus::Unknown => GiStatusDto::Unknown,
+        }
+    }
+}
+
+impl ProductDto {
+    fn new(product: &OdopProduct) -> Self {
+        Self {
+            slug: product.slug.to_string(),
+            name_en: product.name.en.clone(),
+            name_hi: product.name.hi.clone(),
+            added_on: product.added_on.map(|a| a.to_string()),
+            gi: GiDto {
+                status: product.gi.status.into(),
+                name: product.gi.name.clone(),
+            },
+            description_en: product.description.en.clone(),
+            description_hi: product.description.hi.clone(),
+        }
+    }
+}
+
+impl DistrictDto {
+    fn new(district: &District) -> Self {
+        Self {
+            slug: district.slug.to_string(),
+            name_en: district.name.en.clone(),
+            name_hi: district.name.hi.clone(),
+            division: district.division.to_string(),
+            products: district.products.iter().map(ProductDto::new).collect(),
+        }
+    }
+}
+
+fn parse_slug(raw: &str) -> Result<Slug, AppError> {
+    Slug::parse(raw).map_err(|e| AppError::bad_request(BadRequest::InvalidSlug, format!("{raw:?} is not a slug: {e}")))
+}
+
+async fn registry(state: &AppState) -> Result<Registry, AppError> {
+    Ok(odop_store::registry::load(state.db()).await?)
+}
+
+/// All 18 divisions, each with the slugs of its districts.
+#[utoipa::path(
+    get,
+    path = "/api/v1/divisions",
+    tag = "registry",
+    responses((status = 200, description = "Every division, in display order", body = [DivisionDto]))
+)]
+async fn list_divisions(State(state): State<AppState>) -> Result<Json<Vec<DivisionDto>>, AppError> {
+    let registry = registry(&state).await?;
+    let divisions = registry
+        .divisions()
+        .iter()
+        .map(|division| DivisionDto {
+            slug: division.slug.to_string(),
+            name_en: division.name.en.clone(),
+            name_hi: division.name.hi.clone(),
+            districts: registry.districts_of(division).map(|d| d.slug.to_string()).collect(),
+        })
+        .collect();
+    Ok(Json(divisions))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct DistrictsQuery {
+    /// Only the districts of this division (a division slug).
+    #[param(example = "varanasi")]
+    division: Option<String>,
+}
+
+/// All 75 districts with their ODOP products, or those of one division.
+#[utoipa::path(
+    get,
+    path = "/api/v1/districts",
+    tag = "registry",
+    params(DistrictsQuery),
+    responses(
+        (status = 200, description = "Districts in display order", body = [DistrictDto]),
+        (status = 400, description = "Malformed or unknown parameter, or unknown division", body = ErrorBody)
+    )
+)]
+async fn list_districts(
+    State(state): State<AppState>,
+    Query(query): Query<DistrictsQuery>,
+) -> Result<Json<Vec<DistrictDto>>, AppError> {
+    let division = query.division.as_deref().map(parse_slug).transpose()?;
+    let registry = registry(&state).await?;
+    if let Some(division) = &division
+        && !registry.divisions().iter().any(|d| &d.slug == division)
+    {
+        return Err(AppError::bad_request(
+            BadRequest::InvalidQuery,
+            format!("there is no division {division:?}; GET /api/v1/divisions lists them"),
+        ));
+    }
+    let districts = registry
+        .districts()
+        .iter()
+        .filter(|district| division.as_ref().is_none_or(|d| &district.division == d))
+        .map(DistrictDto::new)
+        .collect();
+    Ok(Json(districts))
+}
+
+/// One district with its ODOP products.
+#[utoipa::path(
+    get,
+    path = "/api/v1/districts/{slug}",
+    tag = "registry",
+    params(("slug" = String, Path, description = "The district's slug", example = "lucknow")),
+    responses(
+        (status = 200, description = "The district", body = DistrictDto),
+        (status = 400, description = "The slug is malformed", body = ErrorBody),
+        (status = 404, description = "No district has this slug", body = ErrorBody)
+    )
+)]
+async fn get_district(State(state): State<AppState>, Path(raw): Path<String>) -> Result<Json<DistrictDto>, AppError> {
+    let slug = parse_slug(&raw)?;
+    let registry = registry(&state).await?;
+    registry
+        .district(&slug)
+        .map(|district| Json(DistrictDto::new(district)))
+        .ok_or_else(|| AppError::NotFound(NotFound::District(slug.to_string())))
+}

@@ -1,0 +1,227 @@
+//! The web layer's one error type, and the one place where errors become
+//! HTTP responses.
+//!
+//! Handlers of both surfaces return [`AppError`]. Its response carries the
+//! JSON body that the API promises (`{"error": {"code", "message"}}`) and,
+//! as a response extension, an [`ErrorPage`] describing the same error in
+//! message ids; the `pages` middleware turns that into a page in the
+//! visitor's language for every request outside `/api/`. Faults of the system
+//! are logged here with their detail and shown to nobody.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use odop_store::StoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The request is malformed; `detail` says how, in English, for programs.
+    #[error("{detail}")]
+    BadRequest { reason: BadRequest, detail: String },
+    #[error("{0}")]
+    NotFound(NotFound),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A defect of ours, such as a template that failed to render.
+    #[error("internal fault: {0}")]
+    Internal(String),
+}
+
+/// Kinds of malformed request, each with its own code and page message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BadRequest {
+    InvalidSlug,
+    InvalidQuery,
+    QueryTooLong,
+    InvalidLanguage,
+}
+
+impl BadRequest {
+    fn code(self) -> &'static str {
+        match self {
+            BadRequest::InvalidSlug => "invalid_slug",
+            BadRequest::InvalidQuery => "invalid_query",
+            BadRequest::QueryTooLong => "query_too_long",
+            BadRequest::InvalidLanguage => "invalid_language",
+        }
+    }
+
+    fn message_id(self) -> &'static str {
+        match self {
+            BadRequest::InvalidSlug => "error-invalid-slug",
+            BadRequest::InvalidQuery => "error-invalid-query",
+            BadRequest::QueryTooLong => "error-query-too-long",
+            BadRequest::InvalidLanguage => "error-invalid-language",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NotFound {
+    #[error("no page or API route at this path")]
+    Route,
+    #[error("no district with slug {0:?}")]
+    District(String),
+}
+
+impl AppError {
+    pub fn bad_request(reason: BadRequest, detail: impl std::fmt::Display) -> Self {
+        AppError::BadRequest {
+            reason,
+            detail: detail.to_string(),
+        }
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Store(e) if is_unavailable(e) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            AppError::BadRequest { reason, .. } => reason.code(),
+            AppError::NotFound(NotFound::Route) => "not_found",
+            AppError::NotFound(NotFound::District(_)) => "district_not_found",
+            AppError::Store(e) if is_unavailable(e) => "unavailable",
+            AppError::Store(_) | AppError::Internal(_) => "internal",
+        }
+    }
+
+    /// What a program is told; a fault's detail stays in the log.
+    fn public_message(&self) -> String {
+        match self {
+            AppError::BadRequest { .. } | AppError::NotFound(_) => self.to_string(),
+            AppError::Store(e) if is_unavailable(e) => "the database is unreachable; retry shortly".to_owned(),
+            AppError::Store(_) | AppError::Internal(_) => {
+                "internal error; the request id in the x-request-id header identifies it".to_owned()
+            }
+        }
+    }
+
+    fn page(&self) -> ErrorPage {
+        match self {
+            AppError::BadRequest { reason, .. } => ErrorPage::new("error-bad-request-title", reason.message_id()),
+            AppError::NotFound(NotFound::Route) => ErrorPage::new("error-not-found-title", "error-not-found-body"),
+            AppError::NotFound(NotFound::District(slug)) => {
+                ErrorPage::new("error-not-found-title", "error-district-not-found").with_slug(slug)
+            }
+            AppError::Store(e) if is_unavailable(e) => {
+                ErrorPage::new("error-unavailable-title", "error-unavailable-body")
+            }
+            AppError::Store(_) | AppError::Internal(_) => ErrorPage::new("error-internal-title", "error-internal-body"),
+        }
+    }
+}
+
+fn is_unavailable(error: &StoreError) -> bool {
+    error.is_transient()
+}
+
+/// The JSON body of every API error.
+#[derive(Debug, Serialize, serde::Deserialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, serde::Deserialize, ToSchema)]
+pub struct ErrorDetail {
+    /// A stable, machine-readable code such as `district_not_found` or `invalid_slug`.
+    #[schema(example = "district_not_found")]
+    pub code: String,
+    /// What is wrong, in English, for the programmer reading it.
+    #[schema(example = "no district with slug \"atlantis\"")]
+    pub message: String,
+}
+
+/// An error described in message ids, for the `pages` middleware to render
+/// in the visitor's language.
+#[derive(Clone, Debug)]
+pub struct ErrorPage {
+    pub title_id: &'static str,
+    pub body_id: &'static str,
+    /// The slug the visitor asked for, when the message names it.
+    pub slug: Option<String>,
+}
+
+impl ErrorPage {
+    fn new(title_id: &'static str, body_id: &'static str) -> Self {
+        Self {
+            title_id,
+            body_id,
+            slug: None,
+        }
+    }
+
+    fn with_slug(mut self, slug: &str) -> Self {
+        self.slug = Some(slug.chars().take(64).collect());
+        self
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if status.is_server_error() {
+            tracing::error!(error = %self, code = self.code(), "request failed");
+        } else {
+            tracing::debug!(error = %self, code = self.code(), "request refused");
+        }
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code().to_owned(),
+                message: self.public_message(),
+            },
+        };
+        let mut response = (status, Json(body)).into_response();
+        response.extensions_mut().insert(self.page());
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_error_has_its_status_and_code() {
+        let cases = [
+            (
+                AppError::bad_request(BadRequest::InvalidSlug, "x"),
+                StatusCode::BAD_REQUEST,
+                "invalid_slug",
+            ),
+            (AppError::NotFound(NotFound::Route), StatusCode::NOT_FOUND, "not_found"),
+            (
+                AppError::NotFound(NotFound::District("atlantis".into())),
+                StatusCode::NOT_FOUND,
+                "district_not_found",
+            ),
+            (
+                AppError::Store(StoreError::Unavailable("pool timed out".into())),
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+            ),
+            (
+                AppError::Store(StoreError::Corrupt("bad row".into())),
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+            ),
+        ];
+        for (error, status, code) in cases {
+            assert_eq!(error.status(), status, "{error}");
+            assert_eq!(error.code(), code, "{error}");
+        }
+    }
+
+    #[test]
+    fn a_fault_never_shows_its_detail() {
+        let error = AppError::Store(StoreError::Corrupt("password column holds hunter2".into()));
+        assert!(!error.public_message().contains("hunter2"));
+    }
+}

@@ -1,0 +1,282 @@
+//! Every word a person reads, in English and Hindi, from Fluent files
+//! compiled into the binary (`i18n/en.ftl`, `i18n/hi.ftl`).
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use fluent_langneg::{NegotiationStrategy, negotiate_languages};
+use odop_domain::Locale;
+use unic_langid::LanguageIdentifier;
+
+const SOURCES: [(Locale, &str); 2] = [
+    (Locale::En, include_str!("../i18n/en.ftl")),
+    (Locale::Hi, include_str!("../i18n/hi.ftl")),
+];
+
+/// The message catalogue of both languages.
+pub struct Catalog {
+    en: FluentBundle<FluentResource>,
+    hi: FluentBundle<FluentResource>,
+}
+
+impl std::fmt::Debug for Catalog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Catalog")
+    }
+}
+
+fn language_id(locale: Locale) -> LanguageIdentifier {
+    locale
+        .code()
+        .parse()
+        .expect("locale codes are valid language identifiers")
+}
+
+fn bundle(locale: Locale, source: &str) -> Result<FluentBundle<FluentResource>, String> {
+    let resource = FluentResource::try_new(source.to_owned())
+        .map_err(|(_, errors)| format!("{locale}.ftl does not parse: {errors:?}"))?;
+    let mut bundle = FluentBundle::new_concurrent(vec![language_id(locale)]);
+    // Unicode isolation marks are for plain-text output; in HTML they only
+    // get in the way of copy and paste.
+    bundle.set_use_isolating(false);
+    bundle
+        .add_resource(resource)
+        .map_err(|errors| format!("{locale}.ftl has duplicate messages: {errors:?}"))?;
+    Ok(bundle)
+}
+
+impl Catalog {
+    /// Loads the catalogue compiled into the binary. Its files are checked by
+    /// tests, so a failure here is a build defect, reported as such.
+    pub fn load() -> Result<Self, String> {
+        let [(_, en), (_, hi)] = SOURCES;
+        Ok(Self {
+            en: bundle(Locale::En, en)?,
+            hi: bundle(Locale::Hi, hi)?,
+        })
+    }
+
+    fn bundle(&self, locale: Locale) -> &FluentBundle<FluentResource> {
+        match locale {
+            Locale::En => &self.en,
+            Locale::Hi => &self.hi,
+        }
+    }
+
+    /// The message `id` in `locale`, falling back to English and then to the
+    /// id itself, so that a missing translation shows, but never breaks a page.
+    pub fn message(&self, locale: Locale, id: &str, args: Option<&FluentArgs>) -> Cow<'_, str> {
+        for candidate in [locale, Locale::En] {
+            let bundle = self.bundle(candidate);
+            if let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) {
+                let mut errors = Vec::new();
+                let text = bundle.format_pattern(pattern, args, &mut errors);
+                if !errors.is_empty() {
+                    tracing::warn!(message_id = id, %candidate, ?errors, "message formatted with errors");
+                }
+                return text;
+            }
+            tracing::warn!(message_id = id, %candidate, "message missing");
+        }
+        Cow::Owned(id.to_owned())
+    }
+
+    /// Every message id of a language, for the tests that keep both files in step.
+    pub fn ids(locale: Locale) -> Vec<String> {
+        let source = SOURCES
+            .iter()
+            .find(|(l, _)| *l == locale)
+            .map(|(_, s)| *s)
+            .unwrap_or_default();
+        let resource = FluentResource::try_new(source.to_owned()).unwrap_or_else(|(r, _)| r);
+        resource
+            .entries()
+            .filter_map(|entry| match entry {
+                fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_owned()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// Picks the language for a visitor without a choice on record, from the
+/// browser's `Accept-Language`: Hindi when the browser prefers it to English,
+/// English otherwise.
+pub fn negotiate(accept_language: &str) -> Locale {
+    let requested = fluent_langneg::accepted_languages::parse(accept_language);
+    let available: Vec<LanguageIdentifier> = Locale::ALL.into_iter().map(language_id).collect();
+    let default = language_id(Locale::default());
+    negotiate_languages(&requested, &available, Some(&default), NegotiationStrategy::Lookup)
+        .first()
+        .and_then(|id| id.language.as_str().parse().ok())
+        .unwrap_or_default()
+}
+
+/// The translator a page renders with: a locale and the catalogue.
+#[derive(Clone, Debug)]
+pub struct Tr {
+    locale: Locale,
+    catalog: Arc<Catalog>,
+}
+
+impl Tr {
+    pub fn new(locale: Locale, catalog: Arc<Catalog>) -> Self {
+        Self { locale, catalog }
+    }
+
+    pub fn locale(&self) -> Locale {
+        self.locale
+    }
+
+    /// The language code for `lang` attributes.
+    pub fn lang(&self) -> &'static str {
+        self.locale.code()
+    }
+
+    /// A message without arguments.
+    pub fn t(&self, id: &str) -> String {
+        self.catalog.message(self.locale, id, None).into_owned()
+    }
+
+    /// A message with one argument, the common case in templates.
+    pub fn t1(&self, id: &str, name: &str, value: impl ToString) -> String {
+        self.with(id, &[(name, Arg::from(value.to_string()))])
+    }
+
+    /// A message with several arguments; numbers select plural forms.
+    pub fn with(&self, id: &str, args: &[(&str, Arg)]) -> String {
+        let mut fluent_args = FluentArgs::new();
+        for (name, value) in args {
+            let value = match value {
+                Arg::Text(text) => FluentValue::from(text.clone()),
+                Arg::Number(n) => FluentValue::from(*n),
+            };
+            fluent_args.set(*name, value);
+        }
+        self.catalog.message(self.locale, id, Some(&fluent_args)).into_owned()
+    }
+
+    /// A bilingual value in this translator's language.
+    pub fn pick<'a>(&self, text: &'a odop_domain::Bilingual) -> &'a str {
+        text.get(self.locale)
+    }
+}
+
+/// A message argument: text is shown as is, a number also chooses the plural form.
+#[derive(Clone, Debug)]
+pub enum Arg {
+    Text(String),
+    Number(i64),
+}
+
+impl From<String> for Arg {
+    fn from(text: String) -> Self {
+        Arg::Text(text)
+    }
+}
+
+impl From<&str> for Arg {
+    fn from(text: &str) -> Self {
+        Arg::Text(text.to_owned())
+    }
+}
+
+impl From<usize> for Arg {
+    fn from(n: usize) -> Self {
+        Arg::Number(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_languages_define_the_same_messages() {
+        let mut en = Catalog::ids(Locale::En);
+        let mut hi = Catalog::ids(Locale::Hi);
+        en.sort();
+        hi.sort();
+        let missing_in_hi: Vec<_> = en.iter().filter(|id| !hi.contains(id)).collect();
+        let missing_in_en: Vec<_> = hi.iter().filter(|id| !en.contains(id)).collect();
+        assert!(missing_in_hi.is_empty(), "untranslated into Hindi: {missing_in_hi:?}");
+        assert!(missing_in_en.is_empty(), "only in Hindi: {missing_in_en:?}");
+        assert!(en.len() > 20);
+    }
+
+    #[test]
+    fn both_catalogues_parse_and_hindi_is_written_in_devanagari() {
+        let catalog = Arc::new(Catalog::load().unwrap());
+        let hi = Tr::new(Locale::Hi, catalog.clone());
+        let en = Tr::new(Locale::En, catalog);
+        assert_eq!(en.t("site-tagline"), "One District One Product");
+        assert_eq!(hi.t("site-tagline"), "एक जनपद एक उत्पाद");
+    }
+
+    #[test]
+    fn every_message_a_template_uses_exists() {
+        let catalog = Catalog::load().unwrap();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+        let mut used = Vec::new();
+        let mut stack = vec![std::path::PathBuf::from(dir)];
+        while let Some(path) = stack.pop() {
+            if path.is_dir() {
+                stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for call in ["t(\"", "t1(\"", "with(\""] {
+                for piece in text.split(call).skip(1) {
+                    used.push(piece.split('"').next().unwrap().to_owned());
+                }
+            }
+        }
+        assert!(!used.is_empty());
+        let defined = Catalog::ids(Locale::En);
+        for id in used {
+            assert!(
+                defined.contains(&id),
+                "templates use {id:?}, which en.ftl does not define"
+            );
+            assert!(catalog.en.has_message(&id) && catalog.hi.has_message(&id));
+        }
+    }
+
+    #[test]
+    fn plural_forms_follow_each_language() {
+        let catalog = Arc::new(Catalog::load().unwrap());
+        let en = Tr::new(Locale::En, catalog.clone());
+        let hi = Tr::new(Locale::Hi, catalog);
+        let count = |tr: &Tr, n: usize| tr.with("district-count", &[("count", Arg::from(n))]);
+        assert_eq!(count(&en, 1), "1 district");
+        assert_eq!(count(&en, 4), "4 districts");
+        assert_eq!(count(&hi, 1), "1 जनपद");
+        assert_eq!(count(&hi, 4), "4 जनपद");
+    }
+
+    #[test]
+    fn accept_language_chooses_hindi_only_when_preferred() {
+        let cases = [
+            ("hi-IN,hi;q=0.9,en-US;q=0.8,en;q=0.7", Locale::Hi),
+            ("hi", Locale::Hi),
+            ("en-IN,en;q=0.9,hi;q=0.8", Locale::En),
+            ("fr-FR,fr;q=0.9", Locale::En),
+            ("mr-IN,hi;q=0.8", Locale::Hi),
+            ("", Locale::En),
+            ("*", Locale::En),
+            (";;;,,,q=", Locale::En),
+            ("\u{0}\u{ffff}", Locale::En),
+        ];
+        for (header, expected) in cases {
+            assert_eq!(negotiate(header), expected, "Accept-Language: {header:?}");
+        }
+    }
+
+    #[test]
+    fn a_missing_message_shows_its_id_instead_of_failing() {
+        let catalog = Catalog::load().unwrap();
+        assert_eq!(catalog.message(Locale::Hi, "no-such-message", None), "no-such-message");
+    }
+}

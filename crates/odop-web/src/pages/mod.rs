@@ -1,0 +1,280 @@
+//! The HTML pages: server-rendered, usable without JavaScript, in the
+//! visitor's language.
+
+mod districts;
+
+use std::sync::LazyLock;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::http::header::{self, HeaderValue};
+use axum::http::{StatusCode, Uri};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use odop_domain::Locale;
+use odop_domain::registry::{District, Registry};
+
+use crate::AppState;
+use crate::error::{AppError, BadRequest, ErrorPage, NotFound};
+use crate::extract::{Path, Query};
+use crate::i18n::{Arg, Tr};
+use crate::localize::LANG_COOKIE;
+
+pub use districts::district_href;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/districts", get(districts::index))
+        .route("/districts/{slug}", get(districts::show))
+        .route("/lang/{code}", get(switch_language))
+        .route("/static/{file}", get(asset))
+        .route("/robots.txt", get(robots))
+}
+
+/// What the layout of every page needs besides the translator.
+pub struct Chrome {
+    pub css_href: &'static str,
+    pub icon_href: &'static str,
+    /// Where the language switch leads: this very page in the other language.
+    pub switch_href: String,
+    pub other_code: &'static str,
+    pub other_name: &'static str,
+}
+
+impl Chrome {
+    pub fn new(tr: &Tr, here: &Uri) -> Self {
+        let other = tr.locale().other();
+        let next = here.path_and_query().map_or("/", |pq| pq.as_str());
+        let query = serde_urlencoded::to_string([("next", next)]).unwrap_or_default();
+        Self {
+            css_href: &CSS.href,
+            icon_href: &ICON.href,
+            switch_href: format!("/lang/{}?{query}", other.code()),
+            other_code: other.code(),
+            other_name: other.endonym(),
+        }
+    }
+}
+
+/// Renders a template into a response, reporting a failure as our fault.
+pub fn render(template: &impl Template) -> Result<Html<String>, AppError> {
+    template
+        .render()
+        .map(Html)
+        .map_err(|e| AppError::Internal(format!("template failed to render: {e}")))
+}
+
+/// A district as a card: on the home page and wherever districts are listed.
+pub struct DistrictCard {
+    pub href: String,
+    pub name: String,
+    pub division: String,
+    pub products: Vec<String>,
+}
+
+impl DistrictCard {
+    pub fn new(tr: &Tr, registry: &Registry, district: &District) -> Self {
+        let division = registry.division_of(district);
+        Self {
+            href: district_href(district),
+            name: tr.pick(&district.name).to_owned(),
+            division: tr.t1("division-heading", "name", tr.pick(&division.name)),
+            products: district.products.iter().map(|p| tr.pick(&p.name).to_owned()).collect(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    tr: Tr,
+    chrome: Chrome,
+    query: String,
+    stats: String,
+    featured: Vec<DistrictCard>,
+}
+
+async fn home(tr: Tr, uri: Uri, State(state): State<AppState>) -> Result<Html<String>, AppError> {
+    let registry = odop_store::registry::load(state.db()).await?;
+    let products: usize = registry.districts().iter().map(|d| d.products.len()).sum();
+    let stats = tr.with(
+        "home-stats",
+        &[
+            ("districts", Arg::from(registry.districts().len())),
+            ("divisions", Arg::from(registry.divisions().len())),
+            ("products", Arg::from(products)),
+        ],
+    );
+    let featured = registry
+        .featured()
+        .into_iter()
+        .map(|district| DistrictCard::new(&tr, &registry, district))
+        .collect();
+    render(&HomePage {
+        chrome: Chrome::new(&tr, &uri),
+        tr,
+        query: String::new(),
+        stats,
+        featured,
+    })
+}
+
+#[derive(serde::Deserialize)]
+struct SwitchQuery {
+    next: Option<String>,
+}
+
+/// How long the language choice is remembered: a year.
+const LANG_COOKIE_MAX_AGE: u32 = 365 * 24 * 3600;
+
+/// `GET /lang/{code}?next=/somewhere`: remembers the language and goes back
+/// to the page the visitor was on. A plain link, so it works without
+/// JavaScript; `next` must be a path on this site, never another site.
+async fn switch_language(Path(code): Path<String>, Query(query): Query<SwitchQuery>) -> Result<Response, AppError> {
+    let locale: Locale = code
+        .parse()
+        .map_err(|e| AppError::bad_request(BadRequest::InvalidLanguage, e))?;
+    let next = query
+        .next
+        .filter(|n| is_local_path(n))
+        .unwrap_or_else(|| "/".to_owned());
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age={LANG_COOKIE_MAX_AGE}; SameSite=Lax; HttpOnly",
+        locale.code()
+    );
+    let mut response = Redirect::to(&next).into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&cookie).expect("the cookie is ASCII"),
+    );
+    Ok(response)
+}
+
+/// A path on this site: starts with one slash, and nothing a browser would
+/// read as another host (`//evil.example`, `/\evil.example`) or a header break.
+fn is_local_path(candidate: &str) -> bool {
+    candidate.starts_with('/')
+        && !candidate.starts_with("//")
+        && !candidate.starts_with("/\\")
+        && candidate.len() <= 2048
+        && candidate.chars().all(|c| !c.is_control())
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorTemplate {
+    tr: Tr,
+    chrome: Chrome,
+    title: String,
+    body: String,
+}
+
+/// The page for an error, in the visitor's language (see `localize`).
+pub fn error_page(tr: &Tr, page: &ErrorPage, request_id: &str) -> Html<String> {
+    let body = match page.slug.as_deref() {
+        Some(slug) => tr.t1(page.body_id, "slug", slug),
+        None => tr.t1(page.body_id, "request_id", request_id),
+    };
+    let template = ErrorTemplate {
+        tr: tr.clone(),
+        chrome: Chrome::new(tr, &Uri::from_static("/")),
+        title: tr.t(page.title_id),
+        body,
+    };
+    // The error page must not fail in turn; its template has no fallible part.
+    Html(template.render().unwrap_or_else(|_| tr.t(page.title_id)))
+}
+
+/// Answers every path no route claims.
+pub async fn not_found() -> AppError {
+    AppError::NotFound(NotFound::Route)
+}
+
+/// A file compiled into the binary, served under a name that changes with
+/// its content so that browsers may cache it for a year.
+struct Asset {
+    href: String,
+    body: &'static [u8],
+    content_type: &'static str,
+}
+
+impl Asset {
+    fn new(stem: &str, extension: &str, body: &'static [u8], content_type: &'static str) -> Self {
+        // FNV-1a: a stable fingerprint, unlike std's hasher whose output may change between releases.
+        let hash = body.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        Self {
+            href: format!("/static/{stem}.{:08x}.{extension}", hash as u32),
+            body,
+            content_type,
+        }
+    }
+}
+
+static CSS: LazyLock<Asset> = LazyLock::new(|| {
+    Asset::new(
+        "app",
+        "css",
+        include_bytes!("../../assets/app.css"),
+        "text/css; charset=utf-8",
+    )
+});
+static ICON: LazyLock<Asset> =
+    LazyLock::new(|| Asset::new("icon", "svg", include_bytes!("../../assets/icon.svg"), "image/svg+xml"));
+
+async fn asset(Path(file): Path<String>) -> Result<Response, AppError> {
+    let asset = [&*CSS, &*ICON]
+        .into_iter()
+        .find(|asset| asset.href.strip_prefix("/static/") == Some(file.as_str()))
+        .ok_or(AppError::NotFound(NotFound::Route))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, asset.content_type),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        asset.body,
+    )
+        .into_response())
+}
+
+async fn robots() -> impl IntoResponse {
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "User-agent: *\nDisallow: /api/\nDisallow: /lang/\n",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_paths_on_this_site_are_followed_after_a_language_switch() {
+        for ok in ["/", "/districts", "/districts/lucknow?x=1", "/districts?q=%E0%A4%B2"] {
+            assert!(is_local_path(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "districts",
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "/a\r\nSet-Cookie: x=1",
+            &format!("/{}", "a".repeat(3000)),
+        ] {
+            assert!(!is_local_path(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn asset_names_change_with_their_content() {
+        let a = Asset::new("app", "css", b"body{}", "text/css");
+        let b = Asset::new("app", "css", b"body{ }", "text/css");
+        assert_ne!(a.href, b.href);
+        assert!(a.href.starts_with("/static/app.") && a.href.ends_with(".css"));
+    }
+}

@@ -1,0 +1,76 @@
+//! The command line. Every option can also come from an `ODOP_*` environment
+//! variable or the configuration file; see [`crate::config`] for the order.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// odop: the platform of Uttar Pradesh's One District One Product scheme.
+///
+/// Settings come from, in increasing priority: built-in defaults, the
+/// configuration file (odop.toml), ODOP_* environment variables, and flags.
+#[derive(Debug, Parser)]
+#[command(name = "odop", version, propagate_version = true)]
+pub struct Cli {
+    /// Configuration file (TOML) [default: odop.toml in the working directory, if present]
+    #[arg(long, global = true, env = "ODOP_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Log filter, e.g. "info" or "odop_web=debug,info" [default: info]
+    #[arg(long, global = true, env = "ODOP_LOG", value_name = "FILTER")]
+    pub log: Option<String>,
+
+    /// Log format [default: text]
+    #[arg(long, global = true, env = "ODOP_LOG_FORMAT", value_name = "FORMAT")]
+    pub log_format: Option<LogFormat>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web site and the API (migrates and seeds the database first)
+    Serve(ServeArgs),
+    /// Bring the database schema up to date, then exit
+    Migrate(DatabaseArgs),
+    /// Load the district registry shipped with this binary (idempotent), then exit
+    Seed(DatabaseArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1:8080]
+    #[arg(long, env = "ODOP_LISTEN", value_name = "ADDR")]
+    pub listen: Option<SocketAddr>,
+
+    /// Do not migrate or seed at start (for deployments that run `odop migrate` and `odop seed` themselves)
+    #[arg(long, env = "ODOP_NO_MIGRATE")]
+    pub no_migrate: bool,
+
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DatabaseArgs {
+    /// Directory for the platform's files, including the SQLite database [default: ./data]
+    #[arg(long, env = "ODOP_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Database URL: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE, or sqlite:PATH
+    /// [default: the SQLite file odop.db in the data directory]
+    #[arg(long, env = "ODOP_DATABASE_URL", value_name = "URL")]
+    pub database_url: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines
+    #[default]
+    Text,
+    /// One JSON object per line, for log collectors
+    Json,
+}

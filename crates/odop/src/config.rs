@@ -1,0 +1,188 @@
+//! Settings, resolved from four layers in increasing priority: built-in
+//! defaults, the configuration file, `ODOP_*` environment variables, and
+//! command-line flags. clap already merges flags over the environment; this
+//! module puts the file beneath both and the defaults beneath everything.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::Deserialize;
+
+use crate::cli::{Cli, DatabaseArgs, LogFormat, ServeArgs};
+
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+pub const DEFAULT_DATA_DIR: &str = "./data";
+pub const DEFAULT_LOG: &str = "info";
+pub const DEFAULT_CONFIG_FILE: &str = "odop.toml";
+/// The SQLite file inside the data directory when no database URL is given.
+pub const SQLITE_FILE: &str = "odop.db";
+
+/// The configuration file: every key optional, unknown keys refused so that
+/// a misspelt setting is noticed instead of silently ignored.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub listen: Option<SocketAddr>,
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub log: Option<String>,
+    pub log_format: Option<LogFormat>,
+}
+
+impl FileConfig {
+    /// Reads the file named by `--config`/`ODOP_CONFIG` (which must exist),
+    /// or `odop.toml` in the working directory when present.
+    pub fn load(explicit: Option<&Path>) -> anyhow::Result<Self> {
+        let path = match explicit {
+            Some(path) => path.to_owned(),
+            None if Path::new(DEFAULT_CONFIG_FILE).is_file() => PathBuf::from(DEFAULT_CONFIG_FILE),
+            None => return Ok(Self::default()),
+        };
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read configuration file {}", path.display()))?;
+        toml::from_str(&text).with_context(|| format!("invalid configuration file {}", path.display()))
+    }
+}
+
+/// Where the data lives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Database {
+    /// The embedded database: a file, created when missing.
+    SqliteFile(PathBuf),
+    /// A database server (or a SQLite file given as a URL).
+    Url(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DatabaseSettings {
+    pub data_dir: PathBuf,
+    pub database: Database,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServeSettings {
+    pub listen: SocketAddr,
+    pub migrate: bool,
+    pub database: DatabaseSettings,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogSettings {
+    pub filter: String,
+    pub format: LogFormat,
+}
+
+impl LogSettings {
+    pub fn resolve(cli: &Cli, file: &FileConfig) -> Self {
+        Self {
+            filter: cli
+                .log
+                .clone()
+                .or_else(|| file.log.clone())
+                .unwrap_or_else(|| DEFAULT_LOG.to_owned()),
+            format: cli.log_format.or(file.log_format).unwrap_or_default(),
+        }
+    }
+}
+
+impl DatabaseSettings {
+    pub fn resolve(args: &DatabaseArgs, file: &FileConfig) -> Self {
+        let data_dir = args
+            .data_dir
+            .clone()
+            .or_else(|| file.data_dir.clone())
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+        let database = match args.database_url.clone().or_else(|| file.database_url.clone()) {
+            Some(url) => Database::Url(url),
+            None => Database::SqliteFile(data_dir.join(SQLITE_FILE)),
+        };
+        Self { data_dir, database }
+    }
+}
+
+impl ServeSettings {
+    pub fn resolve(args: &ServeArgs, file: &FileConfig) -> Self {
+        Self {
+            listen: args
+                .listen
+                .or(file.listen)
+                .unwrap_or_else(|| DEFAULT_LISTEN.parse().expect("the default address is valid")),
+            migrate: !args.no_migrate,
+            database: DatabaseSettings::resolve(&args.database, file),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(data_dir: Option<&str>, url: Option<&str>) -> DatabaseArgs {
+        DatabaseArgs {
+            data_dir: data_dir.map(PathBuf::from),
+            database_url: url.map(str::to_owned),
+        }
+    }
+
+    fn file(text: &str) -> FileConfig {
+        toml::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn defaults_apply_when_nothing_is_set() {
+        let settings = ServeSettings::resolve(
+            &ServeArgs {
+                listen: None,
+                no_migrate: false,
+                database: args(None, None),
+            },
+            &FileConfig::default(),
+        );
+        assert_eq!(settings.listen, "127.0.0.1:8080".parse().unwrap());
+        assert!(settings.migrate);
+        assert_eq!(settings.database.data_dir, PathBuf::from("./data"));
+        assert_eq!(
+            settings.database.database,
+            Database::SqliteFile(PathBuf::from("./data/odop.db"))
+        );
+    }
+
+    #[test]
+    fn the_file_overrides_defaults_and_flags_override_the_file() {
+        let from_file = file("listen = \"0.0.0.0:9000\"\ndata_dir = \"/srv/odop\"\n");
+        let settings = ServeSettings::resolve(
+            &ServeArgs {
+                listen: None,
+                no_migrate: false,
+                database: args(None, None),
+            },
+            &from_file,
+        );
+        assert_eq!(settings.listen, "0.0.0.0:9000".parse().unwrap());
+        assert_eq!(
+            settings.database.database,
+            Database::SqliteFile(PathBuf::from("/srv/odop/odop.db"))
+        );
+
+        let settings = ServeSettings::resolve(
+            &ServeArgs {
+                listen: Some("127.0.0.1:7000".parse().unwrap()),
+                no_migrate: true,
+                database: args(Some("/tmp/x"), Some("postgres://db/odop")),
+            },
+            &from_file,
+        );
+        assert_eq!(settings.listen, "127.0.0.1:7000".parse().unwrap());
+        assert!(!settings.migrate);
+        assert_eq!(settings.database.data_dir, PathBuf::from("/tmp/x"));
+        assert_eq!(settings.database.database, Database::Url("postgres://db/odop".into()));
+    }
+
+    #[test]
+    fn a_misspelt_key_in_the_file_is_an_error() {
+        let err = toml::from_str::<FileConfig>("lisen = \"0.0.0.0:1\"").unwrap_err();
+        assert!(err.to_string().contains("unknown field"), "{err}");
+        assert!(toml::from_str::<FileConfig>("listen = \"not an address\"").is_err());
+    }
+}

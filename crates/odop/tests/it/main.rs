@@ -1,0 +1,11 @@
+//! odop's integration tests: one binary, so that the workspace links once.
+//! Most tests run twice, on SQLite and on PostgreSQL (`on_both_backends!`).
+
+mod support;
+
+mod api;
+mod browser;
+mod cli;
+mod ops;
+mod pages;
+mod store;

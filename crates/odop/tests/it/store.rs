@@ -1,0 +1,125 @@
+//! The database layer on both backends: migrations, seeding, reading.
+
+use odop_store::{Backend as StoreBackend, seed};
+
+use crate::support::{Backend, TestDatabase};
+
+async fn seeding_is_idempotent_and_repairs_drift(backend: Backend) {
+    let Some(database) = TestDatabase::new(backend).await else {
+        return;
+    };
+    let db = database.connect().await;
+    assert_eq!(
+        db.backend(),
+        match backend {
+            Backend::Sqlite => StoreBackend::Sqlite,
+            Backend::Postgres => StoreBackend::Postgres,
+        }
+    );
+    let migrated = db.migrate().await.unwrap();
+    assert!(migrated.applied >= 1);
+    assert_eq!(
+        db.migrate().await.unwrap().applied,
+        0,
+        "migrating twice changes nothing"
+    );
+
+    let registry = seed::registry().unwrap();
+    let first = seed::apply(&db, &registry).await.unwrap();
+    assert_eq!(first.divisions.inserted, 18);
+    assert_eq!(first.districts.inserted, 75);
+    let products: usize = registry.districts().iter().map(|d| d.products.len()).sum();
+    assert_eq!(first.products.inserted, products);
+
+    let second = seed::apply(&db, &registry).await.unwrap();
+    assert!(!second.changed(), "seeding twice changes nothing: {second:?}");
+    assert_eq!(second.districts.unchanged, 75);
+
+    // What is read back is exactly what was seeded.
+    let loaded = odop_store::registry::load(&db).await.unwrap();
+    assert_eq!(loaded, registry);
+
+    // A row edited behind the seed's back is put right, and only that row.
+    odop_store::test_support::execute(&db, "UPDATE districts SET name_hi = 'गलत' WHERE slug = 'agra'").await;
+    let repaired = seed::apply(&db, &registry).await.unwrap();
+    assert_eq!(repaired.districts.updated, 1);
+    assert_eq!(repaired.districts.unchanged, 74);
+    assert_eq!(odop_store::registry::load(&db).await.unwrap(), registry);
+}
+
+#[tokio::test]
+async fn seeding_is_idempotent_and_repairs_drift_on_sqlite() {
+    seeding_is_idempotent_and_repairs_drift(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn seeding_is_idempotent_and_repairs_drift_on_postgres() {
+    seeding_is_idempotent_and_repairs_drift(Backend::Postgres).await;
+}
+
+async fn concurrent_seeding_from_several_nodes_inserts_once(backend: Backend) {
+    let Some(database) = TestDatabase::new(backend).await else {
+        return;
+    };
+    let db = database.connect().await;
+    db.migrate().await.unwrap();
+    let registry = seed::registry().unwrap();
+    let nodes: Vec<_> = (0..4)
+        .map(|_| {
+            let registry = registry.clone();
+            let url = database.url.clone();
+            tokio::spawn(async move {
+                let db = odop_store::Db::connect(&url).await.unwrap();
+                seed::apply(&db, &registry).await.unwrap()
+            })
+        })
+        .collect();
+    let mut inserted = 0;
+    for node in nodes {
+        inserted += node.await.unwrap().districts.inserted;
+    }
+    assert_eq!(inserted, 75, "exactly one node inserted each district");
+    assert_eq!(odop_store::registry::load(&db).await.unwrap(), registry);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_seeding_inserts_once_on_sqlite() {
+    concurrent_seeding_from_several_nodes_inserts_once(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_seeding_inserts_once_on_postgres() {
+    concurrent_seeding_from_several_nodes_inserts_once(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn both_backends_end_with_the_same_tables_and_columns() {
+    let Some(pg) = TestDatabase::new(Backend::Postgres).await else {
+        return;
+    };
+    let sqlite = TestDatabase::new(Backend::Sqlite).await.unwrap();
+    let (pg, sqlite) = (pg.connect().await, sqlite.connect().await);
+    pg.migrate().await.unwrap();
+    sqlite.migrate().await.unwrap();
+    let pg_columns = odop_store::test_support::columns(&pg).await;
+    let sqlite_columns = odop_store::test_support::columns(&sqlite).await;
+    assert!(!pg_columns.is_empty());
+    assert_eq!(
+        pg_columns, sqlite_columns,
+        "the two migration folders must define the same schema"
+    );
+}
+
+#[test]
+fn both_migration_folders_hold_the_same_migrations() {
+    let names = |backend: &str| {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../odop-store/migrations/").to_owned() + backend;
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(names("sqlite"), names("postgres"));
+}

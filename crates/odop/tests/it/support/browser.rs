@@ -1,0 +1,118 @@
+//! A real headless Chromium driven through ChromeDriver (WebDriver).
+//!
+//! Debian's `chromium` and `chromium-driver` packages provide both; `.ci/run`
+//! installs them. Outside CI a machine without them skips browser tests
+//! with a loud message; under CI their absence fails the test.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder};
+use tempfile::TempDir;
+
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    _profile: TempDir,
+}
+
+fn find(candidates: &[&str]) -> Option<PathBuf> {
+    candidates.iter().map(PathBuf::from).find(|path| path.is_file())
+}
+
+impl Browser {
+    /// Starts ChromeDriver and a fresh headless Chromium session, sized like
+    /// a common phone. `None` means "skip" (see the module's note).
+    pub async fn start() -> Option<Self> {
+        let chromium = find(&["/usr/bin/chromium", "/usr/bin/chromium-browser"]);
+        let driver = find(&["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]);
+        let (Some(chromium), Some(driver)) = (chromium, driver) else {
+            let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+            assert!(
+                !ci,
+                "CI needs chromium and chromedriver (apt install chromium chromium-driver)"
+            );
+            eprintln!("\n!!! SKIPPING a browser test: chromium or chromedriver is not installed.\n");
+            return None;
+        };
+        Some(Self::launch(&chromium, &driver).await)
+    }
+
+    async fn launch(chromium: &Path, driver_path: &Path) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let driver = Command::new(driver_path)
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let webdriver = format!("http://127.0.0.1:{port}");
+        wait_until_ready(&webdriver).await;
+
+        let profile = tempfile::Builder::new().prefix("odop-chromium-").tempdir().unwrap();
+        let capabilities = serde_json::json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": chromium,
+                "args": [
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-dev-shm-usage",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--disable-quic",
+                    "--lang=en-US",
+                    "--window-size=412,915",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ],
+            }
+        });
+        let serde_json::Value::Object(capabilities) = capabilities else {
+            unreachable!()
+        };
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&webdriver)
+            .await
+            .expect("chromedriver opens a Chromium session");
+        Self {
+            client,
+            driver,
+            _profile: profile,
+        }
+    }
+
+    /// Ends the browser session; the driver process goes with `Drop`.
+    pub async fn close(self) {
+        let _ = self.client.clone().close().await;
+    }
+}
+
+async fn wait_until_ready(webdriver: &str) {
+    let http = reqwest::Client::new();
+    for _ in 0..100 {
+        if let Ok(response) = http.get(format!("{webdriver}/status")).send().await
+            && response.status().is_success()
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not become ready at {webdriver}");
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}

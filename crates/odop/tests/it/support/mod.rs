@@ -1,0 +1,152 @@
+//! What the integration tests share: a running odop on a fresh database of
+//! either backend, a PostgreSQL cluster, and a browser.
+
+pub mod browser;
+pub mod postgres;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use odop_store::Db;
+use tempfile::TempDir;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh, empty database of one backend. For SQLite it is a file in a
+/// temporary directory removed when this value is dropped.
+pub struct TestDatabase {
+    pub url: String,
+    _dir: TempDir,
+}
+
+impl TestDatabase {
+    /// `None` when the backend is PostgreSQL and it is not available (see
+    /// [`postgres::cluster`]); the test then returns early.
+    pub async fn new(backend: Backend) -> Option<Self> {
+        let dir = tempfile::Builder::new().prefix("odop-test-").tempdir().unwrap();
+        let url = match backend {
+            Backend::Sqlite => format!("sqlite://{}", dir.path().join("odop.db").display()),
+            Backend::Postgres => postgres::cluster()?.fresh_database().await,
+        };
+        Some(Self { url, _dir: dir })
+    }
+
+    pub async fn connect(&self) -> Db {
+        Db::connect(&self.url).await.expect("the test database opens")
+    }
+}
+
+/// odop serving a fresh, migrated and seeded database on a free loopback
+/// port, inside the test's own runtime: it stops when the test ends.
+pub struct TestApp {
+    pub address: SocketAddr,
+    pub client: reqwest::Client,
+    pub db: Db,
+    _database: TestDatabase,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Option<Self> {
+        let database = TestDatabase::new(backend).await?;
+        let db = database.connect().await;
+        odop::serve::prepare(&db)
+            .await
+            .expect("a fresh database migrates and seeds");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let app = odop_web::app(odop_web::AppState::new(db.clone()));
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Some(Self {
+            address,
+            client,
+            db,
+            _database: database,
+        })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("the server answers")
+    }
+
+    /// GET with extra request headers, such as a language preference.
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+        let mut request = self.client.get(self.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send().await.expect("the server answers")
+    }
+
+    pub async fn json(&self, path: &str) -> (reqwest::StatusCode, serde_json::Value) {
+        let response = self.get(path).await;
+        let status = response.status();
+        let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
+        assert!(content_type.starts_with("application/json"), "{path}: {content_type}");
+        (status, response.json().await.expect("the body is JSON"))
+    }
+
+    pub async fn html(&self, path: &str, headers: &[(&str, &str)]) -> (reqwest::StatusCode, String) {
+        let response = self.get_with(path, headers).await;
+        let status = response.status();
+        let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
+        assert!(content_type.starts_with("text/html"), "{path}: {content_type}");
+        (status, response.text().await.unwrap())
+    }
+}
+
+/// Where tests leave files for people to look at (screenshots): `target/test-output`.
+pub fn test_output_dir(kind: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("the target directory")
+        .join("test-output")
+        .join(kind);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Declares one test per backend from one body: `name::sqlite` and
+/// `name::postgres` run the same assertions against a fresh app each.
+macro_rules! on_both_backends {
+    ($(async fn $name:ident($app:ident) $body:block)*) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+
+                async fn check($app: crate::support::TestApp) $body
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let app = crate::support::TestApp::spawn(crate::support::Backend::Sqlite).await.unwrap();
+                    check(app).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    let Some(app) = crate::support::TestApp::spawn(crate::support::Backend::Postgres).await else {
+                        return;
+                    };
+                    check(app).await;
+                }
+            }
+        )*
+    };
+}
+pub(crate) use on_both_backends;
