@@ -19,7 +19,7 @@ home-title = The crafts of Uttar Pradesh, district by district
 home-intro = Every district of Uttar Pradesh has its own product: chikankari from Lucknow, Banarasi silk from Varanasi, glassware from Firozabad, brassware from Moradabad, wooden toys from Chitrakoot. Discover them and the artisans who make them.
 home-stats = { $districts } districts · { $divisions } divisions · { $products } ODOP products
 home-featured = Featured districts
-home-all-districts = See all 75 districts
+home-all-districts = See all { $count } districts
 
 districts-title = Districts of Uttar Pradesh
 districts-intro = All 75 districts, grouped by the state's 18 divisions, each with its ODOP products.

@@ -220,6 +220,31 @@ mod tests {
     }
 
     #[test]
+    fn every_error_page_message_exists_in_both_languages() {
+        use crate::i18n::Catalog;
+        use odop_domain::Locale;
+        let errors = [
+            AppError::bad_request(BadRequest::InvalidSlug, ""),
+            AppError::bad_request(BadRequest::InvalidQuery, ""),
+            AppError::bad_request(BadRequest::QueryTooLong, ""),
+            AppError::bad_request(BadRequest::InvalidLanguage, ""),
+            AppError::NotFound(NotFound::Route),
+            AppError::NotFound(NotFound::District(String::new())),
+            AppError::Store(StoreError::Unavailable(String::new())),
+            AppError::Internal(String::new()),
+        ];
+        for locale in Locale::ALL {
+            let ids = Catalog::ids(locale);
+            for error in &errors {
+                let page = error.page();
+                for id in [page.title_id, page.body_id] {
+                    assert!(ids.iter().any(|known| known == id), "{locale}.ftl lacks {id}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn a_fault_never_shows_its_detail() {
         let error = AppError::Store(StoreError::Corrupt("password column holds hunter2".into()));
         assert!(!error.public_message().contains("hunter2"));

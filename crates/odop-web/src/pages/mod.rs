@@ -94,6 +94,7 @@ struct HomePage {
     query: String,
     stats: String,
     featured: Vec<DistrictCard>,
+    all_districts: String,
 }
 
 async fn home(tr: Tr, uri: Uri, State(state): State<AppState>) -> Result<Html<String>, AppError> {
@@ -114,6 +115,7 @@ async fn home(tr: Tr, uri: Uri, State(state): State<AppState>) -> Result<Html<St
         .collect();
     render(&HomePage {
         chrome: Chrome::new(&tr, &uri),
+        all_districts: tr.with("home-all-districts", &[("count", Arg::from(registry.districts().len()))]),
         tr,
         query: String::new(),
         stats,
