@@ -115,7 +115,10 @@ async fn home(tr: Tr, uri: Uri, State(state): State<AppState>) -> Result<Html<St
         .collect();
     render(&HomePage {
         chrome: Chrome::new(&tr, &uri),
-        all_districts: tr.with("home-all-districts", &[("count", Arg::from(registry.districts().len()))]),
+        all_districts: tr.with(
+            "home-all-districts",
+            &[("count", Arg::from(registry.districts().len()))],
+        ),
         tr,
         query: String::new(),
         stats,
