@@ -558,3 +558,34 @@ mod tests {
         assert_eq!(fold_for_match("  Zari \t Zardozi "), "zari zardozi");
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn added_on_parses_any_text_without_panicking_and_round_trips(input in ".{0,16}") {
+            if let Ok(added) = input.parse::<AddedOn>() {
+                prop_assert_eq!(added.to_string(), input);
+            }
+        }
+
+        #[test]
+        fn every_real_date_since_the_launch_round_trips(year in 2018i32..=2100, day in 0u32..366) {
+            let date = NaiveDate::from_yo_opt(year, day + 1).unwrap_or(NaiveDate::from_yo_opt(year, 1).unwrap());
+            let text = date.format("%Y-%m-%d").to_string();
+            prop_assert_eq!(text.parse::<AddedOn>().unwrap(), AddedOn::Day(date));
+            prop_assert_eq!(year.to_string().parse::<AddedOn>().unwrap(), AddedOn::Year(year));
+        }
+
+        /// Folding twice changes nothing more: matching compares folded texts.
+        #[test]
+        fn folding_is_idempotent(input in "\\PC{0,40}") {
+            let once = fold_for_match(&input);
+            prop_assert_eq!(fold_for_match(&once), once.clone());
+        }
+    }
+}

@@ -107,3 +107,31 @@ mod tests {
         assert!(Slug::parse(&"a".repeat(MAX_SLUG_LEN)).is_ok());
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// Whatever arrives in a URL, parsing answers (never panics), and an
+        /// accepted slug is exactly the input and of the documented shape.
+        #[test]
+        fn parsing_any_text_answers_and_accepts_only_the_documented_shape(input in ".{0,80}") {
+            if let Ok(slug) = Slug::parse(&input) {
+                prop_assert_eq!(slug.as_str(), input.as_str());
+                prop_assert!(input.len() <= MAX_SLUG_LEN);
+                prop_assert!(input.split('-').all(|word| !word.is_empty()
+                    && word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())));
+            }
+        }
+
+        #[test]
+        fn every_well_formed_slug_is_accepted(words in prop::collection::vec("[a-z0-9]{1,8}", 1..6)) {
+            let input = words.join("-");
+            prop_assume!(input.len() <= MAX_SLUG_LEN);
+            prop_assert!(Slug::parse(&input).is_ok());
+        }
+    }
+}

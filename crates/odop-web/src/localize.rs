@@ -125,3 +125,22 @@ mod tests {
         assert!(!is_api("/districts"));
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// Any header a client sends yields a language, never a panic.
+        #[test]
+        fn any_cookie_or_accept_language_header_yields_a_language(cookie in "[ -~]{0,120}", accept in "[ -~]{0,120}") {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::COOKIE, HeaderValue::from_str(&cookie).unwrap());
+            headers.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_str(&accept).unwrap());
+            let locale = locale_of(&headers);
+            prop_assert!(Locale::ALL.contains(&locale));
+        }
+    }
+}

@@ -283,3 +283,24 @@ mod tests {
         assert!(a.href.starts_with("/static/app.") && a.href.ends_with(".css"));
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// Whatever `next` a link carries, a browser following the switch's
+        /// redirect stays on this site (resolved the way browsers do, by the
+        /// WHATWG URL parser, which reads backslashes as slashes).
+        #[test]
+        fn the_switch_never_leaves_the_site(next in "[/\\\\]{0,3}\\PC{0,40}") {
+            if is_local_path(&next) {
+                let site = url::Url::parse("https://odop.example/districts").unwrap();
+                let target = site.join(&next).unwrap();
+                prop_assert_eq!(target.host_str(), Some("odop.example"), "{:?} -> {}", next, target);
+            }
+        }
+    }
+}
