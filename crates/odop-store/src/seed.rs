@@ -131,12 +131,40 @@ pub struct SeedReport {
     pub products: Counts,
 }
 
+impl std::fmt::Display for Counts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} inserted, {} updated, {} unchanged",
+            self.inserted, self.updated, self.unchanged
+        )
+    }
+}
+
+impl std::fmt::Display for SeedReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let [first, rest @ ..] = self.tables();
+        write!(f, "{}: {}", first.0, first.1)?;
+        for (table, counts) in rest {
+            write!(f, "; {table}: {counts}")?;
+        }
+        Ok(())
+    }
+}
+
 impl SeedReport {
+    /// Each table with its counts, in the order they are seeded.
+    pub fn tables(&self) -> [(&'static str, Counts); 3] {
+        [
+            ("divisions", self.divisions),
+            ("districts", self.districts),
+            ("products", self.products),
+        ]
+    }
+
     /// Whether applying the seed changed anything at all.
     pub fn changed(&self) -> bool {
-        [self.divisions, self.districts, self.products]
-            .iter()
-            .any(|c| c.inserted + c.updated > 0)
+        self.tables().iter().any(|(_, c)| c.inserted + c.updated > 0)
     }
 }
 

@@ -34,7 +34,8 @@ use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 pub use error::AppError;
 pub use state::AppState;
@@ -80,7 +81,9 @@ pub fn app(state: AppState) -> Router {
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("-");
             tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
-        }));
+        })
+        // One line per answered request, with its status and latency: the access log.
+        .on_response(DefaultOnResponse::new().level(Level::INFO)));
 
     // Outermost first. The headers and compression sit outside `localize`
     // so that error pages it renders get them too.

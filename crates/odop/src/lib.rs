@@ -69,15 +69,8 @@ async fn seed(settings: &DatabaseSettings) -> anyhow::Result<()> {
     let report = odop_store::seed::apply(&db, &registry)
         .await
         .context("seeding failed; has the database been migrated (odop migrate)?")?;
-    for (table, counts) in [
-        ("divisions", report.divisions),
-        ("districts", report.districts),
-        ("products", report.products),
-    ] {
-        println!(
-            "{table}: {} inserted, {} updated, {} unchanged",
-            counts.inserted, counts.updated, counts.unchanged
-        );
+    for (table, counts) in report.tables() {
+        println!("{table}: {counts}");
     }
     db.close().await;
     Ok(())

@@ -24,7 +24,7 @@ pub async fn prepare(db: &Db) -> anyhow::Result<()> {
     let registry = odop_store::seed::registry()?;
     let report = odop_store::seed::apply(db, &registry).await.context("seeding failed")?;
     if report.changed() {
-        tracing::info!(?report, "registry seeded");
+        tracing::info!(%report, "registry seeded");
     }
     Ok(())
 }

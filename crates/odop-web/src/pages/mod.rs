@@ -31,6 +31,8 @@ pub fn router() -> Router<AppState> {
         .route("/lang/{code}", get(switch_language))
         .route("/static/{file}", get(asset))
         .route("/robots.txt", get(robots))
+        // Browsers ask for this path whatever the page says; send them to the icon.
+        .route("/favicon.ico", get(|| async { Redirect::permanent(&ICON.href) }))
 }
 
 /// What the layout of every page needs besides the translator.
