@@ -1,47 +1,56 @@
 //! Reading the registry of divisions, districts and ODOP products.
 
+use std::collections::HashMap;
+
 use odop_domain::registry::{District, Division, GiTag, OdopProduct, Registry};
 use odop_domain::{Bilingual, Slug};
 
 use crate::StoreError;
 use crate::db::{Db, dispatch};
 
-#[derive(sqlx::FromRow)]
-struct DivisionRow {
-    slug: String,
-    name_en: String,
-    name_hi: String,
+/// The registry's rows as stored. The seed compares them with the rows it
+/// wants, so they carry every column, ids and positions included.
+#[derive(sqlx::FromRow, Clone, Debug, PartialEq, Eq)]
+pub(crate) struct DivisionRow {
+    pub id: i64,
+    pub slug: String,
+    pub name_en: String,
+    pub name_hi: String,
+    pub position: i64,
 }
 
-#[derive(sqlx::FromRow)]
-struct DistrictRow {
-    id: i64,
-    slug: String,
-    division_slug: String,
-    name_en: String,
-    name_hi: String,
-    confidence: String,
-    featured_rank: Option<i64>,
+#[derive(sqlx::FromRow, Clone, Debug, PartialEq, Eq)]
+pub(crate) struct DistrictRow {
+    pub id: i64,
+    pub slug: String,
+    pub division_id: i64,
+    pub name_en: String,
+    pub name_hi: String,
+    pub confidence: String,
+    pub featured_rank: Option<i64>,
+    pub position: i64,
 }
 
-#[derive(sqlx::FromRow)]
-struct ProductRow {
-    district_id: i64,
-    slug: String,
-    name_en: String,
-    name_hi: String,
-    description_en: String,
-    description_hi: String,
-    added_on: Option<String>,
-    gi_status: String,
-    gi_name: Option<String>,
+#[derive(sqlx::FromRow, Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ProductRow {
+    pub id: i64,
+    pub district_id: i64,
+    pub slug: String,
+    pub name_en: String,
+    pub name_hi: String,
+    pub description_en: String,
+    pub description_hi: String,
+    pub added_on: Option<String>,
+    pub gi_status: String,
+    pub gi_name: Option<String>,
+    pub position: i64,
 }
 
-const DIVISIONS: &str = "SELECT slug, name_en, name_hi FROM divisions ORDER BY position, id";
-const DISTRICTS: &str = "SELECT d.id, d.slug, v.slug AS division_slug, d.name_en, d.name_hi, d.confidence, d.featured_rank \
-     FROM districts d JOIN divisions v ON v.id = d.division_id ORDER BY d.position, d.id";
-const PRODUCTS: &str = "SELECT district_id, slug, name_en, name_hi, description_en, description_hi, added_on, gi_status, gi_name \
-     FROM district_products ORDER BY district_id, position, id";
+pub(crate) const DIVISIONS: &str = "SELECT id, slug, name_en, name_hi, position FROM divisions ORDER BY position, id";
+pub(crate) const DISTRICTS: &str = "SELECT id, slug, division_id, name_en, name_hi, confidence, featured_rank, position \
+     FROM districts ORDER BY position, id";
+pub(crate) const PRODUCTS: &str = "SELECT id, district_id, slug, name_en, name_hi, description_en, description_hi, \
+     added_on, gi_status, gi_name, position FROM district_products ORDER BY district_id, position, id";
 
 /// Loads the whole registry. It is small (18 divisions, 75 districts, about
 /// a hundred products), so three queries and one pass build it.
@@ -61,17 +70,18 @@ fn assemble(
     district_rows: Vec<DistrictRow>,
     product_rows: Vec<ProductRow>,
 ) -> Result<Registry, StoreError> {
-    let divisions = division_rows
-        .into_iter()
-        .map(|row| {
-            Ok(Division {
-                slug: slug(&row.slug)?,
-                name: Bilingual::new(row.name_en, row.name_hi),
-            })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
+    let mut division_slugs = HashMap::new();
+    let mut divisions = Vec::with_capacity(division_rows.len());
+    for row in division_rows {
+        let slug = slug(&row.slug)?;
+        division_slugs.insert(row.id, slug.clone());
+        divisions.push(Division {
+            slug,
+            name: Bilingual::new(row.name_en, row.name_hi),
+        });
+    }
 
-    let mut products_by_district: std::collections::HashMap<i64, Vec<OdopProduct>> = Default::default();
+    let mut products_by_district: HashMap<i64, Vec<OdopProduct>> = HashMap::new();
     for row in product_rows {
         let product = OdopProduct {
             slug: slug(&row.slug)?,
@@ -92,7 +102,9 @@ fn assemble(
             .map(|row| {
                 Ok(District {
                     slug: slug(&row.slug)?,
-                    division: slug(&row.division_slug)?,
+                    division: division_slugs.get(&row.division_id).cloned().ok_or_else(|| {
+                        StoreError::Corrupt(format!("district {}: no division {}", row.slug, row.division_id))
+                    })?,
                     name: Bilingual::new(row.name_en, row.name_hi),
                     confidence: row.confidence.parse().map_err(corrupt)?,
                     featured_rank: row.featured_rank.map(u16::try_from).transpose().map_err(|_| {

@@ -14,6 +14,7 @@ use serde::Deserialize;
 
 use crate::StoreError;
 use crate::db::{Db, ExclusiveWrite, dispatch};
+use crate::registry::{DISTRICTS, DIVISIONS, DistrictRow, DivisionRow, PRODUCTS, ProductRow};
 
 const REGISTRY_TOML: &str = include_str!("../seed/registry.toml");
 
@@ -168,44 +169,6 @@ impl SeedReport {
     }
 }
 
-/// A registry row as stored. The seed builds the row it wants with the id
-/// of the stored one, so that comparing the two tells whether to update.
-#[derive(sqlx::FromRow, Clone, Debug, PartialEq, Eq)]
-struct DivisionRow {
-    id: i64,
-    slug: String,
-    name_en: String,
-    name_hi: String,
-    position: i64,
-}
-
-#[derive(sqlx::FromRow, Clone, Debug, PartialEq, Eq)]
-struct DistrictRow {
-    id: i64,
-    slug: String,
-    division_id: i64,
-    name_en: String,
-    name_hi: String,
-    confidence: String,
-    featured_rank: Option<i64>,
-    position: i64,
-}
-
-#[derive(sqlx::FromRow, Clone, Debug, PartialEq, Eq)]
-struct ProductRow {
-    id: i64,
-    district_id: i64,
-    slug: String,
-    name_en: String,
-    name_hi: String,
-    description_en: String,
-    description_hi: String,
-    added_on: Option<String>,
-    gi_status: String,
-    gi_name: Option<String>,
-    position: i64,
-}
-
 /// What to do with one wanted row, given the stored one with its key, if any.
 fn decide<R: PartialEq>(stored: Option<R>, wanted: &R) -> Outcome {
     match stored {
@@ -222,7 +185,7 @@ pub async fn apply(db: &Db, registry: &Registry) -> Result<SeedReport, StoreErro
         let mut tx = ExclusiveWrite::begin_exclusive(pool).await?;
 
         let mut stored: HashMap<String, DivisionRow> =
-            sqlx::query_as::<_, DivisionRow>("SELECT id, slug, name_en, name_hi, position FROM divisions")
+            sqlx::query_as::<_, DivisionRow>(DIVISIONS)
                 .fetch_all(&mut *tx)
                 .await?
                 .into_iter()
@@ -266,9 +229,7 @@ pub async fn apply(db: &Db, registry: &Registry) -> Result<SeedReport, StoreErro
             division_ids.insert(division.slug.clone(), row.id);
         }
 
-        let mut stored: HashMap<String, DistrictRow> = sqlx::query_as::<_, DistrictRow>(
-            "SELECT id, slug, division_id, name_en, name_hi, confidence, featured_rank, position FROM districts",
-        )
+        let mut stored: HashMap<String, DistrictRow> = sqlx::query_as::<_, DistrictRow>(DISTRICTS)
         .fetch_all(&mut *tx)
         .await?
         .into_iter()
@@ -325,10 +286,7 @@ pub async fn apply(db: &Db, registry: &Registry) -> Result<SeedReport, StoreErro
             district_ids.insert(district.slug.clone(), row.id);
         }
 
-        let mut stored: HashMap<(i64, String), ProductRow> = sqlx::query_as::<_, ProductRow>(
-            "SELECT id, district_id, slug, name_en, name_hi, description_en, description_hi, added_on, \
-             gi_status, gi_name, position FROM district_products",
-        )
+        let mut stored: HashMap<(i64, String), ProductRow> = sqlx::query_as::<_, ProductRow>(PRODUCTS)
         .fetch_all(&mut *tx)
         .await?
         .into_iter()
