@@ -1,13 +1,21 @@
 //! The ODOP platform's domain: plain Rust types and the rules they obey.
 //!
 //! This crate knows nothing of HTTP, SQL, files or clocks: every function
-//! here is a pure computation over values, so that the rules can be read and
-//! tested on their own. Other crates parse their input into these types at
-//! their edge, which means an invalid slug or locale cannot exist past it.
+//! here is a pure computation over values (the current time is passed in),
+//! so that the rules can be read and tested on their own. Other crates parse
+//! their input into these types at their edge, which means an invalid slug,
+//! phone number or GSTIN cannot exist past it.
 
+pub mod auth;
+pub mod authz;
+pub mod identity;
+pub mod ids;
 pub mod locale;
+pub mod onboarding;
 pub mod registry;
 pub mod slug;
+pub mod text;
 
+pub use ids::{ApplicationId, DocumentId, InvitationId, UserId};
 pub use locale::{Bilingual, Locale};
 pub use slug::{Slug, SlugError};

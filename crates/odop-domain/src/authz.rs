@@ -1,0 +1,295 @@
+//! Who may do what: every authorization decision of the platform, as plain
+//! functions of an actor and an action. HTML pages and the API ask the same
+//! question here; a handler never decides by itself.
+//!
+//! Objects out of an actor's reach are to be answered as "not found" by the
+//! caller, so that their existence does not leak.
+
+use crate::{Slug, UserId};
+
+/// A signed-in person with everything that bears on what they may do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor {
+    pub user: UserId,
+    /// The districts this person serves as district officer (DIC).
+    pub officer_of: Vec<Slug>,
+    pub state_admin: bool,
+    pub outlet_operator: bool,
+    /// Present once a district officer has verified them as a seller.
+    pub seller: Option<VerifiedSeller>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifiedSeller {
+    pub district: Slug,
+    pub role: SellerRole,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SellerRole {
+    /// GST-registered; may take artisans on as sub-vendors.
+    Vendor,
+    /// Sells through this vendor.
+    SubVendor { vendor: UserId },
+}
+
+/// An application as far as permissions care: whose it is and where.
+#[derive(Clone, Copy, Debug)]
+pub struct ApplicationRef<'a> {
+    pub applicant: UserId,
+    pub district: &'a Slug,
+}
+
+/// Everything that needs permission.
+#[derive(Clone, Copy, Debug)]
+pub enum Action<'a> {
+    /// Start an application to sell.
+    ApplyToSell,
+    /// Read an application and its documents.
+    ViewApplication(ApplicationRef<'a>),
+    /// Approve, return or reject an application.
+    DecideApplication(ApplicationRef<'a>),
+    /// Open the district officer's desk.
+    UseOfficerDesk,
+    /// Invite artisans to sell as this vendor's sub-vendors.
+    InviteSubVendors,
+    /// See and remove the sub-vendors of this vendor.
+    ManageSubVendorsOf(UserId),
+    /// End this artisan's tie to their vendor.
+    LeaveVendor { artisan: UserId },
+    /// Create staff accounts and give roles.
+    ManageStaff,
+    /// Put listings on the marketplace.
+    PublishListings,
+}
+
+impl Actor {
+    /// A person with an account and no role beyond buying.
+    pub fn member(user: UserId) -> Self {
+        Self {
+            user,
+            officer_of: Vec::new(),
+            state_admin: false,
+            outlet_operator: false,
+            seller: None,
+        }
+    }
+
+    pub fn is_staff(&self) -> bool {
+        self.state_admin || self.outlet_operator || !self.officer_of.is_empty()
+    }
+
+    fn serves(&self, district: &Slug) -> bool {
+        self.state_admin || self.officer_of.contains(district)
+    }
+
+    pub fn is_vendor(&self) -> bool {
+        matches!(
+            &self.seller,
+            Some(VerifiedSeller {
+                role: SellerRole::Vendor,
+                ..
+            })
+        )
+    }
+}
+
+/// Whether `actor` may do `action`.
+pub fn may(actor: &Actor, action: Action<'_>) -> bool {
+    match action {
+        // Staff act on sellers; they do not become sellers with the same
+        // account, so that no one can approve their own application.
+        Action::ApplyToSell => actor.seller.is_none() && !actor.is_staff(),
+        Action::ViewApplication(application) => {
+            application.applicant == actor.user || actor.serves(application.district)
+        }
+        Action::DecideApplication(application) => {
+            application.applicant != actor.user && actor.serves(application.district)
+        }
+        Action::UseOfficerDesk => actor.state_admin || !actor.officer_of.is_empty(),
+        Action::InviteSubVendors => actor.is_vendor(),
+        Action::ManageSubVendorsOf(vendor) => actor.is_vendor() && actor.user == vendor,
+        Action::LeaveVendor { artisan } => actor.user == artisan,
+        Action::ManageStaff => actor.state_admin,
+        Action::PublishListings => actor.seller.is_some(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slug(s: &str) -> Slug {
+        Slug::parse(s).unwrap()
+    }
+
+    const APPLICANT: UserId = UserId(1);
+    const VENDOR: UserId = UserId(2);
+    const ARTISAN: UserId = UserId(3);
+    const LUCKNOW_OFFICER: UserId = UserId(4);
+    const VARANASI_OFFICER: UserId = UserId(5);
+    const ADMIN: UserId = UserId(6);
+    const OTHER_VENDOR: UserId = UserId(7);
+    const OUTLET: UserId = UserId(8);
+    const BUYER: UserId = UserId(9);
+
+    fn actors() -> Vec<(&'static str, Actor)> {
+        let seller = |role| {
+            Some(VerifiedSeller {
+                district: slug("lucknow"),
+                role,
+            })
+        };
+        vec![
+            ("buyer", Actor::member(BUYER)),
+            ("applicant", Actor::member(APPLICANT)),
+            (
+                "vendor",
+                Actor {
+                    seller: seller(SellerRole::Vendor),
+                    ..Actor::member(VENDOR)
+                },
+            ),
+            (
+                "other vendor",
+                Actor {
+                    seller: seller(SellerRole::Vendor),
+                    ..Actor::member(OTHER_VENDOR)
+                },
+            ),
+            (
+                "artisan",
+                Actor {
+                    seller: seller(SellerRole::SubVendor { vendor: VENDOR }),
+                    ..Actor::member(ARTISAN)
+                },
+            ),
+            (
+                "lucknow officer",
+                Actor {
+                    officer_of: vec![slug("lucknow"), slug("hardoi")],
+                    ..Actor::member(LUCKNOW_OFFICER)
+                },
+            ),
+            (
+                "varanasi officer",
+                Actor {
+                    officer_of: vec![slug("varanasi")],
+                    ..Actor::member(VARANASI_OFFICER)
+                },
+            ),
+            (
+                "state admin",
+                Actor {
+                    state_admin: true,
+                    ..Actor::member(ADMIN)
+                },
+            ),
+            (
+                "outlet operator",
+                Actor {
+                    outlet_operator: true,
+                    ..Actor::member(OUTLET)
+                },
+            ),
+        ]
+    }
+
+    /// Every action, each with the actors allowed to do it; every other
+    /// actor must be refused.
+    #[test]
+    fn every_role_against_every_action() {
+        let lucknow = slug("lucknow");
+        let own_application = ApplicationRef {
+            applicant: APPLICANT,
+            district: &lucknow,
+        };
+        let admins_own = ApplicationRef {
+            applicant: ADMIN,
+            district: &lucknow,
+        };
+        let table: Vec<(&str, Action, &[&str])> = vec![
+            ("apply", Action::ApplyToSell, &["buyer", "applicant"]),
+            (
+                "view a Lucknow application",
+                Action::ViewApplication(own_application),
+                &["applicant", "lucknow officer", "state admin"],
+            ),
+            (
+                "decide a Lucknow application",
+                Action::DecideApplication(own_application),
+                &["lucknow officer", "state admin"],
+            ),
+            // The state admin serves every district, but never decides their own case.
+            (
+                "decide the state admin's own application",
+                Action::DecideApplication(admins_own),
+                &["lucknow officer"],
+            ),
+            (
+                "use the desk",
+                Action::UseOfficerDesk,
+                &["lucknow officer", "varanasi officer", "state admin"],
+            ),
+            (
+                "invite sub-vendors",
+                Action::InviteSubVendors,
+                &["vendor", "other vendor"],
+            ),
+            (
+                "manage the vendor's sub-vendors",
+                Action::ManageSubVendorsOf(VENDOR),
+                &["vendor"],
+            ),
+            (
+                "leave the vendor",
+                Action::LeaveVendor { artisan: ARTISAN },
+                &["artisan"],
+            ),
+            ("manage staff", Action::ManageStaff, &["state admin"]),
+            (
+                "publish listings",
+                Action::PublishListings,
+                &["vendor", "other vendor", "artisan"],
+            ),
+        ];
+        for (what, action, allowed) in table {
+            for (who, actor) in actors() {
+                let expected = allowed.contains(&who);
+                assert_eq!(
+                    may(&actor, action),
+                    expected,
+                    "{who} {} be able to {what}",
+                    if expected { "should" } else { "should not" }
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn an_officer_reaches_only_the_districts_they_serve() {
+        let (_, officer) = actors().into_iter().find(|(who, _)| *who == "lucknow officer").unwrap();
+        for (district, expected) in [
+            ("lucknow", true),
+            ("hardoi", true),
+            ("varanasi", false),
+            ("agra", false),
+        ] {
+            let district = slug(district);
+            let application = ApplicationRef {
+                applicant: APPLICANT,
+                district: &district,
+            };
+            assert_eq!(
+                may(&officer, Action::ViewApplication(application)),
+                expected,
+                "{district}"
+            );
+            assert_eq!(
+                may(&officer, Action::DecideApplication(application)),
+                expected,
+                "{district}"
+            );
+        }
+    }
+}
