@@ -145,6 +145,21 @@ pub mod limits {
     };
 }
 
+/// Staff passwords: long enough to resist guessing, short enough to type.
+pub const PASSWORD_LENGTH: std::ops::RangeInclusive<usize> = 10..=128;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("a password has 10 to 128 characters")]
+pub struct PasswordError;
+
+pub fn check_password(password: &str) -> Result<(), PasswordError> {
+    if PASSWORD_LENGTH.contains(&password.chars().count()) {
+        Ok(())
+    } else {
+        Err(PasswordError)
+    }
+}
+
 /// How long a session lives: until it has been idle for `idle`, and never
 /// beyond `absolute` after sign-in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

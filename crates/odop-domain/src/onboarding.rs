@@ -269,6 +269,132 @@ pub fn validate(
     }
 }
 
+/// The documents an application carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DocumentKind {
+    /// A copy of the PAN card.
+    PanCard,
+    /// A cancelled cheque or the first page of the bank passbook.
+    BankProof,
+    /// The GST registration certificate (vendors).
+    GstCertificate,
+    /// An artisan card or a certificate of the craft (optional).
+    CraftProof,
+}
+
+impl DocumentKind {
+    pub const ALL: [DocumentKind; 4] = [
+        DocumentKind::PanCard,
+        DocumentKind::BankProof,
+        DocumentKind::GstCertificate,
+        DocumentKind::CraftProof,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            DocumentKind::PanCard => "pan_card",
+            DocumentKind::BankProof => "bank_proof",
+            DocumentKind::GstCertificate => "gst_certificate",
+            DocumentKind::CraftProof => "craft_proof",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// Whether an application of this kind of seller must carry it.
+    pub fn required_for(self, kind: &SellerKind) -> bool {
+        match self {
+            DocumentKind::PanCard | DocumentKind::BankProof => true,
+            DocumentKind::GstCertificate => matches!(kind, SellerKind::Vendor { .. }),
+            DocumentKind::CraftProof => false,
+        }
+    }
+}
+
+/// The largest document accepted.
+pub const MAX_DOCUMENT_BYTES: usize = 5 * 1024 * 1024;
+
+/// The file types documents may have, recognised from their first bytes
+/// (never from the name or the browser's claim).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DocumentType {
+    Pdf,
+    Jpeg,
+    Png,
+}
+
+impl DocumentType {
+    pub fn sniff(bytes: &[u8]) -> Option<Self> {
+        if bytes.starts_with(b"%PDF-") {
+            Some(DocumentType::Pdf)
+        } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            Some(DocumentType::Jpeg)
+        } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            Some(DocumentType::Png)
+        } else {
+            None
+        }
+    }
+
+    pub fn mime(self) -> &'static str {
+        match self {
+            DocumentType::Pdf => "application/pdf",
+            DocumentType::Jpeg => "image/jpeg",
+            DocumentType::Png => "image/png",
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            DocumentType::Pdf => "pdf",
+            DocumentType::Jpeg => "jpg",
+            DocumentType::Png => "png",
+        }
+    }
+}
+
+/// Why an uploaded document was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DocumentError {
+    #[error("the file is empty")]
+    Empty,
+    #[error("the file is larger than 5 MB")]
+    TooLarge,
+    #[error("the file is not a PDF, JPEG or PNG")]
+    WrongType,
+}
+
+impl DocumentError {
+    pub fn message_id(self) -> &'static str {
+        match self {
+            DocumentError::Empty => "document-missing",
+            DocumentError::TooLarge => "document-too-large",
+            DocumentError::WrongType => "document-wrong-type",
+        }
+    }
+}
+
+/// Checks an uploaded document's size and type.
+pub fn check_document(bytes: &[u8]) -> Result<DocumentType, DocumentError> {
+    if bytes.is_empty() {
+        Err(DocumentError::Empty)
+    } else if bytes.len() > MAX_DOCUMENT_BYTES {
+        Err(DocumentError::TooLarge)
+    } else {
+        DocumentType::sniff(bytes).ok_or(DocumentError::WrongType)
+    }
+}
+
+/// The required documents an application lacks, given those it has.
+pub fn missing_documents(kind: &SellerKind, present: &[DocumentKind]) -> Vec<DocumentKind> {
+    DocumentKind::ALL
+        .into_iter()
+        .filter(|k| k.required_for(kind) && !present.contains(k))
+        .collect()
+}
+
 /// Where an application stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ApplicationStatus {
@@ -509,6 +635,39 @@ mod tests {
         for field in ["display_name", "district", "pin", "pan", "seller_kind", "consent"] {
             assert!(named.contains(&field), "{field} missing from {named:?}");
         }
+    }
+
+    #[test]
+    fn documents_are_recognised_from_their_bytes() {
+        assert_eq!(check_document(b"%PDF-1.7\n..."), Ok(DocumentType::Pdf));
+        assert_eq!(check_document(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]), Ok(DocumentType::Jpeg));
+        assert_eq!(check_document(b"\x89PNG\r\n\x1a\n\0\0"), Ok(DocumentType::Png));
+        assert_eq!(check_document(b""), Err(DocumentError::Empty));
+        assert_eq!(check_document(b"<html><script>"), Err(DocumentError::WrongType));
+        assert_eq!(
+            check_document(b"MZ\x90\0"),
+            Err(DocumentError::WrongType),
+            "an executable renamed .pdf"
+        );
+        let mut big = b"%PDF-".to_vec();
+        big.resize(MAX_DOCUMENT_BYTES + 1, 0);
+        assert_eq!(check_document(&big), Err(DocumentError::TooLarge));
+    }
+
+    #[test]
+    fn vendors_also_need_their_gst_certificate() {
+        let vendor = SellerKind::Vendor {
+            gstin: Gstin::parse(&gstin_for("ABCPJ1234K")).unwrap(),
+        };
+        let artisan = SellerKind::SubVendor { vendor: UserId(1) };
+        assert_eq!(
+            missing_documents(&vendor, &[DocumentKind::PanCard]),
+            [DocumentKind::BankProof, DocumentKind::GstCertificate]
+        );
+        assert_eq!(
+            missing_documents(&artisan, &[DocumentKind::PanCard, DocumentKind::BankProof]),
+            []
+        );
     }
 
     #[test]

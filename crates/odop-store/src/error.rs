@@ -15,6 +15,8 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("the embedded seed data is invalid: {0}")]
     Seed(String),
+    #[error("file storage failed: {0}")]
+    Files(String),
 }
 
 impl StoreError {

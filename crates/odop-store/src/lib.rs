@@ -6,12 +6,22 @@
 //! the migrations (`migrations/sqlite`, `migrations/postgres`) or in one named
 //! function of [`db`]; nowhere else.
 
+pub mod accounts;
 mod db;
 mod error;
+pub mod files;
+pub mod onboarding;
+pub mod otp;
+pub mod outbox;
+pub mod privacy;
+pub mod rate_limit;
 pub mod registry;
 pub mod seed;
+pub mod sessions;
 #[cfg(feature = "test-support")]
 pub mod test_support;
+pub mod time;
+pub mod vendors;
 
-pub use db::{Backend, Db, MigrationReport, redact_url};
+pub use db::{Backend, Db, MigrationReport, Tx, redact_url};
 pub use error::StoreError;

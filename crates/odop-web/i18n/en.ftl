@@ -62,3 +62,288 @@ error-unavailable-title = The service is busy
 error-unavailable-body = We could not reach our database just now. Please try again in a minute.
 error-back-home = Go to the home page
 error-see-districts = See all districts
+
+## Navigation, notices, common
+nav-sign-in = Sign in
+nav-sign-out = Sign out
+footer-privacy = Privacy
+form-has-errors = Please correct the fields marked below.
+field-choose = Choose…
+notice-signed-in = You are signed in.
+notice-signed-out = You are signed out.
+notice-application-submitted = Your application has been sent to the district officer.
+notice-decision-recorded = The decision is recorded and the applicant has been informed.
+notice-invitation-sent = The invitation has been sent by SMS.
+notice-invitation-accepted = You now sell through this vendor.
+notice-invitation-declined = The invitation is declined.
+notice-sub-vendor-removed = Done: they no longer sell through you.
+notice-vendor-left = You no longer sell through this vendor.
+notice-staff-created = The staff account is ready; share the password with its holder in person.
+notice-account-deleted = Your account and personal data have been deleted.
+age-days = { $count ->
+    [one] 1 day
+   *[other] { $count } days
+}
+age-hours = { $count ->
+    [one] 1 hour
+   *[other] { $count } hours
+}
+age-minutes = { $count ->
+    [one] 1 minute
+   *[other] { $count } minutes
+}
+
+## Errors of forms and fields
+error-invalid-form = This form could not be read. Please go back, reload the page and try again.
+error-csrf-title = This form has expired
+error-csrf-body = For your safety the form was not accepted. Go back, reload the page and send it again.
+error-sign-in-title = Please sign in
+error-sign-in-body = This page is for signed-in users.
+error-too-many-title = Too many attempts
+error-too-many-body = { $minutes ->
+    [one] Please wait a minute before trying again.
+   *[other] Please wait { $minutes } minutes before trying again.
+}
+text-missing = Please fill this in.
+text-too-short = Too short: at least { $limit } characters.
+text-too-long = Too long: at most { $limit } characters.
+invalid-phone = Enter a 10-digit mobile number starting with 6, 7, 8 or 9.
+invalid-pan = A PAN has 5 letters, 4 digits and a letter, like ABCPE1234F.
+invalid-gstin-format = A GSTIN has 15 characters: state code, PAN, entity code, Z and a check character.
+invalid-gstin-checksum = This GSTIN has a typing mistake: its last character does not match the rest.
+invalid-gstin-state = This GSTIN is not registered in Uttar Pradesh (it must start with 09).
+invalid-gstin-pan = The PAN inside this GSTIN is not the PAN you entered.
+invalid-ifsc = An IFSC has 11 characters, like SBIN0001234 (the fifth is a zero).
+invalid-pin = A PIN code has 6 digits.
+invalid-pin-state = This PIN code is not in Uttar Pradesh. UP PIN codes start with 20 to 28.
+invalid-udyam = An Udyam number looks like UDYAM-UP-00-0000000.
+invalid-udyam-state = This Udyam number is not from Uttar Pradesh (it should read UDYAM-UP-…).
+invalid-bank-account = A bank account number has 9 to 18 digits.
+unknown-district = Choose your district from the list.
+unknown-craft = Choose your craft from the list.
+bio-required = Write a few lines about your work, in English or Hindi (or both).
+vendor-not-linked = Choose the vendor that invited you. No invitation yet? Ask the vendor to invite your mobile number.
+choose-seller-kind = Choose how you sell: with your own GSTIN, or through a vendor.
+consent-required = Please read the notice and tick the box to agree.
+choose-decision = Choose approve, return or reject.
+document-missing = Please attach this document.
+document-too-large = This file is larger than 5 MB.
+document-wrong-type = This file is not a PDF, JPEG or PNG.
+documents-choose-again = For your safety, files are not kept when a form has errors: please choose them again.
+
+## Signing in
+signin-title = Sign in
+signin-intro = Enter your mobile number. We will send you a 6-digit code by SMS; no password is needed.
+field-phone = Mobile number
+field-phone-hint = 10 digits, for example 98765 43210
+signin-send-code = Send code
+signin-staff-prompt = District officers and staff with a password:
+signin-staff-link = sign in with a password
+code-title = Enter the code
+code-intro = We have sent a 6-digit code to { $phone }. It is valid for 5 minutes.
+code-wait = A code was sent moments ago. You can ask for another in { $seconds } seconds.
+field-code = 6-digit code
+code-submit = Sign in
+code-resend = Did not get the code? Send a new one
+code-format = The code has 6 digits.
+code-wrong = { $left ->
+    [one] That code is not right. You can try once more.
+   *[other] That code is not right. You can try { $left } more times.
+}
+code-expired = This code has expired. Please ask for a new one.
+code-locked = Too many wrong codes. Please ask for a new one.
+code-used = This code has already been used. Please ask for a new one.
+code-none = No code has been sent to this number yet. Please ask for one.
+sms-sign-in-code = { $code } is your ODOP sign-in code. It is valid for 5 minutes. Do not share it with anyone.
+sms-invitation-code = { $code } is your ODOP code to accept the vendor's invitation. Do not share it with anyone.
+staff-signin-title = Staff sign-in
+staff-signin-intro = For district officers and other staff, with the password given to you.
+field-password = Password
+staff-signin-submit = Sign in
+staff-signin-otp = Sign in with a code by SMS instead
+password-wrong = The mobile number or password is not right.
+password-length = At least 10 characters.
+
+## Account
+account-title = Your account
+account-role-officer-of = District officer for { $districts }
+role-district-officer = District officer
+role-state-admin = State admin
+role-outlet-operator = Outlet operator
+account-selling = Selling on ODOP
+account-application = Your application:
+account-application-open = see the details
+account-apply-intro = Artisans, weavers and enterprises of Uttar Pradesh can sell their products here once the district officer has verified them.
+account-apply = Apply to sell
+seller-verified-vendor = Verified seller (vendor) in { $district }
+seller-verified-sub-vendor = Verified seller (through a vendor) in { $district }
+account-sub-vendors = Your sub-vendors (artisans who sell through you)
+account-invitations = Invitations
+invitation-from = { $vendor } invites you to sell through them.
+invitation-accept = Accept
+invitation-decline = Decline
+account-vendor-ties = The vendor you sell through
+tie-with = You sell through { $vendor }.
+tie-leave = Leave this vendor
+account-work = Your work
+account-desk = District officer's desk
+account-staff = Staff accounts
+account-your-data = Your data
+account-privacy = What we keep and why
+account-download = Download your data
+account-delete = Delete your account
+
+## Deleting an account
+delete-title = Delete your account
+delete-what = Your mobile number, name, addresses, bank and tax details and documents will be erased, and you will be signed out everywhere.
+delete-kept = Records the law requires us to keep (such as who decided an application) stay, without your personal details.
+delete-confirm = I understand that this cannot be undone.
+delete-confirm-required = Please tick the box to confirm.
+delete-submit = Delete my account
+delete-cancel = Keep my account
+
+## Privacy notice
+privacy-title = Your data on ODOP
+privacy-intro = This notice says what personal data ODOP keeps, why, who sees it and for how long, and what you can do about it.
+privacy-what-heading = What we keep
+privacy-what-account = Your mobile number, your name if you give it, and your language.
+privacy-what-seller = If you apply to sell: your names, district and craft, your pickup address, bank account and IFSC, PAN, Udyam number and GSTIN.
+privacy-what-documents = The documents you upload with an application (PAN card, bank proof, GST certificate, craft certificate).
+privacy-what-technical = When you sign in: a session cookie, and for a short time the codes sent to you and counts of attempts, to stop misuse.
+privacy-why-heading = Why
+privacy-why = To sign you in, to let the district officer verify that you are a genuine seller of your district, to pay you for your sales and to invoice them as the law requires. We do not sell your data and do not use it for advertising.
+privacy-who-heading = Who sees it
+privacy-who = You; the district officer of your district and the state ODOP cell, to verify you; and later, for your orders, the buyers and couriers who need your name and pickup address.
+privacy-how-long-heading = How long
+privacy-how-long = As long as you have an account. One-time codes expire after 5 minutes and are erased once sent. When you delete your account, your personal data is erased; only records the law requires are kept, without your details.
+privacy-rights-heading = Your rights
+privacy-rights = You can download a copy of your data, correct it (ask the district officer to return your application), and delete your account at any time. Withdrawing consent is as easy as giving it.
+privacy-no-tracking = ODOP uses no advertising or tracking cookies; its only cookies keep you signed in, remember your language and protect forms.
+
+## Applying to sell
+apply-title = Apply to sell on ODOP
+apply-intro = The district officer of your district checks your application, usually within a few days. Fields are in English or Hindi, as you prefer.
+apply-about-you = About you and your craft
+field-display-name = Shop or display name
+field-legal-name = Legal name (as on your PAN)
+field-district = District
+field-craft = Craft / ODOP product
+field-bio-en = About your work (English)
+field-bio-hi = About your work (Hindi)
+field-bio-hint = A few lines buyers will read: who you are, how you make your products. Write in English, Hindi or both.
+apply-pickup = Pickup address
+field-address-line1 = Address
+field-address-line2 = Address (continued, optional)
+field-city = Town or village
+field-pin = PIN code
+field-pin-hint = 6 digits; your pickup address must be in Uttar Pradesh
+apply-payments = Payments and tax
+field-account-holder = Account holder's name
+field-account-number = Bank account number
+field-account-number-hint = 9 to 18 digits
+field-ifsc = IFSC
+field-ifsc-hint = 11 characters, printed on your cheque book or passbook
+field-pan = PAN
+field-pan-hint = 10 characters, like ABCPE1234F
+field-udyam = Udyam registration number (optional)
+field-udyam-hint = Like UDYAM-UP-00-0000000, if your enterprise is registered
+apply-how-you-sell = How you sell
+kind-vendor-choice = With my own GSTIN (registered in Uttar Pradesh)
+field-gstin = GSTIN
+field-gstin-hint = 15 characters, starting with 09
+kind-sub-vendor-choice = Without GST, through a vendor that invited me (a cooperative, SHG or firm)
+apply-no-vendor = No vendor has invited you yet. A GST-registered vendor can invite your mobile number; the invitation will appear on your account page.
+field-vendor = Vendor
+apply-documents = Documents
+apply-documents-hint = PDF, JPEG or PNG, up to 5 MB each. A clear photo from your phone is fine.
+apply-documents-on-file = Already on file:
+document-pan-card = PAN card
+document-pan-card-hint = A copy of your PAN card
+document-bank-proof = Bank proof
+document-bank-proof-hint = A cancelled cheque or the first page of your passbook
+document-gst-certificate = GST certificate
+document-gst-certificate-hint = Needed if you sell with your own GSTIN
+document-craft-proof = Artisan card or craft certificate (optional)
+document-craft-proof-hint = Helps the district officer, for example an artisan card or a certificate from your gram pradhan
+apply-consent = I agree that ODOP keeps and uses these details to verify me and pay me, as described in
+apply-submit = Send application
+
+## Application status
+application-title = Your application to sell
+application-reason = Reason:
+application-correct = Correct and send again
+application-apply-again = Apply again
+application-summary = Summary
+application-history = History
+status-submitted = Waiting for the district officer
+status-returned = Returned to you for correction
+status-approved = Verified
+status-rejected = Not accepted
+next-step-submitted = The district officer of your district will check your application. You will get an SMS when it is decided.
+next-step-returned = The district officer has asked you to correct something. Please read the reason, correct the application and send it again.
+next-step-approved = You are a verified seller. You can list your products once the catalogue opens.
+next-step-rejected = Your application was not accepted. You may apply again after addressing the reason.
+kind-vendor = Vendor (own GSTIN)
+kind-sub-vendor = Sub-vendor (through a vendor)
+kind-sub-vendor-of = Sub-vendor of { $vendor }
+event-submitted = Sent by { $who }
+event-resubmitted = Corrected and sent again by { $who }
+event-approved = Approved by { $who }
+event-returned = Returned by { $who }
+event-rejected = Rejected by { $who }
+event-someone = a user
+sms-application-approved = ODOP: your seller application has been approved. You are now a verified seller.
+sms-application-returned = ODOP: your seller application needs a correction: { $reason } Please sign in to correct it.
+sms-application-rejected = ODOP: your seller application was not accepted: { $reason }
+
+## The district officer's desk
+desk-title = District officer's desk
+desk-scope = Applications from { $districts }, oldest first.
+desk-scope-all = Applications from every district, oldest first.
+desk-empty = No application is waiting. Well done!
+desk-applicant = Applicant
+desk-waiting = Waiting for
+desk-submitted = sent { $when }
+decision-title = Decision
+decision-choose = Your decision
+decision-approve = Approve: the applicant becomes a verified seller
+decision-return = Return for correction
+decision-reject = Reject
+decision-reason = Reason (needed to return or reject)
+decision-reason-hint = The applicant reads this: say what to correct or why.
+decision-submit = Record decision
+decision-already-made = This application has already been decided, perhaps by a colleague.
+
+## Vendors and sub-vendors
+sub-vendors-title = Your sub-vendors
+sub-vendors-intro = Artisans without GST can sell through you: you invoice on their behalf. Invite them by mobile number; they accept with a code sent to that number.
+invite-phone = Artisan's mobile number
+invite-submit = Send invitation
+invite-self = You cannot invite yourself.
+invite-already = This number is already invited or already sells through you.
+sub-vendors-none = You have no sub-vendors yet.
+sub-vendors-who = Artisan
+sub-vendors-status = Status
+sub-vendors-since = Since
+sub-vendors-remove = Remove
+tie-status-invited = Invited
+tie-status-active = Sells through you
+tie-status-left = Left
+tie-status-removed = Removed
+tie-status-declined = Declined
+sms-invitation = { $vendor } invites you to sell your products on ODOP through them. Sign in at ODOP with this mobile number to accept.
+invitation-confirm-title = Accept the invitation
+invitation-confirm-intro = To sell through { $vendor }, confirm with the code we sent to your mobile.
+invitation-confirm-submit = Accept invitation
+
+## Staff accounts
+staff-title = Staff accounts
+staff-name = Name
+staff-roles = Roles
+staff-create = New staff account
+staff-role = Role
+staff-districts = Districts (for district officers)
+staff-districts-hint = Hold Ctrl (or Cmd) to choose more than one.
+staff-districts-required = Choose at least one district for a district officer.
+staff-role-required = Choose a role.
+staff-create-submit = Create account

@@ -24,6 +24,7 @@ use crate::extract::{Path, Query};
     ),
     tags(
         (name = "registry", description = "Divisions, districts and their ODOP products"),
+        (name = "accounts", description = "The signed-in person (session cookie)"),
         (name = "operations", description = "Health, readiness and metrics")
     )
 )]
@@ -36,6 +37,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_divisions))
         .routes(routes!(list_districts))
         .routes(routes!(get_district))
+        .routes(routes!(me))
         .routes(routes!(crate::ops::healthz))
         .routes(routes!(crate::ops::readyz))
         .routes(routes!(crate::ops::metrics))
@@ -242,4 +244,65 @@ async fn get_district(State(state): State<AppState>, Path(raw): Path<String>) ->
         .district(&slug)
         .map(|district| Json(DistrictDto::new(district)))
         .ok_or_else(|| AppError::NotFound(NotFound::District(slug.to_string())))
+}
+
+/// The signed-in person and what they may do.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct MeDto {
+    pub id: i64,
+    /// In E.164 form.
+    #[schema(example = "+919876543210")]
+    pub phone: Option<String>,
+    pub display_name: Option<String>,
+    /// `en` or `hi`.
+    pub language: String,
+    /// Districts the person serves as district officer (slugs).
+    pub officer_of: Vec<String>,
+    pub state_admin: bool,
+    pub outlet_operator: bool,
+    /// Present once a district officer has verified the person as a seller.
+    pub seller: Option<SellerDto>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SellerDto {
+    /// `vendor` (GST-registered) or `sub-vendor`.
+    pub kind: String,
+    pub district: String,
+    /// For a sub-vendor, the user id of its vendor.
+    pub vendor: Option<i64>,
+}
+
+/// The signed-in person (by the session cookie set at sign-in).
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    tag = "accounts",
+    responses(
+        (status = 200, description = "The signed-in person", body = MeDto),
+        (status = 401, description = "Nobody is signed in", body = ErrorBody)
+    )
+)]
+async fn me(me: crate::auth::SignedIn) -> Json<MeDto> {
+    use odop_domain::authz::SellerRole;
+    Json(MeDto {
+        id: me.user.id.0,
+        phone: me.user.phone.as_ref().map(|p| p.to_string()),
+        display_name: me.user.display_name.clone(),
+        language: me.user.locale.code().to_owned(),
+        officer_of: me.actor.officer_of.iter().map(|d| d.to_string()).collect(),
+        state_admin: me.actor.state_admin,
+        outlet_operator: me.actor.outlet_operator,
+        seller: me.actor.seller.as_ref().map(|s| SellerDto {
+            kind: match s.role {
+                SellerRole::Vendor => "vendor".into(),
+                SellerRole::SubVendor { .. } => "sub-vendor".into(),
+            },
+            district: s.district.to_string(),
+            vendor: match s.role {
+                SellerRole::SubVendor { vendor } => Some(vendor.0),
+                SellerRole::Vendor => None,
+            },
+        }),
+    })
 }

@@ -24,6 +24,15 @@ pub enum AppError {
     NotFound(NotFound),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The form's CSRF token is missing or wrong, or it came from another site.
+    #[error("the form's security token is missing or does not match; reload the page and try again")]
+    CsrfRejected,
+    /// The page needs a signed-in person; `next` is where to return after.
+    #[error("sign in to continue")]
+    SignInRequired { next: String },
+    /// Too many attempts; try again after this many seconds.
+    #[error("too many attempts; try again in {retry_after_seconds} seconds")]
+    TooManyRequests { retry_after_seconds: i64 },
     /// A defect of ours, such as a template that failed to render.
     #[error("internal fault: {0}")]
     Internal(String),
@@ -36,6 +45,8 @@ pub enum BadRequest {
     InvalidQuery,
     QueryTooLong,
     InvalidLanguage,
+    InvalidForm,
+    InvalidId,
 }
 
 impl BadRequest {
@@ -45,6 +56,8 @@ impl BadRequest {
             BadRequest::InvalidQuery => "invalid_query",
             BadRequest::QueryTooLong => "query_too_long",
             BadRequest::InvalidLanguage => "invalid_language",
+            BadRequest::InvalidForm => "invalid_form",
+            BadRequest::InvalidId => "invalid_id",
         }
     }
 
@@ -54,6 +67,8 @@ impl BadRequest {
             BadRequest::InvalidQuery => "error-invalid-query",
             BadRequest::QueryTooLong => "error-query-too-long",
             BadRequest::InvalidLanguage => "error-invalid-language",
+            BadRequest::InvalidForm => "error-invalid-form",
+            BadRequest::InvalidId => "error-not-found-body",
         }
     }
 }
@@ -64,6 +79,10 @@ pub enum NotFound {
     Route,
     #[error("no district with slug {0:?}")]
     District(String),
+    /// Something that does not exist, or that the asker may not see: both
+    /// answer alike, so that existence does not leak.
+    #[error("not found")]
+    Object,
 }
 
 impl AppError {
@@ -78,6 +97,9 @@ impl AppError {
         match self {
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::CsrfRejected => StatusCode::FORBIDDEN,
+            AppError::SignInRequired { .. } => StatusCode::UNAUTHORIZED,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Store(e) if is_unavailable(e) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -88,6 +110,10 @@ impl AppError {
             AppError::BadRequest { reason, .. } => reason.code(),
             AppError::NotFound(NotFound::Route) => "not_found",
             AppError::NotFound(NotFound::District(_)) => "district_not_found",
+            AppError::NotFound(NotFound::Object) => "not_found",
+            AppError::CsrfRejected => "csrf_rejected",
+            AppError::SignInRequired { .. } => "sign_in_required",
+            AppError::TooManyRequests { .. } => "too_many_requests",
             AppError::Store(e) if is_unavailable(e) => "unavailable",
             AppError::Store(_) | AppError::Internal(_) => "internal",
         }
@@ -96,7 +122,11 @@ impl AppError {
     /// What a program is told; a fault's detail stays in the log.
     fn public_message(&self) -> String {
         match self {
-            AppError::BadRequest { .. } | AppError::NotFound(_) => self.to_string(),
+            AppError::BadRequest { .. }
+            | AppError::NotFound(_)
+            | AppError::CsrfRejected
+            | AppError::SignInRequired { .. }
+            | AppError::TooManyRequests { .. } => self.to_string(),
             AppError::Store(e) if is_unavailable(e) => "the database is unreachable; retry shortly".to_owned(),
             AppError::Store(_) | AppError::Internal(_) => {
                 "internal error; the request id in the x-request-id header identifies it".to_owned()
@@ -110,6 +140,14 @@ impl AppError {
             AppError::NotFound(NotFound::Route) => ErrorPage::new("error-not-found-title", "error-not-found-body"),
             AppError::NotFound(NotFound::District(slug)) => {
                 ErrorPage::new("error-not-found-title", "error-district-not-found").with_slug(slug)
+            }
+            AppError::NotFound(NotFound::Object) => ErrorPage::new("error-not-found-title", "error-not-found-body"),
+            AppError::CsrfRejected => ErrorPage::new("error-csrf-title", "error-csrf-body"),
+            AppError::SignInRequired { .. } => ErrorPage::new("error-sign-in-title", "error-sign-in-body"),
+            AppError::TooManyRequests { retry_after_seconds } => {
+                let mut page = ErrorPage::new("error-too-many-title", "error-too-many-body");
+                page.wait_minutes = Some((retry_after_seconds + 59) / 60);
+                page
             }
             AppError::Store(e) if is_unavailable(e) => {
                 ErrorPage::new("error-unavailable-title", "error-unavailable-body")
@@ -147,6 +185,10 @@ pub struct ErrorPage {
     pub body_id: &'static str,
     /// The slug the visitor asked for, when the message names it.
     pub slug: Option<String>,
+    /// Minutes to wait, for rate-limit messages.
+    pub wait_minutes: Option<i64>,
+    /// Where to sign in and come back from, for pages that need a session.
+    pub sign_in_next: Option<String>,
 }
 
 impl ErrorPage {
@@ -155,6 +197,8 @@ impl ErrorPage {
             title_id,
             body_id,
             slug: None,
+            wait_minutes: None,
+            sign_in_next: None,
         }
     }
 
@@ -178,8 +222,18 @@ impl IntoResponse for AppError {
                 message: self.public_message(),
             },
         };
+        let mut page = self.page();
+        if let AppError::SignInRequired { next } = &self {
+            page.sign_in_next = Some(next.clone());
+        }
         let mut response = (status, Json(body)).into_response();
-        response.extensions_mut().insert(self.page());
+        if let AppError::TooManyRequests { retry_after_seconds } = self {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(retry_after_seconds.max(1)),
+            );
+        }
+        response.extensions_mut().insert(page);
         response
     }
 }
@@ -228,6 +282,14 @@ mod tests {
             AppError::bad_request(BadRequest::InvalidQuery, ""),
             AppError::bad_request(BadRequest::QueryTooLong, ""),
             AppError::bad_request(BadRequest::InvalidLanguage, ""),
+            AppError::bad_request(BadRequest::InvalidForm, ""),
+            AppError::bad_request(BadRequest::InvalidId, ""),
+            AppError::NotFound(NotFound::Object),
+            AppError::CsrfRejected,
+            AppError::SignInRequired { next: "/".into() },
+            AppError::TooManyRequests {
+                retry_after_seconds: 60,
+            },
             AppError::NotFound(NotFound::Route),
             AppError::NotFound(NotFound::District(String::new())),
             AppError::Store(StoreError::Unavailable(String::new())),

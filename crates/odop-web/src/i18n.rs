@@ -158,6 +158,29 @@ impl Tr {
         self.catalog.message(self.locale, id, Some(&fluent_args)).into_owned()
     }
 
+    /// An instant as people in India read it: in IST, whatever the server's zone.
+    pub fn when(&self, instant: chrono::DateTime<chrono::Utc>) -> String {
+        let ist = chrono::FixedOffset::east_opt(5 * 3600 + 30 * 60).expect("IST is a valid offset");
+        let local = instant.with_timezone(&ist);
+        match self.locale {
+            Locale::En => local.format("%-d %b %Y, %H:%M IST").to_string(),
+            Locale::Hi => local.format("%d-%m-%Y, %H:%M IST").to_string(),
+        }
+    }
+
+    /// How long ago `since` was, in the largest whole unit: "3 days".
+    pub fn age(&self, since: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>) -> String {
+        let elapsed = (now - since).max(chrono::Duration::zero());
+        let (id, count) = if elapsed.num_days() >= 1 {
+            ("age-days", elapsed.num_days())
+        } else if elapsed.num_hours() >= 1 {
+            ("age-hours", elapsed.num_hours())
+        } else {
+            ("age-minutes", elapsed.num_minutes())
+        };
+        self.with(id, &[("count", Arg::Number(count))])
+    }
+
     /// A bilingual value in this translator's language.
     pub fn pick<'a>(&self, text: &'a odop_domain::Bilingual) -> &'a str {
         text.get(self.locale)
@@ -232,6 +255,16 @@ mod tests {
                     used.push(piece.split('"').next().unwrap().to_owned());
                 }
             }
+            // Form macros take message ids as arguments: `m::text(tr, errors, name, LABEL, …)`,
+            // `m::hinted(…, LABEL, HINT, value)`, `m::file(…, LABEL, HINT)`.
+            for (macro_name, ids) in [("m::text(", 1), ("m::hinted(", 2), ("m::file(", 2)] {
+                for piece in text.split(macro_name).skip(1) {
+                    let arguments: Vec<&str> = piece.split(')').next().unwrap().split(',').map(str::trim).collect();
+                    for argument in &arguments[3..3 + ids] {
+                        used.push(argument.trim_matches('"').to_owned());
+                    }
+                }
+            }
         }
         assert!(!used.is_empty());
         let defined = Catalog::ids(Locale::En);
@@ -241,6 +274,41 @@ mod tests {
                 "templates use {id:?}, which en.ftl does not define"
             );
             assert!(catalog.en.has_message(&id) && catalog.hi.has_message(&id));
+        }
+    }
+
+    /// Ids built at run time from codes (`status-{code}`…) exist for every code.
+    #[test]
+    fn every_message_built_from_a_code_exists() {
+        use odop_domain::onboarding::{ApplicationStatus, DocumentKind};
+        let mut ids: Vec<String> = Vec::new();
+        for status in ApplicationStatus::ALL {
+            ids.push(format!("status-{}", status.code()));
+            ids.push(format!("next-step-{}", status.code()));
+        }
+        for action in ["submitted", "resubmitted", "approved", "returned", "rejected"] {
+            ids.push(format!("event-{action}"));
+        }
+        for kind in DocumentKind::ALL {
+            ids.push(format!("document-{}", kind.code().replace('_', "-")));
+        }
+        for kind in ["vendor", "sub-vendor"] {
+            ids.push(format!("kind-{kind}"));
+        }
+        for role in ["district_officer", "state_admin", "outlet_operator"] {
+            ids.push(format!("role-{}", role.replace('_', "-")));
+        }
+        for status in ["invited", "active", "left", "removed", "declined"] {
+            ids.push(format!("tie-status-{status}"));
+        }
+        for notice in crate::pages::NOTICES {
+            ids.push(format!("notice-{notice}"));
+        }
+        for locale in Locale::ALL {
+            let defined = Catalog::ids(locale);
+            for id in &ids {
+                assert!(defined.contains(id), "{locale}.ftl lacks {id}");
+            }
         }
     }
 
@@ -272,6 +340,27 @@ mod tests {
         for (header, expected) in cases {
             assert_eq!(negotiate(header), expected, "Accept-Language: {header:?}");
         }
+    }
+
+    #[test]
+    fn times_are_shown_in_ist() {
+        let catalog = Arc::new(Catalog::load().unwrap());
+        let instant = chrono::DateTime::parse_from_rfc3339("2026-11-23T20:00:00Z")
+            .unwrap()
+            .to_utc();
+        assert_eq!(
+            Tr::new(Locale::En, catalog.clone()).when(instant),
+            "24 Nov 2026, 01:30 IST"
+        );
+        assert_eq!(
+            Tr::new(Locale::Hi, catalog.clone()).when(instant),
+            "24-11-2026, 01:30 IST"
+        );
+        let en = Tr::new(Locale::En, catalog);
+        let later = |minutes| instant + chrono::Duration::minutes(minutes);
+        assert_eq!(en.age(instant, later(5)), "5 minutes");
+        assert_eq!(en.age(instant, later(61)), "1 hour");
+        assert_eq!(en.age(instant, later(3 * 24 * 60)), "3 days");
     }
 
     #[test]

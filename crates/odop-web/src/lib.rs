@@ -10,6 +10,7 @@
 //! and render. This crate never writes SQL.
 
 pub mod api;
+pub mod auth;
 pub mod error;
 pub mod extract;
 pub mod i18n;
@@ -38,12 +39,13 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 pub use error::AppError;
-pub use state::AppState;
+pub use state::{AppState, WebConfig};
 
 /// A request still unanswered after this long is abandoned with an error.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Content Security Policy: everything from this origin only, no scripts yet.
+/// Forms post to this origin only.
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
                    base-uri 'none'; frame-ancestors 'none'";
 
@@ -62,7 +64,7 @@ pub fn app(state: AppState) -> Router {
 
     let request_id = HeaderName::from_static("x-request-id");
     let routes = Router::new()
-        .merge(pages::router())
+        .merge(pages::router(state.config()))
         .merge(api_routes)
         .route(
             "/api/v1/openapi.json",
@@ -108,7 +110,8 @@ pub fn app(state: AppState) -> Router {
                 HeaderValue::from_static("DENY"),
             ))
             .layer(CompressionLayer::new())
-            .layer(from_fn_with_state(state, localize::localize))
+            .layer(from_fn_with_state(state.clone(), localize::localize))
+            .layer(from_fn_with_state(state, auth::csrf::ensure_token))
             .layer(CatchPanicLayer::custom(|_| {
                 AppError::Internal("a handler panicked".to_owned()).into_response()
             }))

@@ -58,9 +58,20 @@ pub async fn localize(State(state): State<AppState>, mut request: Request, next:
     if let Some(page) = response.extensions_mut().remove::<ErrorPage>()
         && !api
     {
-        let tr = Tr::new(locale, state.catalog().clone());
-        let status = response.status();
-        response = (status, pages::error_page(&tr, &page, &request_id)).into_response();
+        response = match &page.sign_in_next {
+            // A page that needs a session sends the visitor to sign in, and back after.
+            Some(next) => axum::response::Redirect::to(&format!("/signin?{}", pages::next_query(next))).into_response(),
+            None => {
+                let tr = Tr::new(locale, state.catalog().clone());
+                let status = response.status();
+                let headers = response.headers().clone();
+                let mut page_response = (status, pages::error_page(&tr, &page, &request_id)).into_response();
+                if let Some(retry) = headers.get(header::RETRY_AFTER) {
+                    page_response.headers_mut().insert(header::RETRY_AFTER, retry.clone());
+                }
+                page_response
+            }
+        };
     }
     let is_html = response
         .headers()

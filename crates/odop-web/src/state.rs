@@ -1,9 +1,24 @@
 use std::sync::Arc;
 
+use odop_domain::auth::OtpPolicy;
 use odop_store::Db;
+use odop_store::files::FileStore;
 
 use crate::i18n::Catalog;
 use crate::metrics::Metrics;
+
+/// How this node serves, from the command line and configuration.
+#[derive(Clone, Debug, Default)]
+pub struct WebConfig {
+    /// Development mode: `/dev/outbox` lists the messages sent, one-time
+    /// codes included. Never on a public server.
+    pub dev: bool,
+    /// The site is served over HTTPS: cookies carry `Secure`.
+    pub secure_cookies: bool,
+    /// Behind a reverse proxy: the client's address is the last hop of
+    /// `X-Forwarded-For` (rate limits count per address).
+    pub trust_forwarded_for: bool,
+}
 
 /// What every handler may use. Cloning is cheap: it is one `Arc`.
 #[derive(Clone, Debug)]
@@ -12,15 +27,21 @@ pub struct AppState(Arc<Inner>);
 #[derive(Debug)]
 struct Inner {
     db: Db,
+    files: FileStore,
+    config: WebConfig,
+    otp: OtpPolicy,
     catalog: Arc<Catalog>,
     metrics: Metrics,
 }
 
 impl AppState {
-    pub fn new(db: Db) -> Self {
+    pub fn new(db: Db, files: FileStore, config: WebConfig) -> Self {
         let catalog = Catalog::load().expect("the message catalogue compiled into the binary is valid");
         Self(Arc::new(Inner {
             db,
+            files,
+            config,
+            otp: OtpPolicy::default(),
             catalog: Arc::new(catalog),
             metrics: Metrics::new(),
         }))
@@ -28,6 +49,18 @@ impl AppState {
 
     pub fn db(&self) -> &Db {
         &self.0.db
+    }
+
+    pub fn files(&self) -> &FileStore {
+        &self.0.files
+    }
+
+    pub fn config(&self) -> &WebConfig {
+        &self.0.config
+    }
+
+    pub fn otp_policy(&self) -> &OtpPolicy {
+        &self.0.otp
     }
 
     pub fn catalog(&self) -> &Arc<Catalog> {

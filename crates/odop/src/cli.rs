@@ -37,6 +37,53 @@ pub enum Command {
     Migrate(DatabaseArgs),
     /// Load the district registry shipped with this binary (idempotent), then exit
     Seed(DatabaseArgs),
+    /// Deliver the notification outbox (SMS) without serving HTTP; `serve` runs one too
+    Worker(DatabaseArgs),
+    /// Manage accounts
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a staff account (or give an existing account a password and more roles)
+    Create(UserCreateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserCreateArgs {
+    /// Mobile number, the staff member's sign-in name (+91 optional)
+    #[arg(long, value_name = "PHONE")]
+    pub phone: String,
+
+    /// Name shown to colleagues and applicants
+    #[arg(long, value_name = "NAME")]
+    pub name: String,
+
+    /// Role to give
+    #[arg(long, value_enum)]
+    pub role: RoleArg,
+
+    /// District a district officer serves (repeat for several), by slug, e.g. lucknow
+    #[arg(long = "district", value_name = "SLUG")]
+    pub districts: Vec<String>,
+
+    /// Read the password from the first line of standard input instead of asking for it
+    #[arg(long)]
+    pub password_stdin: bool,
+
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    /// District officer (DIC): verifies sellers of their districts
+    DistrictOfficer,
+    /// State admin (ODOP cell): every district, staff accounts
+    StateAdmin,
+    /// Operator of an ODOP outlet
+    OutletOperator,
 }
 
 #[derive(Debug, Args)]
@@ -48,6 +95,22 @@ pub struct ServeArgs {
     /// Do not migrate or seed at start (for deployments that run `odop migrate` and `odop seed` themselves)
     #[arg(long, env = "ODOP_NO_MIGRATE")]
     pub no_migrate: bool,
+
+    /// Do not deliver the outbox from this node (when `odop worker` runs elsewhere)
+    #[arg(long, env = "ODOP_NO_WORKER")]
+    pub no_worker: bool,
+
+    /// Development mode: /dev/outbox shows sent messages, one-time codes included. Never on a public server
+    #[arg(long, env = "ODOP_DEV")]
+    pub dev: bool,
+
+    /// The address people reach the site at, e.g. https://odop.example; with https, cookies are Secure
+    #[arg(long, env = "ODOP_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+
+    /// Behind a reverse proxy: take the client's address from X-Forwarded-For
+    #[arg(long, env = "ODOP_TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
 
     #[command(flatten)]
     pub database: DatabaseArgs,

@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use serde::Deserialize;
 
+use odop_notify::HttpSenderConfig;
+
 use crate::cli::{Cli, DatabaseArgs, LogFormat, ServeArgs};
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -28,6 +30,20 @@ pub struct FileConfig {
     pub database_url: Option<String>,
     pub log: Option<String>,
     pub log_format: Option<LogFormat>,
+    pub dev: Option<bool>,
+    pub public_url: Option<String>,
+    pub trust_forwarded_for: Option<bool>,
+    /// How messages (SMS) leave; the log by default.
+    pub sms: Option<SmsConfig>,
+}
+
+/// The `[sms]` table: `sender = "log"`, or `sender = "http"` with the
+/// gateway's `url`, `headers`, `body` template and `format`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(tag = "sender", rename_all = "lowercase", deny_unknown_fields)]
+pub enum SmsConfig {
+    Log,
+    Http(HttpSenderConfig),
 }
 
 impl FileConfig {
@@ -60,10 +76,15 @@ pub struct DatabaseSettings {
     pub database: Database,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct ServeSettings {
     pub listen: SocketAddr,
     pub migrate: bool,
+    pub worker: bool,
+    pub dev: bool,
+    pub secure_cookies: bool,
+    pub trust_forwarded_for: bool,
+    pub sms: SmsConfig,
     pub database: DatabaseSettings,
 }
 
@@ -103,12 +124,19 @@ impl DatabaseSettings {
 
 impl ServeSettings {
     pub fn resolve(args: &ServeArgs, file: &FileConfig) -> Self {
+        let public_url = args.public_url.clone().or_else(|| file.public_url.clone());
         Self {
             listen: args
                 .listen
                 .or(file.listen)
                 .unwrap_or_else(|| DEFAULT_LISTEN.parse().expect("the default address is valid")),
             migrate: !args.no_migrate,
+            worker: !args.no_worker,
+            // A flag can only switch these on; the file may switch them on too.
+            dev: args.dev || file.dev.unwrap_or(false),
+            secure_cookies: public_url.is_some_and(|url| url.starts_with("https://")),
+            trust_forwarded_for: args.trust_forwarded_for || file.trust_forwarded_for.unwrap_or(false),
+            sms: file.sms.clone().unwrap_or(SmsConfig::Log),
             database: DatabaseSettings::resolve(&args.database, file),
         }
     }
@@ -125,20 +153,39 @@ mod tests {
         }
     }
 
+    fn serve_args(listen: Option<SocketAddr>, no_migrate: bool, database: DatabaseArgs) -> ServeArgs {
+        ServeArgs {
+            listen,
+            no_migrate,
+            no_worker: false,
+            dev: false,
+            public_url: None,
+            trust_forwarded_for: false,
+            database,
+        }
+    }
+
+    #[test]
+    fn https_public_urls_make_cookies_secure_and_the_sms_gateway_is_configurable() {
+        let from_file = file(
+            "public_url = \"https://odop.example\"\n[sms]\nsender = \"http\"\nurl = \"https://sms.example/send\"\nbody = \"{text}\"\n",
+        );
+        let settings = ServeSettings::resolve(&serve_args(None, false, args(None, None)), &from_file);
+        assert!(settings.secure_cookies);
+        assert!(matches!(settings.sms, SmsConfig::Http(ref http) if http.url == "https://sms.example/send"));
+        let plain = ServeSettings::resolve(&serve_args(None, false, args(None, None)), &FileConfig::default());
+        assert!(!plain.secure_cookies && !plain.dev);
+        assert!(matches!(plain.sms, SmsConfig::Log));
+        assert!(toml::from_str::<FileConfig>("[sms]\nsender = \"pigeon\"").is_err());
+    }
+
     fn file(text: &str) -> FileConfig {
         toml::from_str(text).unwrap()
     }
 
     #[test]
     fn defaults_apply_when_nothing_is_set() {
-        let settings = ServeSettings::resolve(
-            &ServeArgs {
-                listen: None,
-                no_migrate: false,
-                database: args(None, None),
-            },
-            &FileConfig::default(),
-        );
+        let settings = ServeSettings::resolve(&serve_args(None, false, args(None, None)), &FileConfig::default());
         assert_eq!(settings.listen, "127.0.0.1:8080".parse().unwrap());
         assert!(settings.migrate);
         assert_eq!(settings.database.data_dir, PathBuf::from("./data"));
@@ -151,14 +198,7 @@ mod tests {
     #[test]
     fn the_file_overrides_defaults_and_flags_override_the_file() {
         let from_file = file("listen = \"0.0.0.0:9000\"\ndata_dir = \"/srv/odop\"\n");
-        let settings = ServeSettings::resolve(
-            &ServeArgs {
-                listen: None,
-                no_migrate: false,
-                database: args(None, None),
-            },
-            &from_file,
-        );
+        let settings = ServeSettings::resolve(&serve_args(None, false, args(None, None)), &from_file);
         assert_eq!(settings.listen, "0.0.0.0:9000".parse().unwrap());
         assert_eq!(
             settings.database.database,
@@ -166,11 +206,11 @@ mod tests {
         );
 
         let settings = ServeSettings::resolve(
-            &ServeArgs {
-                listen: Some("127.0.0.1:7000".parse().unwrap()),
-                no_migrate: true,
-                database: args(Some("/tmp/x"), Some("postgres://db/odop")),
-            },
+            &serve_args(
+                Some("127.0.0.1:7000".parse().unwrap()),
+                true,
+                args(Some("/tmp/x"), Some("postgres://db/odop")),
+            ),
             &from_file,
         );
         assert_eq!(settings.listen, "127.0.0.1:7000".parse().unwrap());

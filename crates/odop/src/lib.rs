@@ -10,8 +10,11 @@ mod telemetry;
 use anyhow::Context;
 use odop_store::{Db, redact_url};
 
-use crate::cli::{Cli, Command};
-use crate::config::{Database, DatabaseSettings, FileConfig, LogSettings, ServeSettings};
+use std::io::BufRead;
+use std::sync::Arc;
+
+use crate::cli::{Cli, Command, RoleArg, UserCommand, UserCreateArgs};
+use crate::config::{Database, DatabaseSettings, FileConfig, LogSettings, ServeSettings, SmsConfig};
 
 /// Runs one command to completion.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -26,6 +29,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Serve(args) => serve::run(ServeSettings::resolve(args, &file), serve::shutdown_signal()).await,
             Command::Migrate(args) => migrate(&DatabaseSettings::resolve(args, &file)).await,
             Command::Seed(args) => seed(&DatabaseSettings::resolve(args, &file)).await,
+            Command::Worker(args) => {
+                let sms = file.sms.clone().unwrap_or(SmsConfig::Log);
+                worker(&DatabaseSettings::resolve(args, &file), &sms, serve::shutdown_signal()).await
+            }
+            Command::User(UserCommand::Create(args)) => {
+                create_user(args, &DatabaseSettings::resolve(&args.database, &file)).await
+            }
         }
     })
 }
@@ -72,6 +82,100 @@ async fn seed(settings: &DatabaseSettings) -> anyhow::Result<()> {
     for (table, counts) in report.tables() {
         println!("{table}: {counts}");
     }
+    db.close().await;
+    Ok(())
+}
+
+/// The sender the outbox is delivered through.
+pub fn sender(sms: &SmsConfig) -> anyhow::Result<Arc<dyn odop_notify::Sender>> {
+    Ok(match sms {
+        SmsConfig::Log => Arc::new(odop_notify::LogSender),
+        SmsConfig::Http(config) => {
+            Arc::new(odop_notify::HttpSender::new(config.clone()).context("invalid [sms] configuration")?)
+        }
+    })
+}
+
+async fn worker(
+    settings: &DatabaseSettings,
+    sms: &SmsConfig,
+    shutdown: impl std::future::Future<Output = ()> + Send,
+) -> anyhow::Result<()> {
+    let db = open(settings).await?;
+    let sender = sender(sms)?;
+    println!("odop worker delivering the outbox through the {} sender", sender.name());
+    odop_notify::worker::Worker::new(db.clone(), sender, odop_notify::worker::WorkerOptions::default())
+        .run(shutdown)
+        .await;
+    db.close().await;
+    Ok(())
+}
+
+/// Reads the new password: from standard input's first line, or asked twice
+/// at the terminal without echo.
+fn read_password(from_stdin: bool) -> anyhow::Result<String> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("cannot read the password from standard input")?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_owned());
+    }
+    let first =
+        rpassword::prompt_password("Password: ").context("cannot ask for the password (use --password-stdin)")?;
+    let second = rpassword::prompt_password("Password again: ").context("cannot ask for the password")?;
+    anyhow::ensure!(first == second, "the two passwords differ");
+    Ok(first)
+}
+
+async fn create_user(args: &UserCreateArgs, settings: &DatabaseSettings) -> anyhow::Result<()> {
+    use odop_domain::identity::Phone;
+    use odop_store::accounts::{NewStaff, StaffRole};
+    let phone = Phone::parse(&args.phone).map_err(|e| anyhow::anyhow!("--phone: {e}"))?;
+    let display_name = odop_domain::text::required(&args.name, 2, 80).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
+    let roles = match args.role {
+        RoleArg::DistrictOfficer => {
+            anyhow::ensure!(
+                !args.districts.is_empty(),
+                "a district officer needs at least one --district"
+            );
+            args.districts
+                .iter()
+                .map(|d| {
+                    odop_domain::Slug::parse(d)
+                        .map(StaffRole::DistrictOfficer)
+                        .map_err(|e| anyhow::anyhow!("--district {d:?}: {e}"))
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?
+        }
+        RoleArg::StateAdmin => vec![StaffRole::StateAdmin],
+        RoleArg::OutletOperator => vec![StaffRole::OutletOperator],
+    };
+    anyhow::ensure!(
+        args.role == RoleArg::DistrictOfficer || args.districts.is_empty(),
+        "--district is only for district officers"
+    );
+    let password = read_password(args.password_stdin)?;
+    odop_domain::auth::check_password(&password).map_err(|e| anyhow::anyhow!("password: {e}"))?;
+    let password_hash = tokio::task::spawn_blocking(move || odop_web::auth::crypto::hash_password(&password))
+        .await?
+        .map_err(|e| anyhow::anyhow!(e))?;
+    let db = open(settings).await?;
+    let staff = NewStaff {
+        phone: phone.clone(),
+        display_name,
+        password_hash,
+        roles,
+        granted_by: None,
+    };
+    let user = odop_store::accounts::create_staff(&db, &staff, chrono::Utc::now())
+        .await
+        .context("cannot create the account; has the database been migrated and seeded (odop migrate, odop seed)?")?;
+    println!(
+        "staff account {user} ready: {} signs in at /signin/staff",
+        phone.display()
+    );
     db.close().await;
     Ok(())
 }

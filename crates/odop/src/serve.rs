@@ -42,11 +42,41 @@ pub async fn run(settings: ServeSettings, shutdown: impl Future<Output = ()> + S
     let address = listener.local_addr()?;
     announce(address, &describe(&settings.database.database), started);
 
-    let app = odop_web::app(odop_web::AppState::new(db.clone()));
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
+    let files = odop_store::files::FileStore::local(&settings.database.data_dir.join("files"))?;
+    let config = odop_web::WebConfig {
+        dev: settings.dev,
+        secure_cookies: settings.secure_cookies,
+        trust_forwarded_for: settings.trust_forwarded_for,
+    };
+    if settings.dev {
+        tracing::warn!("development mode: /dev/outbox shows every message sent, one-time codes included");
+    }
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = if settings.worker {
+        let sender = crate::sender(&settings.sms)?;
+        let options = odop_notify::worker::WorkerOptions {
+            keep_sensitive: settings.dev,
+            ..Default::default()
+        };
+        let worker = odop_notify::worker::Worker::new(db.clone(), sender, options);
+        let mut stopped = stopped.clone();
+        Some(tokio::spawn(worker.run(async move {
+            let _ = stopped.wait_for(|stop| *stop).await;
+        })))
+    } else {
+        None
+    };
+    let app = odop_web::app(odop_web::AppState::new(db.clone(), files, config));
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            let _ = stop.send(true);
+        })
         .await
         .context("the server failed")?;
+    if let Some(worker) = worker {
+        let _ = worker.await;
+    }
     db.close().await;
     tracing::info!("stopped");
     Ok(())

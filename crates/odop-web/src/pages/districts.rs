@@ -3,12 +3,11 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::Uri;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use odop_domain::registry::{AddedOn, District, GiStatus, OdopProduct, Registry};
 use odop_domain::{Slug, SlugError};
 
-use super::{Chrome, render};
+use super::{Chrome, Page, render};
 use crate::AppState;
 use crate::error::{AppError, BadRequest, NotFound};
 use crate::extract::{Path, Query};
@@ -49,11 +48,11 @@ struct IndexPage {
 }
 
 pub async fn index(
-    tr: Tr,
-    uri: Uri,
+    page: Page,
     State(state): State<AppState>,
     Query(params): Query<IndexQuery>,
 ) -> Result<Html<String>, AppError> {
+    let tr = page.tr.clone();
     let query = params.q.trim().to_owned();
     if query.chars().count() > MAX_QUERY_CHARS {
         return Err(AppError::bad_request(
@@ -76,7 +75,7 @@ pub async fn index(
         })
         .collect();
     render(&IndexPage {
-        chrome: Chrome::new(&tr, &uri),
+        chrome: page.chrome(),
         tr,
         query,
         groups,
@@ -176,12 +175,8 @@ fn parse_slug(raw: &str) -> Result<SlugInPath, AppError> {
     }
 }
 
-pub async fn show(
-    tr: Tr,
-    uri: Uri,
-    State(state): State<AppState>,
-    Path(raw): Path<String>,
-) -> Result<Response, AppError> {
+pub async fn show(page: Page, State(state): State<AppState>, Path(raw): Path<String>) -> Result<Response, AppError> {
+    let tr = page.tr.clone();
     let slug = match parse_slug(&raw)? {
         SlugInPath::Canonical(slug) => slug,
         SlugInPath::MovedTo(address) => return Ok(Redirect::permanent(&address).into_response()),
@@ -207,7 +202,7 @@ pub async fn show(
         })
         .collect();
     let page = ShowPage {
-        chrome: Chrome::new(&tr, &uri),
+        chrome: page.chrome(),
         name: tr.pick(&district.name).to_owned(),
         other_name: district.name.get(tr.locale().other()).to_owned(),
         summary,

@@ -1,7 +1,15 @@
 //! The HTML pages: server-rendered, usable without JavaScript, in the
 //! visitor's language.
 
+mod account;
+mod admin;
+mod desk;
+mod dev;
 mod districts;
+mod forms;
+mod sell;
+mod signin;
+mod vendor;
 
 use std::sync::LazyLock;
 
@@ -23,8 +31,8 @@ use crate::localize::LANG_COOKIE;
 
 pub use districts::district_href;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router(config: &crate::WebConfig) -> Router<AppState> {
+    let router = Router::new()
         .route("/", get(home))
         .route("/districts", get(districts::index))
         .route("/districts/{slug}", get(districts::show))
@@ -33,6 +41,17 @@ pub fn router() -> Router<AppState> {
         .route("/robots.txt", get(robots))
         // Browsers ask for this path whatever the page says; send them to the icon.
         .route("/favicon.ico", get(|| async { Redirect::permanent(&ICON.href) }))
+        .merge(signin::router())
+        .merge(account::router())
+        .merge(sell::router())
+        .merge(desk::router())
+        .merge(vendor::router())
+        .merge(admin::router());
+    if config.dev {
+        router.merge(dev::router())
+    } else {
+        router
+    }
 }
 
 /// What the layout of every page needs besides the translator.
@@ -43,20 +62,105 @@ pub struct Chrome {
     pub switch_href: String,
     pub other_code: &'static str,
     pub other_name: &'static str,
+    /// Where "sign in" leads: the sign-in page, then back here.
+    pub sign_in_href: String,
+    /// The signed-in person's name, when someone is signed in.
+    pub account: Option<String>,
+    /// The visitor's CSRF token, for the forms of the page.
+    pub csrf: String,
+    /// A one-line confirmation of what was just done, if any.
+    pub notice: Option<String>,
+}
+
+/// `?next=` with this address, for links that come back here.
+pub fn next_query(here: &str) -> String {
+    serde_urlencoded::to_string([("next", here)]).unwrap_or_default()
 }
 
 impl Chrome {
+    /// The layout for a visitor nobody has identified (error pages).
     pub fn new(tr: &Tr, here: &Uri) -> Self {
         let other = tr.locale().other();
         let next = here.path_and_query().map_or("/", |pq| pq.as_str());
-        let query = serde_urlencoded::to_string([("next", next)]).unwrap_or_default();
         Self {
             css_href: &CSS.href,
             icon_href: &ICON.href,
-            switch_href: format!("/lang/{}?{query}", other.code()),
+            switch_href: format!("/lang/{}?{}", other.code(), next_query(next)),
             other_code: other.code(),
             other_name: other.endonym(),
+            sign_in_href: format!("/signin?{}", next_query(next)),
+            account: None,
+            csrf: String::new(),
+            notice: None,
         }
+    }
+}
+
+/// Notices a page may show after a redirect (`?notice=…`); anything else
+/// in that parameter is ignored, so no one can make the site say anything.
+pub(crate) const NOTICES: &[&str] = &[
+    "signed-in",
+    "signed-out",
+    "application-submitted",
+    "decision-recorded",
+    "invitation-sent",
+    "invitation-accepted",
+    "invitation-declined",
+    "sub-vendor-removed",
+    "vendor-left",
+    "staff-created",
+    "account-deleted",
+];
+
+/// Everything a page handler needs to know about the visitor: language,
+/// address, CSRF token and, if signed in, who they are.
+pub struct Page {
+    pub tr: Tr,
+    pub uri: Uri,
+    pub csrf: String,
+    pub visitor: Option<crate::auth::SignedIn>,
+}
+
+impl axum::extract::FromRequestParts<AppState> for Page {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &AppState) -> Result<Self, AppError> {
+        let tr = Tr::from_request_parts(parts, state)
+            .await
+            .unwrap_or_else(|never| match never {});
+        let crate::auth::csrf::CsrfToken(csrf) = crate::auth::csrf::CsrfToken::from_request_parts(parts, state)
+            .await
+            .unwrap_or_else(|never| match never {});
+        let crate::auth::MaybeSignedIn(visitor) = crate::auth::MaybeSignedIn::from_request_parts(parts, state).await?;
+        Ok(Page {
+            tr,
+            uri: parts.uri.clone(),
+            csrf,
+            visitor,
+        })
+    }
+}
+
+impl Page {
+    pub fn chrome(&self) -> Chrome {
+        let mut chrome = Chrome::new(&self.tr, &self.uri);
+        chrome.account = self.visitor.as_ref().map(|v| v.label());
+        chrome.csrf = self.csrf.clone();
+        chrome.notice = self
+            .uri
+            .query()
+            .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
+            .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "notice").map(|(_, v)| v))
+            .filter(|notice| NOTICES.contains(&notice.as_str()))
+            .map(|notice| self.tr.t(&format!("notice-{notice}")));
+        chrome
+    }
+
+    /// The signed-in person, or the sign-in page for everyone else.
+    pub fn signed_in(&self) -> Result<&crate::auth::SignedIn, AppError> {
+        self.visitor.as_ref().ok_or_else(|| AppError::SignInRequired {
+            next: self.uri.path_and_query().map_or("/", |pq| pq.as_str()).to_owned(),
+        })
     }
 }
 
@@ -99,7 +203,8 @@ struct HomePage {
     all_districts: String,
 }
 
-async fn home(tr: Tr, uri: Uri, State(state): State<AppState>) -> Result<Html<String>, AppError> {
+async fn home(page: Page, State(state): State<AppState>) -> Result<Html<String>, AppError> {
+    let tr = page.tr.clone();
     let registry = odop_store::registry::load(state.db()).await?;
     let products: usize = registry.districts().iter().map(|d| d.products.len()).sum();
     let stats = tr.with(
@@ -116,7 +221,7 @@ async fn home(tr: Tr, uri: Uri, State(state): State<AppState>) -> Result<Html<St
         .map(|district| DistrictCard::new(&tr, &registry, district))
         .collect();
     render(&HomePage {
-        chrome: Chrome::new(&tr, &uri),
+        chrome: page.chrome(),
         all_districts: tr.with(
             "home-all-districts",
             &[("count", Arg::from(registry.districts().len()))],
@@ -180,9 +285,10 @@ struct ErrorTemplate {
 
 /// The page for an error, in the visitor's language (see `localize`).
 pub fn error_page(tr: &Tr, page: &ErrorPage, request_id: &str) -> Html<String> {
-    let body = match page.slug.as_deref() {
-        Some(slug) => tr.t1(page.body_id, "slug", slug),
-        None => tr.t1(page.body_id, "request_id", request_id),
+    let body = match (page.slug.as_deref(), page.wait_minutes) {
+        (Some(slug), _) => tr.t1(page.body_id, "slug", slug),
+        (None, Some(minutes)) => tr.with(page.body_id, &[("minutes", Arg::Number(minutes))]),
+        (None, None) => tr.t1(page.body_id, "request_id", request_id),
     };
     let template = ErrorTemplate {
         tr: tr.clone(),

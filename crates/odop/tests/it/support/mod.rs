@@ -20,7 +20,7 @@ pub enum Backend {
 /// temporary directory removed when this value is dropped.
 pub struct TestDatabase {
     pub url: String,
-    _dir: TempDir,
+    pub dir: TempDir,
 }
 
 impl TestDatabase {
@@ -32,7 +32,7 @@ impl TestDatabase {
             Backend::Sqlite => format!("sqlite://{}", dir.path().join("odop.db").display()),
             Backend::Postgres => postgres::cluster()?.fresh_database().await,
         };
-        Some(Self { url, _dir: dir })
+        Some(Self { url, dir })
     }
 
     pub async fn connect(&self) -> Db {
@@ -58,8 +58,33 @@ impl TestApp {
             .expect("a fresh database migrates and seeds");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
-        let app = odop_web::app(odop_web::AppState::new(db.clone()));
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let files = odop_store::files::FileStore::local(&database.dir.path().join("files")).unwrap();
+        let config = odop_web::WebConfig {
+            dev: true,
+            secure_cookies: false,
+            trust_forwarded_for: false,
+        };
+        let app = odop_web::app(odop_web::AppState::new(db.clone(), files, config));
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .await
+            .unwrap()
+        });
+        // The outbox is delivered as in production, through the log sender,
+        // keeping codes readable as `--dev` does.
+        let worker = odop_notify::worker::Worker::new(
+            db.clone(),
+            std::sync::Arc::new(odop_notify::LogSender),
+            odop_notify::worker::WorkerOptions {
+                keep_sensitive: true,
+                poll_every: std::time::Duration::from_millis(50),
+                ..Default::default()
+            },
+        );
+        tokio::spawn(worker.run(std::future::pending()));
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()

@@ -1,0 +1,180 @@
+//! The notification outbox: every message to a person (a one-time code, a
+//! decision on an application, later an order) is written here in the same
+//! transaction as the event it reports, and delivered by a worker that
+//! retries. Nothing is sent from inside a request.
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::StoreError;
+use crate::db::{Db, Tx, dispatch, on_tx};
+use crate::time::Timestamp;
+
+/// How messages travel. Only SMS for now; WhatsApp goes through the same
+/// HTTP sender with another template.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Channel {
+    Sms,
+}
+
+impl Channel {
+    pub fn code(self) -> &'static str {
+        match self {
+            Channel::Sms => "sms",
+        }
+    }
+}
+
+/// A message to send.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewMessage {
+    pub channel: Channel,
+    /// A phone number in E.164 form.
+    pub recipient: String,
+    pub body: String,
+    /// Whether the body must be erased once delivered (one-time codes).
+    pub sensitive: bool,
+    /// What the message is about, for logs and the dev outbox: `otp`, `application`…
+    pub kind: &'static str,
+}
+
+/// Writes a message to the outbox, inside the caller's transaction.
+pub async fn enqueue(tx: &mut Tx, message: &NewMessage, now: DateTime<Utc>) -> Result<i64, StoreError> {
+    let now = Timestamp(now);
+    let id = on_tx!(tx, t => {
+        sqlx::query_scalar(
+            "INSERT INTO outbox (channel, recipient, body, sensitive, kind, status, attempts, next_attempt_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $6) RETURNING id",
+        )
+        .bind(message.channel.code())
+        .bind(&message.recipient)
+        .bind(&message.body)
+        .bind(message.sensitive)
+        .bind(message.kind)
+        .bind(now)
+        .fetch_one(&mut **t)
+        .await?
+    });
+    Ok(id)
+}
+
+/// A message a worker has taken to deliver.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Claimed {
+    pub id: i64,
+    pub channel: String,
+    pub recipient: String,
+    pub body: Option<String>,
+    pub sensitive: bool,
+    pub kind: String,
+    /// Including this one.
+    pub attempts: i64,
+}
+
+/// Takes up to `limit` messages that are due, holding them for `lease` so
+/// that no other worker takes them meanwhile. A worker that dies releases
+/// them when the lease runs out.
+pub async fn claim_due(db: &Db, now: DateTime<Utc>, lease: Duration, limit: i64) -> Result<Vec<Claimed>, StoreError> {
+    // PostgreSQL lets several workers claim at once without waiting on each
+    // other (SKIP LOCKED); SQLite has one writer at a time, so the plain
+    // statement is already exclusive there.
+    const CLAIM: &str = "UPDATE outbox SET locked_until = $1, attempts = attempts + 1 WHERE id IN ( \
+         SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $2 \
+         AND (locked_until IS NULL OR locked_until <= $2) ORDER BY id LIMIT $3 {lock}) \
+         RETURNING id, channel, recipient, body, sensitive, kind, attempts";
+    let lease_end = Timestamp(now + lease);
+    let now = Timestamp(now);
+    let mut claimed: Vec<Claimed> = match db {
+        Db::Sqlite(pool) => {
+            sqlx::query_as(sqlx::AssertSqlSafe(CLAIM.replace("{lock}", "")))
+                .bind(lease_end)
+                .bind(now)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        }
+        Db::Postgres(pool) => {
+            sqlx::query_as(sqlx::AssertSqlSafe(CLAIM.replace("{lock}", "FOR UPDATE SKIP LOCKED")))
+                .bind(lease_end)
+                .bind(now)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        }
+    };
+    claimed.sort_by_key(|c| c.id);
+    Ok(claimed)
+}
+
+/// Records a delivery; a sensitive body is erased at the same time unless
+/// `keep_sensitive` (development, where the dev outbox page shows codes).
+pub async fn mark_sent(db: &Db, id: i64, now: DateTime<Utc>, keep_sensitive: bool) -> Result<(), StoreError> {
+    let now = Timestamp(now);
+    dispatch!(db, pool => {
+        sqlx::query(
+            "UPDATE outbox SET status = 'sent', sent_at = $2, locked_until = NULL, last_error = NULL, \
+             body = CASE WHEN sensitive AND NOT $3 THEN NULL ELSE body END WHERE id = $1",
+        )
+        .bind(id)
+        .bind(now)
+        .bind(keep_sensitive)
+        .execute(pool)
+        .await?;
+    });
+    Ok(())
+}
+
+/// Records a failed attempt: the message is tried again at `retry_at`, or
+/// given up (and its sensitive body erased) when `retry_at` is `None`.
+pub async fn mark_failed(db: &Db, id: i64, error: &str, retry_at: Option<DateTime<Utc>>) -> Result<(), StoreError> {
+    let error: String = error.chars().take(500).collect();
+    dispatch!(db, pool => {
+        match retry_at {
+            Some(at) => {
+                sqlx::query("UPDATE outbox SET next_attempt_at = $2, locked_until = NULL, last_error = $3 WHERE id = $1")
+                    .bind(id)
+                    .bind(Timestamp(at))
+                    .bind(&error)
+                    .execute(pool)
+                    .await?;
+            }
+            None => {
+                sqlx::query(
+                    "UPDATE outbox SET status = 'failed', locked_until = NULL, last_error = $2, \
+                     body = CASE WHEN sensitive THEN NULL ELSE body END WHERE id = $1",
+                )
+                .bind(id)
+                .bind(&error)
+                .execute(pool)
+                .await?;
+            }
+        }
+    });
+    Ok(())
+}
+
+/// A message as the dev outbox page and the tests see it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Entry {
+    pub id: i64,
+    pub recipient: String,
+    pub body: Option<String>,
+    pub kind: String,
+    pub status: String,
+    pub attempts: i64,
+    pub created_at: Timestamp,
+    pub last_error: Option<String>,
+}
+
+/// The newest messages first.
+pub async fn recent(db: &Db, limit: i64) -> Result<Vec<Entry>, StoreError> {
+    let entries = dispatch!(db, pool => {
+        sqlx::query_as(
+            "SELECT id, recipient, body, kind, status, attempts, created_at, last_error \
+             FROM outbox ORDER BY id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(entries)
+}

@@ -1,0 +1,189 @@
+//! A person's rights over their data: a copy of everything kept about them,
+//! and erasure of their account.
+
+use chrono::{DateTime, Utc};
+use odop_domain::UserId;
+use serde_json::{Value, json};
+
+use crate::StoreError;
+use crate::accounts::{ROLES_OF_USER, RoleRow};
+use crate::db::{Db, dispatch, on_tx};
+use crate::files::FileStore;
+use crate::time::Timestamp;
+
+#[derive(sqlx::FromRow)]
+struct TieRow {
+    status: String,
+    phone: Option<String>,
+    invited_at: Timestamp,
+}
+
+fn iso(timestamp: Option<Timestamp>) -> Value {
+    timestamp.map_or(Value::Null, |t| Value::String(t.0.to_rfc3339()))
+}
+
+/// Everything kept about `user`, as JSON: the account, staff roles,
+/// applications with their history and documents (names, not contents),
+/// ties to vendors, and how many sessions are open.
+pub async fn export(db: &Db, user: UserId) -> Result<Value, StoreError> {
+    let Some(account) = crate::accounts::user(db, user).await? else {
+        return Ok(Value::Null);
+    };
+    let applications = dispatch!(db, pool => {
+        let mut conn = pool.acquire().await?;
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM seller_applications WHERE user_id = $1 ORDER BY id")
+            .bind(user.0)
+            .fetch_all(&mut *conn)
+            .await?;
+        drop(conn);
+        ids
+    });
+    let mut exported_applications = Vec::new();
+    for id in applications {
+        let id = odop_domain::ApplicationId(id);
+        let Some(a) = crate::onboarding::get(db, id).await? else {
+            continue;
+        };
+        let events = crate::onboarding::events(db, id).await?;
+        let documents = crate::onboarding::documents(db, id).await?;
+        exported_applications.push(json!({
+            "id": a.id,
+            "status": a.status,
+            "district": a.district,
+            "craft": a.craft,
+            "display_name": a.display_name,
+            "legal_name": a.legal_name,
+            "bio_en": a.bio_en,
+            "bio_hi": a.bio_hi,
+            "pickup_address": {
+                "line1": a.address_line1, "line2": a.address_line2, "city": a.city, "pin": a.pin,
+            },
+            "bank": { "holder": a.account_holder, "account_number": a.account_number, "ifsc": a.ifsc },
+            "pan": a.pan,
+            "udyam": a.udyam,
+            "seller_kind": a.seller_kind,
+            "gstin": a.gstin,
+            "vendor": a.vendor_name,
+            "submitted_at": iso(Some(a.submitted_at)),
+            "decided_at": iso(a.decided_at),
+            "decision_reason": a.decision_reason,
+            "history": events.iter().map(|e| json!({
+                "action": e.action, "reason": e.reason, "at": iso(Some(e.at)),
+            })).collect::<Vec<_>>(),
+            "documents": documents.iter().map(|d| json!({
+                "kind": d.kind, "file_name": d.file_name, "content_type": d.content_type,
+                "size_bytes": d.size_bytes, "uploaded_at": iso(Some(d.uploaded_at)),
+            })).collect::<Vec<_>>(),
+        }));
+    }
+    let (roles, links, sessions): (Vec<RoleRow>, Vec<TieRow>, i64) = dispatch!(db, pool => {
+        let mut conn = pool.acquire().await?;
+        let roles = sqlx::query_as(ROLES_OF_USER).bind(user.0).fetch_all(&mut *conn).await?;
+        let links = sqlx::query_as(
+            "SELECT l.status, l.phone, l.invited_at FROM sub_vendor_links l \
+             WHERE l.artisan_user_id = $1 OR l.vendor_user_id = $1 ORDER BY l.id",
+        )
+        .bind(user.0)
+        .fetch_all(&mut *conn)
+        .await?;
+        let sessions = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE user_id = $1")
+            .bind(user.0)
+            .fetch_one(&mut *conn)
+            .await?;
+        (roles, links, sessions)
+    });
+    Ok(json!({
+        "account": {
+            "id": account.id.0,
+            "phone": account.phone.map(|p| p.to_string()),
+            "display_name": account.display_name,
+            "language": account.locale.code(),
+            "created_at": iso(Some(account.created_at)),
+        },
+        "staff_roles": roles.iter().map(|r| json!({"role": r.role, "district": r.district})).collect::<Vec<_>>(),
+        "seller_applications": exported_applications,
+        "vendor_ties": links.iter().map(|l| json!({
+            "status": l.status, "phone": l.phone, "invited_at": iso(Some(l.invited_at)),
+        })).collect::<Vec<_>>(),
+        "open_sessions": sessions,
+    }))
+}
+
+/// Erases a person's account: their phone, names, addresses, bank and tax
+/// details and documents are deleted, their sessions ended and their ties
+/// to vendors closed. What others must keep (who decided an application,
+/// and later the orders the law requires) stays, attached to an anonymous
+/// account. Returns the number of document files deleted.
+pub async fn delete_account(db: &Db, files: &FileStore, user: UserId, now: DateTime<Utc>) -> Result<usize, StoreError> {
+    let mut tx = db.begin().await?;
+    let now = Timestamp(now);
+    let keys: Vec<String> = on_tx!(&mut tx, t => {
+        let phone: Option<String> = sqlx::query_scalar("SELECT phone FROM users WHERE id = $1")
+            .bind(user.0)
+            .fetch_optional(&mut **t)
+            .await?
+            .flatten();
+        sqlx::query(
+            "UPDATE users SET phone = NULL, display_name = NULL, password_hash = NULL, deleted_at = $2 WHERE id = $1",
+        )
+        .bind(user.0)
+        .bind(now)
+        .execute(&mut **t)
+        .await?;
+        sqlx::query(
+            "UPDATE seller_applications SET legal_name = NULL, bio_en = NULL, bio_hi = NULL, address_line1 = NULL, \
+             address_line2 = NULL, city = NULL, pin = NULL, account_holder = NULL, account_number = NULL, ifsc = NULL, \
+             pan = NULL, udyam = NULL, gstin = NULL, display_name = '—', erased_at = $2, \
+             status = CASE WHEN status IN ('submitted', 'returned', 'approved') THEN 'rejected' ELSE status END \
+             WHERE user_id = $1",
+        )
+        .bind(user.0)
+        .bind(now)
+        .execute(&mut **t)
+        .await?;
+        let keys: Vec<String> = sqlx::query_scalar(
+            "SELECT storage_key FROM application_documents WHERE deleted_at IS NULL AND application_id IN \
+             (SELECT id FROM seller_applications WHERE user_id = $1)",
+        )
+        .bind(user.0)
+        .fetch_all(&mut **t)
+        .await?;
+        sqlx::query(
+            "UPDATE application_documents SET deleted_at = $2, file_name = '—' WHERE application_id IN \
+             (SELECT id FROM seller_applications WHERE user_id = $1)",
+        )
+        .bind(user.0)
+        .bind(now)
+        .execute(&mut **t)
+        .await?;
+        sqlx::query(
+            "UPDATE sub_vendor_links SET status = CASE WHEN status = 'invited' THEN 'declined' ELSE 'left' END, \
+             ended_at = $2, phone = NULL WHERE (artisan_user_id = $1 OR phone = $3) AND status IN ('invited', 'active')",
+        )
+        .bind(user.0)
+        .bind(now)
+        .bind(&phone)
+        .execute(&mut **t)
+        .await?;
+        sqlx::query(
+            "UPDATE sub_vendor_links SET status = 'removed', ended_at = $2 WHERE vendor_user_id = $1 AND status IN ('invited', 'active')",
+        )
+        .bind(user.0)
+        .bind(now)
+        .execute(&mut **t)
+        .await?;
+        sqlx::query("DELETE FROM staff_roles WHERE user_id = $1").bind(user.0).execute(&mut **t).await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.0).execute(&mut **t).await?;
+        if let Some(phone) = &phone {
+            sqlx::query("DELETE FROM otp_challenges WHERE phone = $1").bind(phone).execute(&mut **t).await?;
+        }
+        keys
+    });
+    tx.commit().await?;
+    // The rows no longer point at the files; delete them now. A failure
+    // here leaves an unreachable file, never a reachable one.
+    for key in &keys {
+        files.delete(key).await?;
+    }
+    Ok(keys.len())
+}

@@ -1,0 +1,218 @@
+//! The signed-in person's own page, and their privacy rights: what is kept
+//! and why, a copy of it, and erasure.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use chrono::Utc;
+use odop_domain::authz::{self, Action, SellerRole};
+use odop_domain::onboarding::ApplicationStatus;
+use odop_store::{onboarding, privacy, vendors};
+use serde::Deserialize;
+
+use super::forms::Errors;
+use super::signin::invalid;
+use super::{Chrome, Page, render};
+use crate::AppState;
+use crate::auth::csrf::CsrfForm;
+use crate::auth::{SESSION_COOKIE, SignedIn, set_cookie};
+use crate::error::AppError;
+use crate::i18n::Tr;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/account", get(account))
+        .route("/account/data", get(download_data))
+        .route("/account/delete", get(delete_form).post(delete_account))
+        .route("/privacy", get(privacy_notice))
+}
+
+pub struct TieView {
+    pub id: i64,
+    pub vendor: String,
+}
+
+#[derive(Template)]
+#[template(path = "account/index.html")]
+struct AccountPage {
+    tr: Tr,
+    chrome: Chrome,
+    name: String,
+    phone: String,
+    roles: Vec<String>,
+    /// The newest application's status, translated, with its CSS class.
+    application: Option<(String, &'static str)>,
+    may_apply: bool,
+    seller: Option<String>,
+    is_vendor: bool,
+    invitations: Vec<TieView>,
+    ties: Vec<TieView>,
+    uses_desk: bool,
+    manages_staff: bool,
+}
+
+/// A district's name in the reader's language, from its slug.
+pub(crate) fn district_name(tr: &Tr, registry: &odop_domain::registry::Registry, slug: &str) -> String {
+    odop_domain::Slug::parse(slug)
+        .ok()
+        .and_then(|s| registry.district(&s).map(|d| tr.pick(&d.name).to_owned()))
+        .unwrap_or_else(|| slug.to_owned())
+}
+
+pub(crate) fn status_label(tr: &Tr, status: ApplicationStatus) -> (String, &'static str) {
+    let class = match status {
+        ApplicationStatus::Submitted => "status status-submitted",
+        ApplicationStatus::Returned => "status status-returned",
+        ApplicationStatus::Approved => "status status-approved",
+        ApplicationStatus::Rejected => "status status-rejected",
+    };
+    (tr.t(&format!("status-{}", status.code())), class)
+}
+
+async fn account(page: Page, State(state): State<AppState>) -> Result<Html<String>, AppError> {
+    let me: &SignedIn = page.signed_in()?;
+    let tr = &page.tr;
+    let registry = odop_store::registry::load(state.db()).await?;
+    let mut roles = Vec::new();
+    if !me.actor.officer_of.is_empty() {
+        let districts: Vec<String> = me
+            .actor
+            .officer_of
+            .iter()
+            .map(|d| district_name(tr, &registry, d.as_str()))
+            .collect();
+        roles.push(tr.t1("account-role-officer-of", "districts", districts.join(", ")));
+    }
+    if me.actor.state_admin {
+        roles.push(tr.t("role-state-admin"));
+    }
+    if me.actor.outlet_operator {
+        roles.push(tr.t("role-outlet-operator"));
+    }
+    let application = onboarding::latest_for(state.db(), me.user.id).await?;
+    let application = match application {
+        Some(a) => Some(status_label(tr, a.status()?)),
+        None => None,
+    };
+    let seller = me.actor.seller.as_ref().map(|seller| {
+        let district = district_name(tr, &registry, seller.district.as_str());
+        match seller.role {
+            SellerRole::Vendor => tr.t1("seller-verified-vendor", "district", district),
+            SellerRole::SubVendor { .. } => tr.t1("seller-verified-sub-vendor", "district", district),
+        }
+    });
+    let (mut invitations, mut ties) = (Vec::new(), Vec::new());
+    if let Some(phone) = &me.user.phone {
+        for link in vendors::of_artisan(state.db(), phone, me.user.id).await? {
+            let view = TieView {
+                id: link.id,
+                vendor: link.vendor_name.clone().unwrap_or_default(),
+            };
+            if link.status == "invited" {
+                invitations.push(view);
+            } else {
+                ties.push(view);
+            }
+        }
+    }
+    render(&AccountPage {
+        chrome: page.chrome(),
+        name: me.label(),
+        phone: me.user.phone.as_ref().map(|p| p.display()).unwrap_or_default(),
+        roles,
+        application,
+        may_apply: authz::may(&me.actor, Action::ApplyToSell),
+        seller,
+        is_vendor: me.actor.is_vendor(),
+        invitations,
+        ties,
+        uses_desk: authz::may(&me.actor, Action::UseOfficerDesk),
+        manages_staff: authz::may(&me.actor, Action::ManageStaff),
+        tr: page.tr.clone(),
+    })
+}
+
+/// `GET /account/data`: everything kept about the person, as a JSON file.
+async fn download_data(page: Page, State(state): State<AppState>) -> Result<Response, AppError> {
+    let me = page.signed_in()?;
+    let data = privacy::export(state.db(), me.user.id).await?;
+    let body = serde_json::to_string_pretty(&data).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"odop-my-data.json\"",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "account/delete.html")]
+struct DeletePage {
+    tr: Tr,
+    chrome: Chrome,
+    errors: Errors,
+}
+
+async fn delete_form(page: Page) -> Result<Html<String>, AppError> {
+    page.signed_in()?;
+    render(&DeletePage {
+        chrome: page.chrome(),
+        tr: page.tr,
+        errors: Errors::default(),
+    })
+}
+
+#[derive(Deserialize)]
+struct DeleteSubmission {
+    /// The unticked-by-default box that confirms the person understands.
+    #[serde(default)]
+    confirm: String,
+}
+
+async fn delete_account(
+    page: Page,
+    State(state): State<AppState>,
+    CsrfForm(form): CsrfForm<DeleteSubmission>,
+) -> Result<Response, AppError> {
+    let me = page.signed_in()?;
+    if form.confirm != "yes" {
+        let mut errors = Errors::default();
+        errors.add("confirm", page.tr.t("delete-confirm-required"));
+        return Ok(invalid(render(&DeletePage {
+            chrome: page.chrome(),
+            tr: page.tr.clone(),
+            errors,
+        })?));
+    }
+    let deleted_files = privacy::delete_account(state.db(), state.files(), me.user.id, Utc::now()).await?;
+    tracing::info!(user = %me.user.id, deleted_files, "account deleted at its owner's request");
+    let mut response = Redirect::to("/?notice=account-deleted").into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, "", 0, state.config().secure_cookies),
+    );
+    Ok(response)
+}
+
+#[derive(Template)]
+#[template(path = "account/privacy.html")]
+struct PrivacyPage {
+    tr: Tr,
+    chrome: Chrome,
+}
+
+async fn privacy_notice(page: Page) -> Result<Html<String>, AppError> {
+    render(&PrivacyPage {
+        chrome: page.chrome(),
+        tr: page.tr,
+    })
+}

@@ -1,0 +1,217 @@
+//! The state admin's page for staff accounts: district officers (for one or
+//! more districts), state admins and outlet operators.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use chrono::Utc;
+use odop_domain::auth::check_password;
+use odop_domain::authz::{self, Action};
+use odop_domain::identity::Phone;
+use odop_domain::{Slug, text};
+use odop_store::accounts::{self, NewStaff, StaffError, StaffRole};
+
+use super::account::district_name;
+use super::forms::Errors;
+use super::sell::{Choice, DistrictGroup};
+use super::signin::{blocking, invalid};
+use super::{Chrome, Page, render};
+use crate::AppState;
+use crate::auth::csrf::CsrfForm;
+use crate::auth::{SignedIn, crypto};
+use crate::error::{AppError, NotFound};
+use crate::i18n::Tr;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/admin/staff", get(staff).post(create))
+}
+
+pub struct StaffRow {
+    pub name: String,
+    pub phone: String,
+    pub roles: String,
+}
+
+/// What the state admin typed, kept to show again with any problems.
+#[derive(Clone, Debug, Default)]
+pub struct StaffInput {
+    phone: String,
+    name: String,
+    role: String,
+    districts: Vec<String>,
+    password: String,
+}
+
+impl StaffInput {
+    /// From the form's fields; `districts` may repeat (a multiple select).
+    fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+        let mut input = StaffInput::default();
+        for (name, value) in pairs {
+            match name.as_str() {
+                "phone" => input.phone = value,
+                "name" => input.name = value,
+                "role" => input.role = value,
+                "districts" => input.districts.push(value),
+                "password" => input.password = value,
+                _ => {}
+            }
+        }
+        input
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/staff.html")]
+struct StaffPage {
+    tr: Tr,
+    chrome: Chrome,
+    rows: Vec<StaffRow>,
+    input: StaffInput,
+    divisions: Vec<DistrictGroup>,
+    errors: Errors,
+}
+
+/// A stored role code (`district_officer`) as a label.
+fn role_label(tr: &Tr, role: &str) -> String {
+    tr.t(&format!("role-{}", role.replace('_', "-")))
+}
+
+fn as_admin(page: &Page) -> Result<SignedIn, AppError> {
+    let me = page.signed_in()?;
+    if authz::may(&me.actor, Action::ManageStaff) {
+        Ok(me.clone())
+    } else {
+        Err(AppError::NotFound(NotFound::Object))
+    }
+}
+
+async fn staff_page(
+    page: &Page,
+    state: &AppState,
+    input: StaffInput,
+    errors: Errors,
+) -> Result<Html<String>, AppError> {
+    let tr = &page.tr;
+    let registry = odop_store::registry::load(state.db()).await?;
+    let rows = accounts::staff(state.db())
+        .await?
+        .into_iter()
+        .map(|entry| StaffRow {
+            name: entry.display_name.unwrap_or_default(),
+            phone: entry.phone.unwrap_or_default(),
+            roles: entry
+                .roles
+                .iter()
+                .map(|(role, district)| match district {
+                    Some(d) => format!("{} ({})", role_label(tr, role), district_name(tr, &registry, d)),
+                    None => role_label(tr, role),
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+        .collect();
+    let divisions = registry
+        .divisions()
+        .iter()
+        .map(|division| DistrictGroup {
+            label: tr.t1("division-heading", "name", tr.pick(&division.name)),
+            districts: registry
+                .districts_of(division)
+                .map(|d| Choice {
+                    value: d.slug.to_string(),
+                    label: tr.pick(&d.name).to_owned(),
+                })
+                .collect(),
+        })
+        .collect();
+    render(&StaffPage {
+        chrome: page.chrome(),
+        tr: tr.clone(),
+        rows,
+        input,
+        divisions,
+        errors,
+    })
+}
+
+async fn staff(page: Page, State(state): State<AppState>) -> Result<Html<String>, AppError> {
+    as_admin(&page)?;
+    staff_page(&page, &state, StaffInput::default(), Errors::default()).await
+}
+
+async fn create(
+    page: Page,
+    State(state): State<AppState>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let me = as_admin(&page)?;
+    let input = StaffInput::from_pairs(pairs);
+    let tr = &page.tr;
+    let mut errors = Errors::default();
+    let phone = Phone::parse(&input.phone)
+        .map_err(|e| errors.add("phone", tr.t(e.message_id())))
+        .ok();
+    let name = text::required(&input.name, 2, 80)
+        .map_err(|_| errors.add("name", tr.t("text-missing")))
+        .ok();
+    if check_password(&input.password).is_err() {
+        errors.add("password", tr.t("password-length"));
+    }
+    let districts: Vec<Slug> = input.districts.iter().filter_map(|d| Slug::parse(d).ok()).collect();
+    let roles = match input.role.as_str() {
+        "district_officer" if districts.is_empty() => {
+            errors.add("districts", tr.t("staff-districts-required"));
+            Vec::new()
+        }
+        "district_officer" => districts.into_iter().map(StaffRole::DistrictOfficer).collect(),
+        "state_admin" => vec![StaffRole::StateAdmin],
+        "outlet_operator" => vec![StaffRole::OutletOperator],
+        _ => {
+            errors.add("role", tr.t("staff-role-required"));
+            Vec::new()
+        }
+    };
+    let (Some(phone), Some(name), true) = (phone, name, errors.is_empty()) else {
+        let input = StaffInput {
+            password: String::new(),
+            ..input
+        };
+        return Ok(invalid(staff_page(&page, &state, input, errors).await?));
+    };
+    let password = input.password.clone();
+    let password_hash = blocking(move || crypto::hash_password(&password))
+        .await?
+        .map_err(AppError::Internal)?;
+    let staff = NewStaff {
+        phone,
+        display_name: name,
+        password_hash,
+        roles,
+        granted_by: Some(me.user.id),
+    };
+    match accounts::create_staff(state.db(), &staff, Utc::now()).await {
+        Ok(user) => {
+            tracing::info!(admin = %me.user.id, %user, "staff account created");
+            Ok(Redirect::to("/admin/staff?notice=staff-created").into_response())
+        }
+        Err(StaffError::UnknownDistrict(_)) => {
+            let mut errors = Errors::default();
+            errors.add("districts", tr.t("unknown-district"));
+            Ok(invalid(
+                staff_page(
+                    &page,
+                    &state,
+                    StaffInput {
+                        password: String::new(),
+                        ..input
+                    },
+                    errors,
+                )
+                .await?,
+            ))
+        }
+        Err(StaffError::Store(e)) => Err(e.into()),
+    }
+}
