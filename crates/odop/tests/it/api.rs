@@ -143,7 +143,10 @@ async fn the_openapi_document_describes_every_api_route() {
         let concrete = path.replace("{slug}", "lucknow");
         let status = app.get(&concrete).await.status().as_u16();
         let documented = item["get"]["responses"].as_object().unwrap();
-        assert!(documented.contains_key(&status.to_string()), "{path} answered {status}, which it does not document");
+        assert!(
+            documented.contains_key(&status.to_string()),
+            "{path} answered {status}, which it does not document"
+        );
         assert!(status == 200 || status == 401, "{path} answered {status}");
     }
     let schemas = doc["components"]["schemas"].as_object().unwrap();

@@ -2,6 +2,7 @@
 //! either backend, a PostgreSQL cluster, and a browser.
 
 pub mod browser;
+pub mod people;
 pub mod postgres;
 
 use std::net::SocketAddr;
@@ -52,6 +53,24 @@ pub struct TestApp {
 impl TestApp {
     pub async fn spawn(backend: Backend) -> Option<Self> {
         let database = TestDatabase::new(backend).await?;
+        Some(Self::start(database).await)
+    }
+
+    /// A second node on the same database as another app.
+    pub async fn spawn_on(url: &str) -> Self {
+        let dir = tempfile::Builder::new().prefix("odop-test-").tempdir().unwrap();
+        Self::start(TestDatabase {
+            url: url.to_owned(),
+            dir,
+        })
+        .await
+    }
+
+    pub fn database_url(&self) -> String {
+        self._database.url.clone()
+    }
+
+    async fn start(database: TestDatabase) -> Self {
         let db = database.connect().await;
         odop::serve::prepare(&db)
             .await
@@ -89,12 +108,12 @@ impl TestApp {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
-        Some(Self {
+        Self {
             address,
             client,
             db,
             _database: database,
-        })
+        }
     }
 
     pub fn url(&self, path: &str) -> String {

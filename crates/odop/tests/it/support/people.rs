@@ -1,0 +1,196 @@
+//! People using the site through HTTP, each with their own cookie jar, as a
+//! browser without JavaScript would: reading forms' CSRF tokens from pages,
+//! receiving one-time codes through the outbox.
+
+use std::sync::Arc;
+
+use odop_domain::identity::Phone;
+use odop_store::accounts::{NewStaff, StaffRole};
+use reqwest::cookie::{CookieStore, Jar};
+use reqwest::{Response, StatusCode};
+
+use super::TestApp;
+
+pub struct Person {
+    pub client: reqwest::Client,
+    pub jar: Arc<Jar>,
+    pub base: String,
+    pub phone: String,
+}
+
+impl Person {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("the server answers")
+    }
+
+    pub async fn page(&self, path: &str) -> (StatusCode, String) {
+        let response = self.get(path).await;
+        (response.status(), response.text().await.unwrap())
+    }
+
+    /// The value of one of this person's cookies.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        let url = self.base.parse().unwrap();
+        let header = self.jar.cookies(&url)?;
+        header
+            .to_str()
+            .ok()?
+            .split("; ")
+            .filter_map(|pair| pair.split_once('='))
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.to_owned())
+    }
+
+    /// The CSRF token forms carry, obtained as a browser would: from a page.
+    pub async fn csrf(&self) -> String {
+        if let Some(token) = self.cookie("odop_csrf") {
+            return token;
+        }
+        self.get("/").await;
+        self.cookie("odop_csrf").expect("every page sets a CSRF cookie")
+    }
+
+    /// Posts a form with this person's CSRF token added.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        let token = self.csrf().await;
+        let mut form: Vec<(&str, &str)> = vec![("_csrf", token.as_str())];
+        form.extend_from_slice(fields);
+        self.client
+            .post(self.url(path))
+            .form(&form)
+            .send()
+            .await
+            .expect("the server answers")
+    }
+
+    /// Posts a form exactly as given, without a token.
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        self.client
+            .post(self.url(path))
+            .form(fields)
+            .send()
+            .await
+            .expect("the server answers")
+    }
+}
+
+pub fn location(response: &Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+impl TestApp {
+    /// A new visitor with an empty cookie jar.
+    pub fn visitor(&self, phone: &str) -> Person {
+        let jar = Arc::new(Jar::default());
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_provider(jar.clone())
+            .build()
+            .unwrap();
+        Person {
+            client,
+            jar,
+            base: format!("http://{}", self.address),
+            phone: Phone::parse(phone).unwrap().to_string(),
+        }
+    }
+
+    /// The newest one-time code sent to `phone`, as the person reads it in their SMS.
+    pub async fn latest_code(&self, phone: &str) -> String {
+        let phone = Phone::parse(phone).unwrap().to_string();
+        let entries = odop_store::outbox::recent(&self.db, 200).await.unwrap();
+        let body = entries
+            .iter()
+            .find(|e| e.recipient == phone && e.kind == "otp")
+            .and_then(|e| e.body.clone())
+            .unwrap_or_else(|| panic!("no code was sent to {phone}"));
+        first_code(&body).unwrap_or_else(|| panic!("no code in {body:?}"))
+    }
+
+    /// The messages sent to `phone`, newest first.
+    pub async fn messages_to(&self, phone: &str) -> Vec<String> {
+        let phone = Phone::parse(phone).unwrap().to_string();
+        odop_store::outbox::recent(&self.db, 200)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.recipient == phone)
+            .filter_map(|e| e.body)
+            .collect()
+    }
+
+    /// Signs in with a code by SMS, and returns the signed-in person.
+    pub async fn sign_in(&self, phone: &str) -> Person {
+        let person = self.visitor(phone);
+        let response = person.post("/signin", &[("phone", phone)]).await;
+        assert_eq!(response.status(), 303, "asking for a code");
+        let code = self.latest_code(phone).await;
+        let response = person
+            .post("/signin/code", &[("phone", &person.phone.clone()), ("code", &code)])
+            .await;
+        assert_eq!(response.status(), 303, "signing in with the code");
+        assert!(person.cookie("odop_session").is_some());
+        person
+    }
+
+    pub async fn create_staff(&self, phone: &str, name: &str, roles: Vec<StaffRole>, password: &str) {
+        let password = password.to_owned();
+        let hash = tokio::task::spawn_blocking(move || odop_web::auth::crypto::hash_password(&password).unwrap())
+            .await
+            .unwrap();
+        odop_store::accounts::create_staff(
+            &self.db,
+            &NewStaff {
+                phone: Phone::parse(phone).unwrap(),
+                display_name: name.to_owned(),
+                password_hash: hash,
+                roles,
+                granted_by: None,
+            },
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    }
+
+    pub async fn staff_sign_in(&self, phone: &str, password: &str) -> Person {
+        let person = self.visitor(phone);
+        let response = person
+            .post("/signin/staff", &[("phone", phone), ("password", password)])
+            .await;
+        assert_eq!(response.status(), 303, "staff sign-in");
+        person
+    }
+}
+
+/// The first run of exactly six digits in a text.
+pub fn first_code(text: &str) -> Option<String> {
+    let digits: Vec<char> = text.chars().collect();
+    let mut start = 0;
+    while start < digits.len() {
+        if digits[start].is_ascii_digit() {
+            let end = (start..digits.len())
+                .find(|&i| !digits[i].is_ascii_digit())
+                .unwrap_or(digits.len());
+            if end - start == 6 {
+                return Some(digits[start..end].iter().collect());
+            }
+            start = end;
+        } else {
+            start += 1;
+        }
+    }
+    None
+}
