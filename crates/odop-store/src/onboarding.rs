@@ -300,6 +300,14 @@ pub async fn submit(
     };
     record_documents(&mut tx, id, documents, now).await?;
     record_event(&mut tx, id, applicant, "submitted", None, now).await?;
+    // A person who signed in with a code has no name yet: their shop's will do.
+    on_tx!(&mut tx, t => {
+        sqlx::query("UPDATE users SET display_name = $2 WHERE id = $1 AND display_name IS NULL")
+            .bind(applicant.0)
+            .bind(&application.display_name)
+            .execute(&mut **t)
+            .await?;
+    });
     tx.commit().await?;
     Ok(ApplicationId(id))
 }

@@ -32,7 +32,10 @@ impl Link {
 const SELECT_LINK: &str = "SELECT l.id, l.vendor_user_id, ( \
          SELECT a.display_name FROM seller_applications a WHERE a.user_id = l.vendor_user_id \
          AND a.status = 'approved' ORDER BY a.id DESC LIMIT 1) AS vendor_name, \
-     l.phone, l.artisan_user_id, u.display_name AS artisan_name, l.status, l.invited_at, l.accepted_at \
+     l.phone, l.artisan_user_id, COALESCE(( \
+         SELECT a.display_name FROM seller_applications a WHERE a.user_id = l.artisan_user_id \
+         AND a.erased_at IS NULL ORDER BY a.id DESC LIMIT 1), u.display_name) AS artisan_name, \
+     l.status, l.invited_at, l.accepted_at \
      FROM sub_vendor_links l LEFT JOIN users u ON u.id = l.artisan_user_id";
 
 #[derive(Debug, thiserror::Error)]

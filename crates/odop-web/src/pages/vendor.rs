@@ -135,9 +135,14 @@ async fn invite(
     let Some(phone) = phone else {
         return Ok(invalid(sub_vendors_page(&page, &state, &me, form.phone, errors).await?));
     };
-    // Invitations are written in Hindi and English: the invitee's language is not known yet.
+    // The invitation names the vendor as buyers and officers know it: by the
+    // name on its approved application. It is written in Hindi and English,
+    // since the invitee's language is not known yet.
+    let vendor_name = odop_store::onboarding::latest_for(state.db(), me.user.id)
+        .await?
+        .map_or_else(|| me.label(), |application| application.display_name);
     let catalog = state.catalog().clone();
-    let text = |locale| Tr::new(locale, catalog.clone()).t1("sms-invitation", "vendor", me.label());
+    let text = |locale| Tr::new(locale, catalog.clone()).t1("sms-invitation", "vendor", &vendor_name);
     let message = NewMessage {
         channel: Channel::Sms,
         recipient: phone.to_string(),

@@ -7,6 +7,7 @@ mod accounts;
 mod api;
 mod browser;
 mod cli;
+mod onboarding;
 mod ops;
 mod pages;
 mod store;

@@ -66,6 +66,11 @@ impl TestApp {
         .await
     }
 
+    /// Where the app keeps uploaded files.
+    pub fn files_dir(&self) -> std::path::PathBuf {
+        self._database.dir.path().join("files")
+    }
+
     pub fn database_url(&self) -> String {
         self._database.url.clone()
     }
