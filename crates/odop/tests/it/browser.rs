@@ -98,3 +98,191 @@ async fn a_visitor_switches_to_hindi_and_finds_lucknows_chikankari() {
 
     browser.close().await;
 }
+
+/// Fills a field of the current page.
+async fn fill(page: &fantoccini::Client, css: &str, text: &str) {
+    let field = page
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no field {css}: {e}"));
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn click(page: &fantoccini::Client, css: &str) {
+    page.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("nothing to click at {css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn text_of(page: &fantoccini::Client, css: &str) -> String {
+    page.find(Locator::Css(css)).await.unwrap().text().await.unwrap()
+}
+
+async fn screenshot(page: &fantoccini::Client, name: &str) {
+    let png = page.screenshot().await.unwrap();
+    std::fs::write(test_output_dir("browser").join(name), png).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_artisan_applies_and_the_lucknow_officer_verifies_them() {
+    use odop_store::accounts::StaffRole;
+    let Some(artisan_browser) = Browser::start().await else {
+        return;
+    };
+    let officer_browser = Browser::start().await.expect("a second browser for the officer");
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let district = |s: &str| odop_domain::Slug::parse(s).unwrap();
+    app.create_staff(
+        "9000000001",
+        "Asha Verma",
+        vec![StaffRole::DistrictOfficer(district("lucknow"))],
+        "officer password 1",
+    )
+    .await;
+    app.create_staff(
+        "9000000002",
+        "Vikram Rai",
+        vec![StaffRole::DistrictOfficer(district("varanasi"))],
+        "officer password 2",
+    )
+    .await;
+    let documents = tempfile::tempdir().unwrap();
+    let pan = documents.path().join("pan.pdf");
+    let passbook = documents.path().join("passbook.png");
+    std::fs::write(&pan, b"%PDF-1.4\n% PAN card\n").unwrap();
+    std::fs::write(&passbook, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+
+    // The artisan signs up with a code by SMS (read from the dev outbox).
+    let artisan = &artisan_browser.client;
+    artisan.goto(&app.url("/signin")).await.unwrap();
+    fill(artisan, "#phone", "98390 12345").await;
+    click(artisan, "form.form button[type=submit]").await;
+    artisan.wait().for_element(Locator::Css("#code")).await.unwrap();
+    let code_page = artisan.current_url().await.unwrap();
+    artisan.goto(&app.url("/dev/outbox")).await.unwrap();
+    let message = text_of(artisan, "tr[data-to='+919839012345'][data-kind='otp'] td.message").await;
+    let code = crate::support::people::first_code(&message).expect("the SMS carries a code");
+    artisan.goto(code_page.as_str()).await.unwrap();
+    fill(artisan, "#code", &code).await;
+    click(artisan, "form.form button[type=submit]").await;
+    artisan
+        .wait()
+        .for_element(Locator::Css("a[href='/sell/apply']"))
+        .await
+        .unwrap();
+
+    // The artisan applies, with documents, as a vendor with a GSTIN.
+    artisan.goto(&app.url("/sell/apply")).await.unwrap();
+    let gstin = {
+        let first14 = "09ABCPK1234M1Z";
+        let check = odop_domain::identity::gstin_check_character(first14.as_bytes()).unwrap() as char;
+        format!("{first14}{check}")
+    };
+    for (css, value) in [
+        ("#display_name", "Kamla Chikan Kari"),
+        ("#legal_name", "Kamla Devi"),
+        ("#bio_hi", "चिकनकारी का पारिवारिक काम, तीस वर्षों से।"),
+        ("#address_line1", "45 Nakhas"),
+        ("#city", "Lucknow"),
+        ("#pin", "226003"),
+        ("#account_holder", "Kamla Devi"),
+        ("#account_number", "0012345678901"),
+        ("#ifsc", "PUNB0123400"),
+        ("#pan", "ABCPK1234M"),
+        ("#gstin", gstin.as_str()),
+    ] {
+        fill(artisan, css, value).await;
+    }
+    artisan
+        .find(Locator::Css("#district"))
+        .await
+        .unwrap()
+        .select_by_value("lucknow")
+        .await
+        .unwrap();
+    artisan
+        .find(Locator::Css("#craft"))
+        .await
+        .unwrap()
+        .select_by_value("chikankari")
+        .await
+        .unwrap();
+    click(artisan, "input[name=seller_kind][value=vendor]").await;
+    for (css, file) in [
+        ("#pan_card", &pan),
+        ("#bank_proof", &passbook),
+        ("#gst_certificate", &pan),
+    ] {
+        artisan
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .send_keys(&file.display().to_string())
+            .await
+            .unwrap();
+    }
+    click(artisan, "input[name=consent]").await;
+    screenshot(artisan, "apply-filled.png").await;
+    click(artisan, "form.form button[type=submit]").await;
+    artisan
+        .wait()
+        .for_element(Locator::Css("#application-status"))
+        .await
+        .unwrap();
+    assert_eq!(
+        text_of(artisan, "#application-status").await,
+        "Waiting for the district officer"
+    );
+
+    // The Lucknow officer signs in with a password and approves.
+    let officer = &officer_browser.client;
+    officer.goto(&app.url("/signin/staff")).await.unwrap();
+    fill(officer, "#phone", "9000000001").await;
+    fill(officer, "#password", "officer password 1").await;
+    click(officer, "form.form button[type=submit]").await;
+    officer.wait().for_element(Locator::Css("table.list")).await.unwrap();
+    assert_eq!(officer.current_url().await.unwrap().path(), "/desk");
+    officer
+        .find(Locator::LinkText("Kamla Chikan Kari"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    officer
+        .wait()
+        .for_element(Locator::Css("input[name=action][value=approve]"))
+        .await
+        .unwrap();
+    let application = officer.current_url().await.unwrap();
+    click(officer, "input[name=action][value=approve]").await;
+    screenshot(officer, "desk-decision.png").await;
+    click(officer, "form.form button[type=submit]").await;
+    officer.wait().for_element(Locator::Css("p.notice")).await.unwrap();
+
+    // The artisan sees "verified".
+    artisan.refresh().await.unwrap();
+    assert_eq!(text_of(artisan, "#application-status").await, "Verified");
+    screenshot(artisan, "application-verified.png").await;
+
+    // An officer of another district cannot see the application at all.
+    click(officer, "header form button.link").await;
+    officer.goto(&app.url("/signin/staff")).await.unwrap();
+    fill(officer, "#phone", "9000000002").await;
+    fill(officer, "#password", "officer password 2").await;
+    click(officer, "form.form button[type=submit]").await;
+    officer.wait().for_element(Locator::Css("main h1")).await.unwrap();
+    assert!(
+        !officer.source().await.unwrap().contains("Kamla Chikan Kari"),
+        "not in the Varanasi queue"
+    );
+    officer.goto(application.as_str()).await.unwrap();
+    assert_eq!(text_of(officer, "main h1").await, "Page not found");
+
+    artisan_browser.close().await;
+    officer_browser.close().await;
+}

@@ -257,3 +257,189 @@ async fn serve_on_postgres_behaves_like_sqlite() {
     assert!(stdout(&seeded).contains("districts: 0 inserted, 0 updated, 75 unchanged"));
     other.stop();
 }
+
+/// A loopback SMS gateway that records every request body it receives.
+async fn sms_gateway() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = received.clone();
+    let app = axum::Router::new().route(
+        "/sms",
+        axum::routing::post(move |body: String| {
+            let log = log.clone();
+            async move {
+                log.lock().unwrap().push(body);
+                "queued"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/sms", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, received)
+}
+
+fn cookie_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap()
+}
+
+/// The CSRF token a page's form carries.
+fn form_token(html: &str) -> String {
+    html.split("name=\"_csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the page has a form with a CSRF token")
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_made_on_the_command_line_sign_in_and_codes_reach_an_http_sms_gateway() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let (gateway, received) = sms_gateway().await;
+    std::fs::write(
+        dir.path().join("odop.toml"),
+        format!(
+            "[sms]\nsender = \"http\"\nurl = \"{gateway}\"\nformat = \"json\"\nbody = '{{\"to\": \"{{to}}\", \"message\": \"{{text}}\"}}'\n\
+             headers = {{ Authorization = \"Bearer test\" }}\n"
+        ),
+    )
+    .unwrap();
+    assert!(run(odop(dir.path()).arg("migrate")).status.success());
+    assert!(run(odop(dir.path()).arg("seed")).status.success());
+
+    let mut create = odop(dir.path())
+        .args(["user", "create", "--phone", "9123456789", "--name", "Asha Verma"])
+        .args([
+            "--role",
+            "district-officer",
+            "--district",
+            "lucknow",
+            "--district",
+            "hardoi",
+            "--password-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    create
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a long staff password\n")
+        .unwrap();
+    let output = create.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("+91 91234 56789"));
+    let output = run(odop(dir.path()).args([
+        "user",
+        "create",
+        "--phone",
+        "9123456789",
+        "--name",
+        "X",
+        "--role",
+        "district-officer",
+        "--password-stdin",
+    ]));
+    assert!(!output.status.success(), "an officer needs a district");
+
+    // The web nodes do not deliver; a separate worker does.
+    let server = Server::start(odop(dir.path()).args(["serve", "--no-worker"]));
+    let mut worker = odop(dir.path())
+        .arg("worker")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+
+    let officer = cookie_client();
+    let page = officer
+        .get(format!("{}/signin/staff", server.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let response = officer
+        .post(format!("{}/signin/staff", server.base))
+        .form(&[
+            ("_csrf", form_token(&page).as_str()),
+            ("phone", "9123456789"),
+            ("password", "a long staff password"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()["location"], "/desk");
+    let desk = officer
+        .get(format!("{}/desk", server.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        desk.contains("Hardoi, Lucknow"),
+        "the desk covers both districts, in registry order"
+    );
+
+    let artisan = cookie_client();
+    let page = artisan
+        .get(format!("{}/signin", server.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let response = artisan
+        .post(format!("{}/signin", server.base))
+        .form(&[("_csrf", form_token(&page).as_str()), ("phone", "9876500000")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let mut delivered = Vec::new();
+    for _ in 0..100 {
+        delivered = received.lock().unwrap().clone();
+        if !delivered.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let _ = worker.kill();
+    let _ = worker.wait();
+    assert_eq!(delivered.len(), 1, "the gateway received the code");
+    let sms: serde_json::Value = serde_json::from_str(&delivered[0]).unwrap();
+    assert_eq!(sms["to"], "+919876500000");
+    assert!(sms["message"].as_str().unwrap().contains("ODOP sign-in code"));
+    server.stop();
+}
+
+#[tokio::test]
+async fn the_dev_outbox_exists_only_in_development_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(odop(dir.path()).arg("serve"));
+    assert_eq!(
+        reqwest::get(format!("{}/dev/outbox", server.base))
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    server.stop();
+    let server = Server::start(odop(dir.path()).args(["serve", "--dev"]));
+    let response = reqwest::get(format!("{}/dev/outbox", server.base)).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.text().await.unwrap().contains("Outbox"));
+    server.stop();
+}
