@@ -16,7 +16,7 @@ use std::sync::LazyLock;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::header::{self, HeaderValue};
+use axum::http::header;
 use axum::http::{StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -239,12 +239,17 @@ struct SwitchQuery {
 }
 
 /// How long the language choice is remembered: a year.
-const LANG_COOKIE_MAX_AGE: u32 = 365 * 24 * 3600;
+const LANG_COOKIE_MAX_AGE: i64 = 365 * 24 * 3600;
 
 /// `GET /lang/{code}?next=/somewhere`: remembers the language and goes back
 /// to the page the visitor was on. A plain link, so it works without
 /// JavaScript; `next` must be a path on this site, never another site.
-async fn switch_language(Path(code): Path<String>, Query(query): Query<SwitchQuery>) -> Result<Response, AppError> {
+async fn switch_language(
+    State(state): State<AppState>,
+    crate::auth::MaybeSignedIn(visitor): crate::auth::MaybeSignedIn,
+    Path(code): Path<String>,
+    Query(query): Query<SwitchQuery>,
+) -> Result<Response, AppError> {
     let locale: Locale = code
         .parse()
         .map_err(|e| AppError::bad_request(BadRequest::InvalidLanguage, e))?;
@@ -252,14 +257,19 @@ async fn switch_language(Path(code): Path<String>, Query(query): Query<SwitchQue
         .next
         .filter(|n| is_local_path(n))
         .unwrap_or_else(|| "/".to_owned());
-    let cookie = format!(
-        "{LANG_COOKIE}={}; Path=/; Max-Age={LANG_COOKIE_MAX_AGE}; SameSite=Lax; HttpOnly",
-        locale.code()
-    );
+    // A signed-in person's messages (SMS) follow their choice too.
+    if let Some(visitor) = visitor {
+        odop_store::accounts::set_locale(state.db(), visitor.user.id, locale).await?;
+    }
     let mut response = Redirect::to(&next).into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,
-        HeaderValue::from_str(&cookie).expect("the cookie is ASCII"),
+        crate::auth::set_cookie(
+            LANG_COOKIE,
+            locale.code(),
+            LANG_COOKIE_MAX_AGE,
+            state.config().secure_cookies,
+        ),
     );
     Ok(response)
 }

@@ -361,7 +361,9 @@ async fn check_code(
             // Signing in replaces any session this browser had.
             end_current_session(&state, &page).await?;
             let to = next.unwrap_or_else(|| "/account?notice=signed-in".to_owned());
-            start_session(&state, user, false, &to).await
+            // Staff may sign in with a code too; their session is a staff one.
+            let staff = accounts::actor(state.db(), user).await?.is_staff();
+            start_session(&state, user, staff, &to).await
         }
         CodeCheck::Refused {
             message_id,

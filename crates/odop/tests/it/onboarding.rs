@@ -377,3 +377,72 @@ on_both_backends! {
         assert!(html.contains("Apply to sell"));
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_state_admin_creates_a_district_officer_on_a_page() {
+    let app = crate::support::TestApp::spawn(crate::support::Backend::Sqlite)
+        .await
+        .unwrap();
+    officers(&app).await;
+    let admin = app.staff_sign_in(ADMIN, PASSWORD).await;
+    let (status, page) = admin.page("/admin/staff").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Asha Verma") && page.contains("District officer (Lucknow)"));
+
+    let response = admin
+        .post(
+            "/admin/staff",
+            &[
+                ("name", "Meera Singh"),
+                ("phone", "9811100020"),
+                ("role", "district_officer"),
+                ("password", "another long password"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 400, "an officer needs a district");
+    assert!(response.text().await.unwrap().contains("at least one district"));
+    let response = admin
+        .post(
+            "/admin/staff",
+            &[
+                ("name", "Meera Singh"),
+                ("phone", "9811100020"),
+                ("role", "district_officer"),
+                ("password", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 400);
+
+    let response = admin
+        .post(
+            "/admin/staff",
+            &[
+                ("name", "Meera Singh"),
+                ("phone", "9811100020"),
+                ("role", "district_officer"),
+                ("districts", "agra"),
+                ("districts", "firozabad"),
+                ("password", "another long password"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let meera = app.staff_sign_in("9811100020", "another long password").await;
+    let (_, desk) = meera.page("/desk").await;
+    assert!(desk.contains("Agra, Firozabad"), "{desk}");
+    // Only the state admin may do this.
+    let response = meera
+        .post(
+            "/admin/staff",
+            &[
+                ("name", "X Y"),
+                ("phone", "9811100021"),
+                ("role", "state_admin"),
+                ("password", "another long password"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 404);
+}

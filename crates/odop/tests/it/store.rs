@@ -123,3 +123,64 @@ fn both_migration_folders_hold_the_same_migrations() {
     };
     assert_eq!(names("sqlite"), names("postgres"));
 }
+
+async fn sessions_end_when_idle_or_too_old(backend: Backend) {
+    use chrono::{Duration, Utc};
+    use odop_store::sessions;
+    let Some(database) = TestDatabase::new(backend).await else {
+        return;
+    };
+    let db = database.connect().await;
+    db.migrate().await.unwrap();
+    let mut tx = db.begin().await.unwrap();
+    let phone = odop_domain::identity::Phone::parse("9876543210").unwrap();
+    let user = odop_store::accounts::find_or_create(&mut tx, &phone, odop_domain::Locale::En, Utc::now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let start = Utc::now();
+
+    sessions::create(&db, "staff", user, true, start).await.unwrap();
+    assert!(
+        sessions::find(&db, "staff", start + Duration::minutes(90))
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        sessions::find(&db, "staff", start + Duration::minutes(90) + Duration::hours(2))
+            .await
+            .unwrap()
+            .is_none(),
+        "idle two hours"
+    );
+    assert!(
+        sessions::find(&db, "staff", start).await.unwrap().is_none(),
+        "an expired session is deleted, not only refused"
+    );
+
+    sessions::create(&db, "member", user, false, start).await.unwrap();
+    let mut now = start;
+    for _ in 0..4 {
+        now += Duration::days(13);
+        assert!(
+            sessions::find(&db, "member", now).await.unwrap().is_some(),
+            "used every 13 days"
+        );
+    }
+    now += Duration::days(13);
+    assert!(
+        sessions::find(&db, "member", now).await.unwrap().is_none(),
+        "never beyond 60 days after sign-in"
+    );
+}
+
+#[tokio::test]
+async fn sessions_end_when_idle_or_too_old_on_sqlite() {
+    sessions_end_when_idle_or_too_old(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn sessions_end_when_idle_or_too_old_on_postgres() {
+    sessions_end_when_idle_or_too_old(Backend::Postgres).await;
+}
