@@ -15,7 +15,7 @@ use odop_store::accounts::{self, NewStaff, StaffError, StaffRole};
 
 use super::account::district_name;
 use super::forms::Errors;
-use super::sell::{Choice, DistrictGroup};
+use super::sell::{DistrictGroup, district_groups};
 use super::signin::{blocking, invalid};
 use super::{Chrome, Page, render};
 use crate::AppState;
@@ -112,20 +112,7 @@ async fn staff_page(
                 .join(", "),
         })
         .collect();
-    let divisions = registry
-        .divisions()
-        .iter()
-        .map(|division| DistrictGroup {
-            label: tr.t1("division-heading", "name", tr.pick(&division.name)),
-            districts: registry
-                .districts_of(division)
-                .map(|d| Choice {
-                    value: d.slug.to_string(),
-                    label: tr.pick(&d.name).to_owned(),
-                })
-                .collect(),
-        })
-        .collect();
+    let divisions = district_groups(tr, &registry);
     render(&StaffPage {
         chrome: page.chrome(),
         tr: tr.clone(),

@@ -68,7 +68,8 @@ struct ApplyPage {
     errors: Errors,
 }
 
-fn district_groups(tr: &Tr, registry: &Registry) -> Vec<DistrictGroup> {
+/// Every district, grouped by division, for a `<select>` with `<optgroup>`s.
+pub(crate) fn district_groups(tr: &Tr, registry: &Registry) -> Vec<DistrictGroup> {
     registry
         .divisions()
         .iter()

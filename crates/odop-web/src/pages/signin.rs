@@ -195,6 +195,25 @@ struct CodeForm {
     errors: Errors,
 }
 
+impl CodeForm {
+    /// The page where a code sent to `phone` is typed in.
+    fn new(page: &Page, phone: &Phone, next: String, wait: Option<String>, errors: Errors) -> Self {
+        let resend =
+            serde_urlencoded::to_string([("phone", phone.as_str()), ("next", next.as_str())]).unwrap_or_default();
+        Self {
+            chrome: page.chrome(),
+            tr: page.tr.clone(),
+            action: "/signin/code".into(),
+            phone: phone.to_string(),
+            phone_display: phone.display(),
+            next,
+            wait,
+            resend_href: format!("/signin?{resend}"),
+            errors,
+        }
+    }
+}
+
 #[derive(Deserialize, Default)]
 struct CodeQuery {
     #[serde(default)]
@@ -212,21 +231,7 @@ async fn code_form(page: Page, Query(query): Query<CodeQuery>) -> Result<Respons
         .wait
         .filter(|w| *w > 0)
         .map(|seconds| page.tr.with("code-wait", &[("seconds", Arg::Number(seconds))]));
-    Ok(render(&CodeForm {
-        chrome: page.chrome(),
-        resend_href: format!(
-            "/signin?{}",
-            serde_urlencoded::to_string([("phone", phone.as_str()), ("next", next.as_str())]).unwrap_or_default()
-        ),
-        tr: page.tr,
-        action: "/signin/code".into(),
-        phone_display: phone.display(),
-        phone: phone.to_string(),
-        next,
-        wait,
-        errors: Errors::default(),
-    })?
-    .into_response())
+    Ok(render(&CodeForm::new(&page, &phone, next, wait, Errors::default()))?.into_response())
 }
 
 #[derive(Deserialize)]
@@ -248,6 +253,14 @@ pub(crate) enum CodeCheck {
         message_id: &'static str,
         attempts_left: Option<u32>,
     },
+}
+
+/// What to tell a person whose code was refused.
+pub(crate) fn refusal_text(tr: &Tr, message_id: &str, attempts_left: Option<u32>) -> String {
+    match attempts_left {
+        Some(left) => tr.with(message_id, &[("left", Arg::from(left as usize))]),
+        None => tr.t(message_id),
+    }
 }
 
 /// Checks a typed code against the newest code sent to `phone` for `purpose`.
@@ -370,27 +383,14 @@ async fn check_code(
             attempts_left,
         } => {
             let mut errors = Errors::default();
-            let message = match attempts_left {
-                Some(left) => page.tr.with(message_id, &[("left", Arg::from(left as usize))]),
-                None => page.tr.t(message_id),
-            };
-            errors.add("code", message);
-            let next = next.unwrap_or_default();
-            Ok(invalid(render(&CodeForm {
-                chrome: page.chrome(),
-                resend_href: format!(
-                    "/signin?{}",
-                    serde_urlencoded::to_string([("phone", phone.as_str()), ("next", next.as_str())])
-                        .unwrap_or_default()
-                ),
-                tr: page.tr.clone(),
-                action: "/signin/code".into(),
-                phone_display: phone.display(),
-                phone: phone.to_string(),
-                next,
-                wait: None,
+            errors.add("code", refusal_text(&page.tr, message_id, attempts_left));
+            Ok(invalid(render(&CodeForm::new(
+                &page,
+                &phone,
+                next.unwrap_or_default(),
+                None,
                 errors,
-            })?))
+            ))?))
         }
     }
 }

@@ -17,14 +17,16 @@ use odop_store::vendors::{self, InviteError};
 use serde::Deserialize;
 
 use super::forms::Errors;
-use super::signin::{CodeCheck, CodeSubmission, NotSent, check_one_time_code, invalid, send_one_time_code};
+use super::signin::{
+    CodeCheck, CodeSubmission, NotSent, check_one_time_code, invalid, refusal_text, send_one_time_code,
+};
 use super::{Chrome, Page, render};
 use crate::AppState;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{ClientIp, SignedIn};
 use crate::error::{AppError, NotFound};
 use crate::extract::Path;
-use crate::i18n::{Arg, Tr};
+use crate::i18n::Tr;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -271,13 +273,7 @@ async fn confirm(
         CodeCheck::Refused {
             message_id,
             attempts_left,
-        } => {
-            let message = match attempts_left {
-                Some(left) => page.tr.with(message_id, &[("left", Arg::from(left as usize))]),
-                None => page.tr.t(message_id),
-            };
-            refuse_code(&page, &link, &phone, message).await
-        }
+        } => refuse_code(&page, &link, &phone, refusal_text(&page.tr, message_id, attempts_left)).await,
     }
 }
 
