@@ -45,6 +45,10 @@ fn is_api(path: &str) -> bool {
 pub async fn localize(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let locale = locale_of(request.headers());
     request.extensions_mut().insert(locale);
+    let notice = crate::auth::cookie(request.headers(), pages::NOTICE_COOKIE).and_then(pages::Notice::parse);
+    if let Some(notice) = notice {
+        request.extensions_mut().insert(notice);
+    }
     let api = is_api(request.uri().path());
     let request_id = request
         .headers()
@@ -80,6 +84,13 @@ pub async fn localize(State(state): State<AppState>, mut request: Request, next:
         .is_some_and(|v| v.starts_with("text/html"));
     if is_html {
         let headers = response.headers_mut();
+        // The page has shown the notice; it is not shown again.
+        if notice.is_some() {
+            headers.append(
+                header::SET_COOKIE,
+                crate::auth::set_cookie(pages::NOTICE_COOKIE, "", 0, state.config().secure_cookies),
+            );
+        }
         headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(locale.code()));
         // The same URL is served in two languages, chosen by these headers.
         headers.append(header::VARY, HeaderValue::from_static("cookie, accept-language"));

@@ -5,7 +5,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::http::header;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use chrono::Utc;
 use odop_domain::authz::{self, Action, SellerRole};
@@ -195,7 +195,7 @@ async fn delete_account(
     }
     let deleted_files = privacy::delete_account(state.db(), state.files(), me.user.id, Utc::now()).await?;
     tracing::info!(user = %me.user.id, deleted_files, "account deleted at its owner's request");
-    let mut response = Redirect::to("/?notice=account-deleted").into_response();
+    let mut response = super::redirect_with_notice("/", "account-deleted", state.config().secure_cookies);
     response.headers_mut().append(
         header::SET_COOKIE,
         set_cookie(SESSION_COOKIE, "", 0, state.config().secure_cookies),

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, Response};
 use axum::routing::get;
 use chrono::Utc;
 use odop_domain::auth::check_password;
@@ -181,7 +181,11 @@ async fn create(
     match accounts::create_staff(state.db(), &staff, Utc::now()).await {
         Ok(user) => {
             tracing::info!(admin = %me.user.id, %user, "staff account created");
-            Ok(Redirect::to("/admin/staff?notice=staff-created").into_response())
+            Ok(super::redirect_with_notice(
+                "/admin/staff",
+                "staff-created",
+                state.config().secure_cookies,
+            ))
         }
         Err(StaffError::UnknownDistrict(_)) => {
             let mut errors = Errors::default();

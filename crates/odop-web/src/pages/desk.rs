@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
 use odop_domain::authz::{self, Action, ApplicationRef};
@@ -252,7 +252,11 @@ async fn decide(
     )
     .await
     {
-        Ok(_) => Ok(Redirect::to("/desk?notice=decision-recorded").into_response()),
+        Ok(_) => Ok(super::redirect_with_notice(
+            "/desk",
+            "decision-recorded",
+            state.config().secure_cookies,
+        )),
         Err(DecideError::Transition(_)) => {
             let mut errors = Errors::default();
             errors.add("action", page.tr.t("decision-already-made"));

@@ -96,8 +96,9 @@ impl Chrome {
     }
 }
 
-/// Notices a page may show after a redirect (`?notice=…`); anything else
-/// in that parameter is ignored, so no one can make the site say anything.
+/// Notices a page may show once after a redirect; they travel in a short-lived
+/// cookie, and anything else in it is ignored, so no one can make the site
+/// say anything.
 pub(crate) const NOTICES: &[&str] = &[
     "signed-in",
     "signed-out",
@@ -112,6 +113,30 @@ pub(crate) const NOTICES: &[&str] = &[
     "account-deleted",
 ];
 
+/// The cookie that carries a notice to the page after a redirect.
+pub const NOTICE_COOKIE: &str = "odop_notice";
+
+/// A notice for the next page, found in the request by `localize`.
+#[derive(Clone, Copy, Debug)]
+pub struct Notice(pub &'static str);
+
+impl Notice {
+    pub fn parse(value: &str) -> Option<Self> {
+        NOTICES.iter().find(|n| **n == value).map(|n| Notice(n))
+    }
+}
+
+/// Redirects to `to`, where the page will say `notice` once.
+pub fn redirect_with_notice(to: &str, notice: &'static str, secure: bool) -> Response {
+    debug_assert!(NOTICES.contains(&notice), "unknown notice {notice}");
+    let mut response = Redirect::to(to).into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        crate::auth::set_cookie(NOTICE_COOKIE, notice, 60, secure),
+    );
+    response
+}
+
 /// Everything a page handler needs to know about the visitor: language,
 /// address, CSRF token and, if signed in, who they are.
 pub struct Page {
@@ -119,6 +144,7 @@ pub struct Page {
     pub uri: Uri,
     pub csrf: String,
     pub visitor: Option<crate::auth::SignedIn>,
+    pub notice: Option<Notice>,
 }
 
 impl axum::extract::FromRequestParts<AppState> for Page {
@@ -137,6 +163,7 @@ impl axum::extract::FromRequestParts<AppState> for Page {
             uri: parts.uri.clone(),
             csrf,
             visitor,
+            notice: parts.extensions.get::<Notice>().copied(),
         })
     }
 }
@@ -146,13 +173,7 @@ impl Page {
         let mut chrome = Chrome::new(&self.tr, &self.uri);
         chrome.account = self.visitor.as_ref().map(|v| v.label());
         chrome.csrf = self.csrf.clone();
-        chrome.notice = self
-            .uri
-            .query()
-            .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
-            .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "notice").map(|(_, v)| v))
-            .filter(|notice| NOTICES.contains(&notice.as_str()))
-            .map(|notice| self.tr.t(&format!("notice-{notice}")));
+        chrome.notice = self.notice.map(|Notice(id)| self.tr.t(&format!("notice-{id}")));
         chrome
     }
 

@@ -339,7 +339,11 @@ async fn submit(
             .map(|_| ()),
     };
     match outcome {
-        Ok(()) => Ok(Redirect::to("/sell/application?notice=application-submitted").into_response()),
+        Ok(()) => Ok(super::redirect_with_notice(
+            "/sell/application",
+            "application-submitted",
+            state.config().secure_cookies,
+        )),
         Err(SubmitError::AlreadyApplied | SubmitError::NotEditable) => {
             Ok(Redirect::to("/sell/application").into_response())
         }

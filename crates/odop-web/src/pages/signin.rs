@@ -373,10 +373,14 @@ async fn check_code(
             accounts::set_locale(state.db(), user, page.tr.locale()).await?;
             // Signing in replaces any session this browser had.
             end_current_session(&state, &page).await?;
-            let to = next.unwrap_or_else(|| "/account?notice=signed-in".to_owned());
             // Staff may sign in with a code too; their session is a staff one.
             let staff = accounts::actor(state.db(), user).await?.is_staff();
-            start_session(&state, user, staff, &to).await
+            let mut response = start_session(&state, user, staff, next.as_deref().unwrap_or("/account")).await?;
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(super::NOTICE_COOKIE, "signed-in", 60, state.config().secure_cookies),
+            );
+            Ok(response)
         }
         CodeCheck::Refused {
             message_id,
@@ -495,7 +499,7 @@ async fn sign_out(
     CsrfForm(_): CsrfForm<Nothing>,
 ) -> Result<Response, AppError> {
     end_current_session(&state, &page).await?;
-    let mut response = Redirect::to("/?notice=signed-out").into_response();
+    let mut response = super::redirect_with_notice("/", "signed-out", state.config().secure_cookies);
     response.headers_mut().append(
         header::SET_COOKIE,
         set_cookie(SESSION_COOKIE, "", 0, state.config().secure_cookies),

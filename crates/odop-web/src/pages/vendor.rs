@@ -153,7 +153,11 @@ async fn invite(
         kind: "invitation",
     };
     match vendors::invite(state.db(), me.user.id, &phone, &message, Utc::now()).await {
-        Ok(_) => Ok(Redirect::to("/vendor/sub-vendors?notice=invitation-sent").into_response()),
+        Ok(_) => Ok(super::redirect_with_notice(
+            "/vendor/sub-vendors",
+            "invitation-sent",
+            state.config().secure_cookies,
+        )),
         Err(InviteError::AlreadyInvited) => {
             errors.add("phone", page.tr.t("invite-already"));
             Ok(invalid(sub_vendors_page(&page, &state, &me, form.phone, errors).await?))
@@ -177,7 +181,11 @@ async fn remove(
 ) -> Result<Response, AppError> {
     let me = as_vendor(&page)?;
     if vendors::remove(state.db(), invitation_id(&id)?, me.user.id, Utc::now()).await? {
-        Ok(Redirect::to("/vendor/sub-vendors?notice=sub-vendor-removed").into_response())
+        Ok(super::redirect_with_notice(
+            "/vendor/sub-vendors",
+            "sub-vendor-removed",
+            state.config().secure_cookies,
+        ))
     } else {
         Err(AppError::NotFound(NotFound::Object))
     }
@@ -263,7 +271,11 @@ async fn confirm(
     match check_one_time_code(&state, &phone, OtpPurpose::AcceptInvitation, &form.code, ip).await? {
         CodeCheck::Accepted { subject } if subject == Some(id.0) => {
             if vendors::accept(state.db(), id, &phone, me.user.id, Utc::now()).await? {
-                Ok(Redirect::to("/account?notice=invitation-accepted").into_response())
+                Ok(super::redirect_with_notice(
+                    "/account",
+                    "invitation-accepted",
+                    state.config().secure_cookies,
+                ))
             } else {
                 Err(AppError::NotFound(NotFound::Object))
             }
@@ -293,7 +305,11 @@ async fn decline(
     let id = invitation_id(&id)?;
     let (_, phone) = my_invitation(&state, &me, id).await?;
     vendors::decline(state.db(), id, &phone, Utc::now()).await?;
-    Ok(Redirect::to("/account?notice=invitation-declined").into_response())
+    Ok(super::redirect_with_notice(
+        "/account",
+        "invitation-declined",
+        state.config().secure_cookies,
+    ))
 }
 
 async fn leave(
@@ -307,7 +323,11 @@ async fn leave(
         return Err(AppError::NotFound(NotFound::Object));
     }
     if vendors::leave(state.db(), invitation_id(&id)?, me.user.id, Utc::now()).await? {
-        Ok(Redirect::to("/account?notice=vendor-left").into_response())
+        Ok(super::redirect_with_notice(
+            "/account",
+            "vendor-left",
+            state.config().secure_cookies,
+        ))
     } else {
         Err(AppError::NotFound(NotFound::Object))
     }

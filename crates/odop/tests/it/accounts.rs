@@ -43,6 +43,9 @@ on_both_backends! {
         let (status, html) = person.page("/account").await;
         assert_eq!(status, 200);
         assert!(html.contains("+91 98765 43210"));
+        assert!(html.contains("You are signed in."), "the notice shows once");
+        let (_, again) = person.page("/account").await;
+        assert!(!again.contains("You are signed in."), "and only once");
         let me: serde_json::Value = person.get("/api/v1/me").await.json().await.unwrap();
         assert_eq!(me["phone"], "+919876543210");
         assert_eq!(me["seller"], serde_json::Value::Null);
