@@ -8,9 +8,12 @@
 
 pub mod auth;
 pub mod authz;
+pub mod catalogue;
+pub mod gst;
 pub mod identity;
 pub mod ids;
 pub mod locale;
+pub mod money;
 pub mod onboarding;
 pub mod registry;
 pub mod slug;

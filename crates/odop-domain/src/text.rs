@@ -51,6 +51,67 @@ pub fn optional(input: &str, max: usize) -> Result<Option<String>, TextError> {
     }
 }
 
+fn escape(text: &str, into: &mut String) {
+    for c in text.chars() {
+        match c {
+            '&' => into.push_str("&amp;"),
+            '<' => into.push_str("&lt;"),
+            '>' => into.push_str("&gt;"),
+            '"' => into.push_str("&quot;"),
+            '\'' => into.push_str("&#39;"),
+            c => into.push(c),
+        }
+    }
+}
+
+/// A line with `**bold**` spans, escaped. An unpaired `**` stays as typed.
+fn inline(line: &str, into: &mut String) {
+    let parts: Vec<&str> = line.split("**").collect();
+    let markers = parts.len() - 1;
+    let paired = markers - markers % 2;
+    for (i, part) in parts.iter().enumerate() {
+        escape(part, into);
+        if i < markers {
+            into.push_str(match (i < paired, i % 2) {
+                (false, _) => "**",
+                (true, 0) => "<strong>",
+                (true, _) => "</strong>",
+            });
+        }
+    }
+}
+
+/// Renders a seller's description, plain text with light formatting, as
+/// HTML: a blank line starts a paragraph, a line starting with `- ` or `• `
+/// is a bullet, `**words**` are bold. Everything else is escaped, so that no
+/// markup a person types ever reaches a page as markup.
+pub fn render_light(text: &str) -> String {
+    let mut html = String::with_capacity(text.len() + 32);
+    for block in text.split("\n\n").map(str::trim).filter(|b| !b.is_empty()) {
+        let lines: Vec<&str> = block.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        let bullet = |l: &str| l.strip_prefix("- ").or_else(|| l.strip_prefix("• ")).map(str::to_owned);
+        if lines.iter().all(|l| bullet(l).is_some()) {
+            html.push_str("<ul>");
+            for line in &lines {
+                html.push_str("<li>");
+                inline(&bullet(line).unwrap_or_default(), &mut html);
+                html.push_str("</li>");
+            }
+            html.push_str("</ul>");
+        } else {
+            html.push_str("<p>");
+            for (i, line) in lines.iter().enumerate() {
+                if i > 0 {
+                    html.push_str("<br>");
+                }
+                inline(line, &mut html);
+            }
+            html.push_str("</p>");
+        }
+    }
+    html
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -63,6 +124,39 @@ mod tests {
             "<script>alert(1)</script>",
             "escaping is the page's job"
         );
+    }
+
+    #[test]
+    fn light_formatting_becomes_html_and_nothing_else_does() {
+        let cases = [
+            ("Hand embroidered.", "<p>Hand embroidered.</p>"),
+            ("Line one\nline two", "<p>Line one<br>line two</p>"),
+            ("First.\n\nSecond.", "<p>First.</p><p>Second.</p>"),
+            (
+                "- cotton\n- white thread",
+                "<ul><li>cotton</li><li>white thread</li></ul>",
+            ),
+            ("**Pure** silk", "<p><strong>Pure</strong> silk</p>"),
+            ("2 ** 3", "<p>2 ** 3</p>"),
+            (
+                "<script>alert(1)</script>",
+                "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>",
+            ),
+            (
+                "<img src=x onerror=alert(1)>",
+                "<p>&lt;img src=x onerror=alert(1)&gt;</p>",
+            ),
+            (
+                "\"quoted\" & 'single'",
+                "<p>&quot;quoted&quot; &amp; &#39;single&#39;</p>",
+            ),
+            ("**<b>**", "<p><strong>&lt;b&gt;</strong></p>"),
+            ("शुद्ध **रेशम**", "<p>शुद्ध <strong>रेशम</strong></p>"),
+            ("", ""),
+        ];
+        for (text, html) in cases {
+            assert_eq!(render_light(text), html, "{text:?}");
+        }
     }
 
     #[test]

@@ -1,0 +1,198 @@
+//! Money in integer paise. No floating point touches an amount anywhere.
+
+use std::fmt;
+use std::ops::{Add, Mul};
+
+/// An amount in paise (1 rupee = 100 paise).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Money(pub i64);
+
+/// The largest price a listing may ask: ₹1 crore. Anything above is a typing mistake.
+pub const MAX_PRICE: Money = Money(1_000_000_000);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum MoneyError {
+    #[error("enter an amount in rupees, like 1250 or 1250.50")]
+    Malformed,
+    #[error("an amount has at most two digits after the decimal point")]
+    TooPrecise,
+    #[error("the amount must be more than zero")]
+    NotPositive,
+    #[error("the amount is too large")]
+    TooLarge,
+}
+
+impl MoneyError {
+    pub fn message_id(self) -> &'static str {
+        match self {
+            MoneyError::Malformed => "money-malformed",
+            MoneyError::TooPrecise => "money-too-precise",
+            MoneyError::NotPositive => "money-not-positive",
+            MoneyError::TooLarge => "money-too-large",
+        }
+    }
+}
+
+impl Money {
+    pub const ZERO: Money = Money(0);
+
+    pub fn paise(self) -> i64 {
+        self.0
+    }
+
+    pub fn from_rupees(rupees: i64) -> Self {
+        Money(rupees * 100)
+    }
+
+    /// Parses an amount typed in rupees: `1250`, `1,250.50`, `₹ 1,25,000`.
+    /// Only positive amounts up to [`MAX_PRICE`] are prices.
+    pub fn parse_price(input: &str) -> Result<Self, MoneyError> {
+        let text: String = input
+            .trim()
+            .trim_start_matches('₹')
+            .trim_start_matches("Rs.")
+            .trim_start_matches("Rs")
+            .chars()
+            .filter(|c| *c != ',' && !c.is_whitespace())
+            .collect();
+        let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+        if whole.is_empty() && fraction.is_empty()
+            || !whole.bytes().all(|b| b.is_ascii_digit())
+            || !fraction.bytes().all(|b| b.is_ascii_digit())
+        {
+            return Err(MoneyError::Malformed);
+        }
+        if fraction.len() > 2 {
+            return Err(MoneyError::TooPrecise);
+        }
+        if whole.len() > 12 {
+            return Err(MoneyError::TooLarge);
+        }
+        let rupees: i64 = if whole.is_empty() {
+            0
+        } else {
+            whole.parse().map_err(|_| MoneyError::Malformed)?
+        };
+        let paise: i64 = match fraction.len() {
+            0 => 0,
+            1 => fraction.parse::<i64>().map_err(|_| MoneyError::Malformed)? * 10,
+            _ => fraction.parse().map_err(|_| MoneyError::Malformed)?,
+        };
+        let amount = Money(rupees * 100 + paise);
+        if amount.0 <= 0 {
+            Err(MoneyError::NotPositive)
+        } else if amount > MAX_PRICE {
+            Err(MoneyError::TooLarge)
+        } else {
+            Ok(amount)
+        }
+    }
+
+    /// The amount in rupees for a form field: `1250` or `1250.50`.
+    pub fn to_input(self) -> String {
+        if self.0 % 100 == 0 {
+            format!("{}", self.0 / 100)
+        } else {
+            format!("{}.{:02}", self.0 / 100, self.0 % 100)
+        }
+    }
+}
+
+impl Add for Money {
+    type Output = Money;
+    fn add(self, other: Money) -> Money {
+        Money(self.0 + other.0)
+    }
+}
+
+impl Mul<i64> for Money {
+    type Output = Money;
+    fn mul(self, count: i64) -> Money {
+        Money(self.0 * count)
+    }
+}
+
+/// Rupees with Indian digit grouping (lakhs and crores): `₹1,25,000` or
+/// `₹1,250.50`; paise are shown only when there are some.
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let paise = self.0.unsigned_abs();
+        let rupees = (paise / 100).to_string();
+        let grouped = if rupees.len() <= 3 {
+            rupees
+        } else {
+            let (head, last3) = rupees.split_at(rupees.len() - 3);
+            let mut groups: Vec<&str> = Vec::new();
+            let mut rest = head;
+            while rest.len() > 2 {
+                let (left, pair) = rest.split_at(rest.len() - 2);
+                groups.push(pair);
+                rest = left;
+            }
+            groups.push(rest);
+            groups.reverse();
+            format!("{},{last3}", groups.join(","))
+        };
+        match paise % 100 {
+            0 => write!(f, "{sign}₹{grouped}"),
+            p => write!(f, "{sign}₹{grouped}.{p:02}"),
+        }
+    }
+}
+
+#[cfg(test)]
+// Amounts below are written rupees_paise (`1_250_50` is ₹1,250.50), which
+// reads better here than uniform groups of three.
+#[allow(clippy::inconsistent_digit_grouping)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_show_with_indian_grouping() {
+        let cases = [
+            (0, "₹0"),
+            (5_00, "₹5"),
+            (1_250_50, "₹1,250.50"),
+            (12_345_00, "₹12,345"),
+            (1_25_000_00, "₹1,25,000"),
+            (1_00_00_000_00, "₹1,00,00,000"),
+            (5, "₹0.05"),
+            (-2_500_00, "-₹2,500"),
+        ];
+        for (paise, shown) in cases {
+            assert_eq!(Money(paise).to_string(), shown);
+        }
+    }
+
+    #[test]
+    fn prices_are_parsed_from_what_people_type() {
+        let cases = [
+            ("1250", 1_250_00),
+            ("1,250.5", 1_250_50),
+            ("₹ 1,25,000", 1_25_000_00),
+            ("Rs. 99.99", 99_99),
+            (".5", 50),
+            ("0.01", 1),
+        ];
+        for (typed, paise) in cases {
+            assert_eq!(Money::parse_price(typed), Ok(Money(paise)), "{typed}");
+            assert_eq!(Money::parse_price(&Money(paise).to_input()), Ok(Money(paise)));
+        }
+        let refused = [
+            ("", MoneyError::Malformed),
+            ("12a", MoneyError::Malformed),
+            ("-5", MoneyError::Malformed),
+            ("1e5", MoneyError::Malformed),
+            ("12.345", MoneyError::TooPrecise),
+            ("0", MoneyError::NotPositive),
+            ("0.00", MoneyError::NotPositive),
+            ("10000001", MoneyError::TooLarge),
+            ("99999999999999999999", MoneyError::TooLarge),
+        ];
+        for (typed, error) in refused {
+            assert_eq!(Money::parse_price(typed), Err(error), "{typed}");
+        }
+    }
+}
