@@ -61,6 +61,12 @@ pub enum Action<'a> {
     ManageStaff,
     /// Put listings on the marketplace.
     PublishListings,
+    /// Create, edit, pause and delete the listings of `seller`, whose vendor
+    /// (for a sub-vendor) is `sellers_vendor`.
+    ManageListingsOf {
+        seller: UserId,
+        sellers_vendor: Option<UserId>,
+    },
 }
 
 impl Actor {
@@ -112,6 +118,10 @@ pub fn may(actor: &Actor, action: Action<'_>) -> bool {
         Action::LeaveVendor { artisan } => actor.user == artisan,
         Action::ManageStaff => actor.state_admin,
         Action::PublishListings => actor.seller.is_some(),
+        // A vendor invoices for its sub-vendors, so it may keep their listings.
+        Action::ManageListingsOf { seller, sellers_vendor } => {
+            actor.user == seller || (actor.is_vendor() && sellers_vendor == Some(actor.user))
+        }
     }
 }
 

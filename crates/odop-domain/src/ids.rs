@@ -43,3 +43,11 @@ id!(
     /// A vendor's invitation of an artisan as its sub-vendor.
     InvitationId
 );
+id!(
+    /// A product a seller offers.
+    ListingId
+);
+id!(
+    /// A photo of a listing.
+    PhotoId
+);

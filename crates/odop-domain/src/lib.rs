@@ -19,6 +19,6 @@ pub mod registry;
 pub mod slug;
 pub mod text;
 
-pub use ids::{ApplicationId, DocumentId, InvitationId, UserId};
+pub use ids::{ApplicationId, DocumentId, InvitationId, ListingId, PhotoId, UserId};
 pub use locale::{Bilingual, Locale};
 pub use slug::{Slug, SlugError};

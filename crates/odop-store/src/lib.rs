@@ -7,9 +7,11 @@
 //! function of [`db`]; nowhere else.
 
 pub mod accounts;
+pub mod catalogue;
 mod db;
 mod error;
 pub mod files;
+pub mod gst;
 pub mod onboarding;
 pub mod otp;
 pub mod outbox;

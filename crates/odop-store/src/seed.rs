@@ -130,6 +130,8 @@ pub struct SeedReport {
     pub divisions: Counts,
     pub districts: Counts,
     pub products: Counts,
+    /// GST rate lines: inserted when new, never changed (see `seed/gst_rates.toml`).
+    pub gst_rates: Counts,
 }
 
 impl std::fmt::Display for Counts {
@@ -155,11 +157,12 @@ impl std::fmt::Display for SeedReport {
 
 impl SeedReport {
     /// Each table with its counts, in the order they are seeded.
-    pub fn tables(&self) -> [(&'static str, Counts); 3] {
+    pub fn tables(&self) -> [(&'static str, Counts); 4] {
         [
             ("divisions", self.divisions),
             ("districts", self.districts),
             ("products", self.products),
+            ("gst_rates", self.gst_rates),
         ]
     }
 
@@ -178,9 +181,11 @@ fn decide<R: PartialEq>(stored: Option<R>, wanted: &R) -> Outcome {
     }
 }
 
-/// Makes the database hold `registry`, and says what that took.
+/// Makes the database hold `registry` and the shipped GST rates, and says
+/// what that took.
 pub async fn apply(db: &Db, registry: &Registry) -> Result<SeedReport, StoreError> {
     let mut report = SeedReport::default();
+    let rates = crate::gst::shipped()?;
     dispatch!(db, pool => {
         let mut tx = ExclusiveWrite::begin_exclusive(pool).await?;
 
@@ -352,6 +357,34 @@ pub async fn apply(db: &Db, registry: &Registry) -> Result<SeedReport, StoreErro
                 }
                 report.products.record(outcome);
             }
+        }
+
+        for noted in &rates {
+            let rule = &noted.rule;
+            let existing: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM gst_rates WHERE hsn_prefix = $1 AND effective_from = $2 \
+                 AND COALESCE(up_to_price_paise, -1) = COALESCE($3, -1)",
+            )
+            .bind(&rule.hsn_prefix)
+            .bind(rule.effective_from.to_string())
+            .bind(rule.up_to_unit_price.map(|m| m.0))
+            .fetch_optional(&mut *tx)
+            .await?;
+            if existing.is_some() {
+                report.gst_rates.record(Outcome::Unchanged);
+                continue;
+            }
+            sqlx::query(
+                "INSERT INTO gst_rates (hsn_prefix, effective_from, rate_bp, up_to_price_paise, note) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(&rule.hsn_prefix)
+            .bind(rule.effective_from.to_string())
+            .bind(i64::from(rule.rate.0))
+            .bind(rule.up_to_unit_price.map(|m| m.0))
+            .bind(&noted.note)
+            .execute(&mut *tx)
+            .await?;
+            report.gst_rates.record(Outcome::Inserted);
         }
 
         tx.commit().await?;
