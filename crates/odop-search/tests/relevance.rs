@@ -1,0 +1,335 @@
+//! What must come first for what people type: the relevance of search,
+//! specified as a table over a small, varied catalogue.
+
+use odop_search::{IndexDoc, SearchIndex, SearchRequest, Sort};
+
+struct Item {
+    id: u64,
+    en: Option<&'static str>,
+    hi: Option<&'static str>,
+    body: &'static str,
+    district: &'static str,
+    division: &'static str,
+    craft: &'static str,
+    rupees: u64,
+    in_stock: bool,
+    gi: bool,
+}
+
+const CATALOGUE: &[Item] = &[
+    Item {
+        id: 1,
+        en: None,
+        hi: Some("सफ़ेद चिकनकारी कुर्ता"),
+        body: "हाथ की कढ़ाई वाला सूती कुर्ता। चिकनकारी Chikankari लखनऊ Lucknow",
+        district: "lucknow",
+        division: "lucknow",
+        craft: "chikankari",
+        rupees: 1499,
+        in_stock: true,
+        gi: true,
+    },
+    Item {
+        id: 2,
+        en: Some("Chikan kurta for men, white on white"),
+        hi: None,
+        body: "Hand embroidered cotton kurta. Chikankari चिकनकारी Lucknow लखनऊ",
+        district: "lucknow",
+        division: "lucknow",
+        craft: "chikankari",
+        rupees: 2299,
+        in_stock: true,
+        gi: true,
+    },
+    Item {
+        id: 3,
+        en: Some("Banarasi silk saree, red and gold"),
+        hi: Some("बनारसी रेशमी साड़ी"),
+        body: "Handwoven silk with zari. Banarasi silk sarees बनारसी रेशम साड़ी Varanasi वाराणसी",
+        district: "varanasi",
+        division: "varanasi",
+        craft: "banarasi-silk-sarees",
+        rupees: 8500,
+        in_stock: true,
+        gi: true,
+    },
+    Item {
+        id: 4,
+        en: Some("Moradabad brass diya lamp"),
+        hi: Some("मुरादाबाद पीतल दीया"),
+        body: "Engraved brass oil lamp. Metal (brass) craft धातु शिल्प Moradabad मुरादाबाद",
+        district: "moradabad",
+        division: "moradabad",
+        craft: "metal-craft",
+        rupees: 650,
+        in_stock: true,
+        gi: true,
+    },
+    Item {
+        id: 5,
+        en: Some("Kala namak rice, 1 kg"),
+        hi: Some("कालानमक चावल, 1 किलो"),
+        body: "Fragrant black-husk rice of the Terai. Kala namak rice कालानमक चावल Siddharthnagar सिद्धार्थनगर",
+        district: "siddharthnagar",
+        division: "basti",
+        craft: "kala-namak-rice",
+        rupees: 240,
+        in_stock: true,
+        gi: false,
+    },
+    Item {
+        id: 6,
+        en: Some("Wooden toy horse"),
+        hi: Some("लकड़ी का घोड़ा खिलौना"),
+        body: "Lacquered wooden toy. Wooden toys लकड़ी के खिलौने Chitrakoot चित्रकूट",
+        district: "chitrakoot",
+        division: "chitrakoot",
+        craft: "wooden-toys",
+        rupees: 350,
+        in_stock: true,
+        gi: true,
+    },
+    Item {
+        id: 7,
+        en: Some("Glass bangles, set of 12"),
+        hi: Some("काँच की चूड़ियाँ"),
+        body: "Firozabad glass bangles. Glassware काँच उत्पाद Firozabad फिरोजाबाद",
+        district: "firozabad",
+        division: "agra",
+        craft: "glassware",
+        rupees: 199,
+        in_stock: true,
+        gi: false,
+    },
+    Item {
+        id: 8,
+        en: Some("Brass bell, temple"),
+        hi: None,
+        body: "Cast brass bell. Ghungroo, bells & brass Etah एटा",
+        district: "etah",
+        division: "aligarh",
+        craft: "ghungroo-bells-and-brass",
+        rupees: 900,
+        in_stock: false,
+        gi: true,
+    },
+    Item {
+        id: 9,
+        en: Some("Bhadohi hand-knotted carpet"),
+        hi: Some("भदोही कालीन"),
+        body: "Wool carpet 4x6 ft. Carpets कालीन Bhadohi भदोही",
+        district: "bhadohi",
+        division: "vindhyachal",
+        craft: "carpets",
+        rupees: 18000,
+        in_stock: true,
+        gi: true,
+    },
+    Item {
+        id: 10,
+        en: Some("Zari zardozi clutch bag"),
+        hi: Some("ज़री ज़रदोज़ी क्लच बैग"),
+        body: "Gold thread embroidery. Zari-zardozi ज़री-ज़रदोज़ी Bareilly बरेली",
+        district: "bareilly",
+        division: "bareilly",
+        craft: "zari-zardozi",
+        rupees: 1200,
+        in_stock: true,
+        gi: false,
+    },
+    Item {
+        id: 11,
+        en: Some("Chikankari saree, georgette"),
+        hi: None,
+        body: "Chikankari चिकनकारी Lucknow लखनऊ",
+        district: "lucknow",
+        division: "lucknow",
+        craft: "chikankari",
+        rupees: 4200,
+        in_stock: false,
+        gi: true,
+    },
+];
+
+fn index() -> SearchIndex {
+    let index = SearchIndex::in_memory().unwrap();
+    for item in CATALOGUE {
+        index
+            .upsert(&IndexDoc {
+                id: item.id,
+                slug: format!("item-{}", item.id),
+                title_en: item.en.map(str::to_owned),
+                title_hi: item.hi.map(str::to_owned),
+                body: item.body.to_owned(),
+                district: item.district.to_owned(),
+                division: item.division.to_owned(),
+                craft: item.craft.to_owned(),
+                seller_id: 100 + item.id % 3,
+                seller_name: "Seller".into(),
+                price_paise: item.rupees * 100,
+                in_stock: item.in_stock,
+                gi: item.gi,
+                published_ms: item.id * 1000,
+                photo: None,
+            })
+            .unwrap();
+    }
+    index.commit(0).unwrap();
+    index
+}
+
+fn ids(index: &SearchIndex, request: SearchRequest) -> Vec<u64> {
+    index.search(&request).unwrap().hits.iter().map(|h| h.id).collect()
+}
+
+fn query(text: &str) -> SearchRequest {
+    SearchRequest {
+        text: text.into(),
+        page: 1,
+        per_page: 20,
+        ..SearchRequest::default()
+    }
+}
+
+#[test]
+fn what_people_type_finds_what_they_meant_first() {
+    let index = index();
+    // (query, the listings that must come first, in any order among themselves)
+    let table: &[(&str, &[u64])] = &[
+        // English
+        ("chikan kurta", &[2, 1]),
+        ("banarasi saree", &[3]),
+        ("brass lamp", &[4]),
+        ("kala namak rice", &[5]),
+        ("wooden toy", &[6]),
+        ("carpet", &[9]),
+        // Hindi
+        ("चिकन कुर्ता", &[1, 2]),
+        ("बनारसी साड़ी", &[3]),
+        ("पीतल", &[4]),
+        ("कालीन", &[9]),
+        // transliterated, across scripts
+        ("chikankari kurta", &[1, 2]),
+        ("banarasi sari", &[3]),
+        ("बनारसी सिल्क", &[3]),
+        ("pital diya", &[4]),
+        ("kalanamak chawal", &[5]),
+        ("zari zardozi", &[10]),
+        ("ज़री", &[10]),
+        ("जरी", &[10]),
+        // misspelt
+        ("chikenkari", &[1, 2]),
+        ("banarsi saree", &[3]),
+        ("moradabd brass", &[4]),
+        ("kalin", &[9]),
+        ("bangels", &[7]),
+        // unfinished last word
+        ("chik", &[1, 2]),
+    ];
+    for (text, expected) in table {
+        let found = ids(&index, query(text));
+        let head: Vec<u64> = found.iter().take(expected.len()).copied().collect();
+        let mut sorted_head = head.clone();
+        sorted_head.sort();
+        let mut sorted_expected = expected.to_vec();
+        sorted_expected.sort();
+        assert_eq!(sorted_head, sorted_expected, "{text:?} found {found:?}");
+    }
+}
+
+#[test]
+fn in_stock_listings_rank_above_those_that_cannot_be_bought_now() {
+    let index = index();
+    let found = ids(&index, query("chikankari"));
+    let sold_out = found.iter().position(|id| *id == 11).unwrap();
+    for id in [1, 2] {
+        assert!(found.iter().position(|x| *x == id).unwrap() < sold_out, "{found:?}");
+    }
+}
+
+#[test]
+fn unrelated_words_find_nothing() {
+    let index = index();
+    for text in ["laptop", "iphone charger", "zzzz"] {
+        assert_eq!(ids(&index, query(text)), Vec::<u64>::new(), "{text}");
+    }
+}
+
+#[test]
+fn filters_narrow_and_facets_count() {
+    let index = index();
+    let lucknow = SearchRequest {
+        district: Some("lucknow".into()),
+        ..query("")
+    };
+    let results = index.search(&lucknow).unwrap();
+    assert_eq!(results.total, 3);
+    // The district being filtered still shows its neighbours' counts.
+    assert!(results.facets.district.contains(&("varanasi".to_owned(), 1)));
+    assert!(results.facets.district.contains(&("lucknow".to_owned(), 3)));
+    assert_eq!(results.facets.craft, [("chikankari".to_owned(), 3)]);
+    assert_eq!(results.facets.in_stock, 2);
+    assert_eq!(results.facets.gi, 3);
+
+    let in_stock = SearchRequest {
+        in_stock_only: true,
+        ..lucknow.clone()
+    };
+    assert_eq!(index.search(&in_stock).unwrap().total, 2);
+    let cheap = SearchRequest {
+        price: Some("0-500".into()),
+        ..query("")
+    };
+    let mut found = ids(&index, cheap);
+    found.sort();
+    assert_eq!(found, [5, 6, 7]);
+    let division = SearchRequest {
+        division: Some("agra".into()),
+        ..query("")
+    };
+    assert_eq!(ids(&index, division), [7]);
+    let gi_brass = SearchRequest {
+        gi_only: true,
+        ..query("brass")
+    };
+    let mut found = ids(&index, gi_brass);
+    found.sort();
+    assert_eq!(found, [4, 8]);
+}
+
+#[test]
+fn sorting_and_pages() {
+    let index = index();
+    let by_price = |sort| ids(&index, SearchRequest { sort, ..query("") });
+    let ascending = by_price(Sort::PriceLowToHigh);
+    assert_eq!(ascending.first(), Some(&7));
+    assert_eq!(ascending.last(), Some(&9));
+    let descending = by_price(Sort::PriceHighToLow);
+    assert_eq!(descending.first(), Some(&9));
+    assert_eq!(by_price(Sort::Newest).first(), Some(&11));
+    assert_eq!(ascending.len(), CATALOGUE.len());
+
+    let page = |n| {
+        ids(
+            &index,
+            SearchRequest {
+                sort: Sort::PriceLowToHigh,
+                page: n,
+                per_page: 4,
+                ..query("")
+            },
+        )
+    };
+    let (first, second, third, fourth) = (page(1), page(2), page(3), page(4));
+    assert_eq!([first.len(), second.len(), third.len(), fourth.len()], [4, 4, 3, 0]);
+    assert_eq!([first, second, third].concat(), ascending);
+}
+
+#[test]
+fn a_removed_listing_is_gone_after_the_next_commit() {
+    let index = index();
+    index.remove(3).unwrap();
+    assert!(ids(&index, query("banarasi")).contains(&3), "not before the commit");
+    index.commit(1).unwrap();
+    assert!(!ids(&index, query("banarasi")).contains(&3));
+}
