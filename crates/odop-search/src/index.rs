@@ -49,7 +49,8 @@ pub struct IndexDoc {
     pub in_stock: bool,
     pub gi: bool,
     pub published_ms: u64,
-    /// The storage key of its first photo, if it has one.
+    /// Its first photo, if it has one: the storage key and the widths of
+    /// its renditions, as `key|240,480,960`.
     pub photo: Option<String>,
 }
 
@@ -219,6 +220,14 @@ pub struct SearchIndex {
 pub struct Checkpoint {
     pub schema: u32,
     pub change: i64,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex")
+            .field("documents", &self.document_count())
+            .finish()
+    }
 }
 
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;

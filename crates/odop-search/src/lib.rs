@@ -2,6 +2,7 @@
 //! the database's change log, answering bilingual, typo-tolerant queries
 //! with facets.
 
+pub mod follow;
 mod index;
 pub mod text;
 

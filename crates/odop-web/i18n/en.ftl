@@ -347,3 +347,173 @@ staff-districts-hint = Hold Ctrl (or Cmd) to choose more than one.
 staff-districts-required = Choose at least one district for a district officer.
 staff-role-required = Choose a role.
 staff-create-submit = Create account
+
+## Catalogue: browsing and search
+nav-products = Products
+search-title = Search products
+search-count = { $count ->
+    [one] 1 product
+   *[other] { $count } products
+}
+search-count-for = { $count ->
+    [one] 1 product for “{ $query }”
+   *[other] { $count } products for “{ $query }”
+}
+search-how-ranked = how results are ranked
+search-nothing = Nothing matches. Try fewer words, another spelling, or remove a filter.
+facets-title = Filters
+facet-district = District
+facet-craft = ODOP product
+facet-division = Division
+facet-price = Price
+facet-more = More
+facet-in-stock = In stock
+facet-gi = GI-tagged
+price-band = ₹{ $from } to ₹{ $to }
+price-band-above = Above ₹{ $from }
+sort-label = Sort by
+sort-apply = Sort
+sort-relevance = Best match
+sort-price-asc = Price: low to high
+sort-price-desc = Price: high to low
+sort-newest = Newest
+pages-label = Pages
+page-previous = ← Previous
+page-next = Next →
+see-all-products = See all products
+districts-filter-label = Filter districts and products
+districts-filter-button = Filter
+district-on-sale = On sale from { $name }
+district-nothing-on-sale = Nothing from this district is on sale yet.
+craft-made-in = An ODOP product of { $districts }.
+craft-empty = Nothing of this craft is on sale yet.
+shop-from = From { $district } · { $craft }
+shop-empty = This seller has nothing on sale right now.
+ranking-title = How search results are ranked
+ranking-intro = We rank products by how well they match your words, the same way for every seller. Nobody can pay to be shown higher.
+ranking-words = Every word you type counts; a product that matches more of your words ranks higher.
+ranking-fields = A match in the product's title counts more than one in its description or in the name of its craft or district.
+ranking-spelling = Exact spellings count more than near ones; words written in Hindi or English, or spelt differently (banarasi, banarsi, बनारसी), are all matched.
+ranking-stock = Products you can buy now rank above products that are out of stock.
+ranking-empty = Without search words, the newest products come first.
+ranking-not-used = Sales, seller fees, advertising and who the seller is play no part in ranking.
+ranking-sorting = You can instead sort by price (low to high or high to low) or by newest, and narrow results with the filters.
+
+## Catalogue: a product
+out-of-stock = out of stock
+in-stock = In stock
+mrp = MRP { $mrp }
+price-includes-gst = Price includes GST of { $tax } ({ $rate }).
+variant-option = Option
+variant-price = Price
+variant-availability = Availability
+odop-badge = ODOP product of { $district }
+gi-tagged = GI-tagged product
+gi-tagged-named = GI-tagged: { $name }
+product-about = About this product
+product-seller = Seller
+seller-gst = GST
+seller-gst-registered = Registered, GSTIN { $gstin }
+seller-through-vendor = Sells through { $vendor } (GSTIN { $gstin }), who invoices
+seller-gst-unknown = Not registered
+seller-address = Address
+seller-rating = Rating
+rating-none = No ratings yet
+uttar-pradesh = Uttar Pradesh
+product-terms = Returns, refunds and delivery
+terms-returns = Returns
+returns-within = { $days ->
+    [one] Returnable within 1 day of delivery
+   *[other] Returnable within { $days } days of delivery
+}
+returns-none = Not returnable
+terms-refunds = Refunds
+refunds-policy = A refund goes back the way you paid, once a return is received or an order is cancelled.
+terms-delivery = Delivery
+delivery-policy = Shipped by the seller from Uttar Pradesh; the delivery charge and time are shown before you pay.
+terms-origin = Country of origin
+detail-craft = Craft
+detail-weight = Weight
+detail-hsn = HSN code
+detail-size = Size (L × W × H)
+grams = { $grams } g
+product-related = More of this craft
+listing-not-public-draft = This is a draft: only you can see it.
+listing-not-public-paused = This listing is paused: only you can see it.
+listing-not-public-active = This seller is not verified: only you can see it.
+listing-not-public-deleted = This listing is deleted.
+
+## Catalogue: a seller's listings
+my-listings-title = Your listings
+my-listings-none = No listings yet.
+listing-add = Add a listing
+listing-title = Title
+listing-status = Status
+listing-stock = Stock
+listing-status-draft = Draft
+listing-status-active = On sale
+listing-status-paused = Paused
+listing-status-deleted = Deleted
+listing-new-title = New listing
+listing-edit-title = Edit listing
+listing-view = see it as buyers do
+listing-publish = Put on sale
+listing-pause = Pause
+listing-delete = Delete
+listing-photos = Photos
+photo-add = Add a photo
+photo-hint = { $left ->
+    [one] JPEG, PNG or WebP, up to 10 MB. 1 more photo allowed.
+   *[other] JPEG, PNG or WebP, up to 10 MB. { $left } more photos allowed.
+}
+photo-upload = Upload
+photo-remove = Remove
+listing-details = Details
+listing-what = What you sell
+listing-title-en = Title in English
+listing-title-hi = Title in Hindi
+listing-description-en = Description in English
+listing-description-hi = Description in Hindi
+listing-description-hint = Plain text. A blank line starts a new paragraph; start a line with “- ” for a list; **bold** for emphasis.
+listing-gi = This product holds the GI tag of my district's ODOP product
+listing-variants = Sizes, colours and prices
+listing-variants-hint = One row per option you sell (size, colour, weight…), with its own code (SKU), price including GST, MRP and stock. Leave unused rows empty.
+listing-shipping = Tax, shipping and returns
+listing-hsn = HSN code
+listing-hsn-hint = 4, 6 or 8 digits, as on your GST invoices (e.g. 6206 for a kurta, 4420 for wooden articles, 5702 for durries)
+listing-weight = Packed weight (grams)
+listing-size = Packed size (optional)
+listing-returnable = Buyers may return it
+listing-return-days = Days to return after delivery
+listing-origin = Country of origin
+listing-save = Save
+notice-listing-saved = Saved.
+notice-listing-published = The listing is on sale.
+notice-listing-paused = The listing is paused.
+notice-listing-deleted = The listing is deleted.
+notice-photo-added = Photo added.
+
+## Catalogue: field errors
+title-required = Give a title in English or Hindi (or both).
+form-incomplete = The form is incomplete.
+hsn-malformed = An HSN code has 4, 6 or 8 digits.
+hsn-unknown = We have no GST rate for this HSN code yet. Check the code, or ask the ODOP cell to add its rate.
+number-out-of-range = Enter a whole number up to { $limit }.
+dimensions-all-or-none = Give length, width and height, or none of them.
+gi-not-held = Only a product holding your district's GI tag may say so.
+variant-required = Give at least one option with its price and stock.
+variants-too-many = At most { $limit } options.
+variant-label-required = With several options, name each one (size, colour…).
+sku-malformed = A SKU has up to 40 letters, digits, dots, hyphens or underscores.
+sku-repeated = Each option needs its own SKU.
+mrp-below-price = The MRP cannot be below the price.
+money-malformed = Enter an amount in rupees, like 1250 or 1250.50.
+money-too-precise = At most two digits after the decimal point.
+money-not-positive = The amount must be more than zero.
+money-too-large = The amount is too large.
+photo-empty = Choose a photo to upload.
+photo-too-large = The photo is larger than 10 MB.
+photo-wrong-type = The photo is not a JPEG, PNG or WebP image.
+photo-too-many-pixels = The photo is too large (at most 8000 pixels a side).
+photo-unreadable = The photo could not be read; it may be damaged.
+photo-too-many = A listing has at most 8 photos.

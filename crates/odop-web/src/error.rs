@@ -30,6 +30,13 @@ pub enum AppError {
     /// The page needs a signed-in person; `next` is where to return after.
     #[error("sign in to continue")]
     SignInRequired { next: String },
+    /// The request conflicts with the current state of what it acts on.
+    #[error("{0}")]
+    Conflict(String),
+    /// A well-formed request whose content breaks the rules: each field
+    /// with what is wrong with it.
+    #[error("{} field(s) are not valid", fields.len())]
+    Invalid { fields: Vec<(String, String)> },
     /// Too many attempts; try again after this many seconds.
     #[error("too many attempts; try again in {retry_after_seconds} seconds")]
     TooManyRequests { retry_after_seconds: i64 },
@@ -98,6 +105,8 @@ impl AppError {
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::CsrfRejected => StatusCode::FORBIDDEN,
+            AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::SignInRequired { .. } => StatusCode::UNAUTHORIZED,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Store(e) if is_unavailable(e) => StatusCode::SERVICE_UNAVAILABLE,
@@ -112,6 +121,8 @@ impl AppError {
             AppError::NotFound(NotFound::District(_)) => "district_not_found",
             AppError::NotFound(NotFound::Object) => "not_found",
             AppError::CsrfRejected => "csrf_rejected",
+            AppError::Invalid { .. } => "invalid",
+            AppError::Conflict(_) => "conflict",
             AppError::SignInRequired { .. } => "sign_in_required",
             AppError::TooManyRequests { .. } => "too_many_requests",
             AppError::Store(e) if is_unavailable(e) => "unavailable",
@@ -125,6 +136,8 @@ impl AppError {
             AppError::BadRequest { .. }
             | AppError::NotFound(_)
             | AppError::CsrfRejected
+            | AppError::Invalid { .. }
+            | AppError::Conflict(_)
             | AppError::SignInRequired { .. }
             | AppError::TooManyRequests { .. } => self.to_string(),
             AppError::Store(e) if is_unavailable(e) => "the database is unreachable; retry shortly".to_owned(),
@@ -143,6 +156,8 @@ impl AppError {
             }
             AppError::NotFound(NotFound::Object) => ErrorPage::new("error-not-found-title", "error-not-found-body"),
             AppError::CsrfRejected => ErrorPage::new("error-csrf-title", "error-csrf-body"),
+            AppError::Invalid { .. } => ErrorPage::new("error-bad-request-title", "error-invalid-form"),
+            AppError::Conflict(_) => ErrorPage::new("error-bad-request-title", "error-invalid-form"),
             AppError::SignInRequired { .. } => ErrorPage::new("error-sign-in-title", "error-sign-in-body"),
             AppError::TooManyRequests { retry_after_seconds } => {
                 let mut page = ErrorPage::new("error-too-many-title", "error-too-many-body");
@@ -174,6 +189,17 @@ pub struct ErrorDetail {
     pub code: String,
     /// What is wrong, in English, for the programmer reading it.
     #[schema(example = "no district with slug \"atlantis\"")]
+    pub message: String,
+    /// For `invalid`: each field with what is wrong with it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldProblem>,
+}
+
+#[derive(Debug, Serialize, serde::Deserialize, ToSchema)]
+pub struct FieldProblem {
+    #[schema(example = "variant-0-price")]
+    pub field: String,
+    #[schema(example = "The price must be more than zero.")]
     pub message: String,
 }
 
@@ -216,10 +242,21 @@ impl IntoResponse for AppError {
         } else {
             tracing::debug!(error = %self, code = self.code(), "request refused");
         }
+        let fields = match &self {
+            AppError::Invalid { fields } => fields
+                .iter()
+                .map(|(field, message)| FieldProblem {
+                    field: field.clone(),
+                    message: message.clone(),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
         let body = ErrorBody {
             error: ErrorDetail {
                 code: self.code().to_owned(),
                 message: self.public_message(),
+                fields,
             },
         };
         let mut page = self.page();

@@ -32,3 +32,17 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Query<T
             .map_err(|rejection| AppError::bad_request(BadRequest::InvalidQuery, rejection.body_text()))
     }
 }
+
+/// A JSON body; a malformed one is a 400 that says what is wrong.
+pub struct Json<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequest<S> for Json<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        axum::Json::<T>::from_request(request, state)
+            .await
+            .map(|json| Json(json.0))
+            .map_err(|rejection| AppError::bad_request(BadRequest::InvalidForm, rejection.body_text()))
+    }
+}

@@ -301,6 +301,22 @@ mod tests {
         for status in ["invited", "active", "left", "removed", "declined"] {
             ids.push(format!("tie-status-{status}"));
         }
+        for status in ["draft", "active", "paused", "deleted"] {
+            ids.push(format!("listing-status-{status}"));
+            ids.push(format!("listing-not-public-{status}"));
+        }
+        for sort in ["relevance", "price-asc", "price-desc", "newest"] {
+            ids.push(format!("sort-{sort}"));
+        }
+        for problem in [
+            odop_media::PhotoError::Empty,
+            odop_media::PhotoError::TooLarge,
+            odop_media::PhotoError::WrongType,
+            odop_media::PhotoError::TooManyPixels,
+            odop_media::PhotoError::Unreadable,
+        ] {
+            ids.push(problem.message_id().to_owned());
+        }
         for notice in crate::pages::NOTICES {
             ids.push(format!("notice-{notice}"));
         }

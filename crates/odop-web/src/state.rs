@@ -1,6 +1,7 @@
 use std::sync::Arc;
 
 use odop_domain::auth::OtpPolicy;
+use odop_search::SearchIndex;
 use odop_store::Db;
 use odop_store::files::FileStore;
 
@@ -28,6 +29,7 @@ pub struct AppState(Arc<Inner>);
 struct Inner {
     db: Db,
     files: FileStore,
+    search: Arc<SearchIndex>,
     config: WebConfig,
     otp: OtpPolicy,
     catalog: Arc<Catalog>,
@@ -35,11 +37,12 @@ struct Inner {
 }
 
 impl AppState {
-    pub fn new(db: Db, files: FileStore, config: WebConfig) -> Self {
+    pub fn new(db: Db, files: FileStore, search: Arc<SearchIndex>, config: WebConfig) -> Self {
         let catalog = Catalog::load().expect("the message catalogue compiled into the binary is valid");
         Self(Arc::new(Inner {
             db,
             files,
+            search,
             config,
             otp: OtpPolicy::default(),
             catalog: Arc::new(catalog),
@@ -53,6 +56,10 @@ impl AppState {
 
     pub fn files(&self) -> &FileStore {
         &self.0.files
+    }
+
+    pub fn search(&self) -> &SearchIndex {
+        &self.0.search
     }
 
     pub fn config(&self) -> &WebConfig {

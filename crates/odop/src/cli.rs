@@ -39,6 +39,8 @@ pub enum Command {
     Seed(DatabaseArgs),
     /// Deliver the notification outbox (SMS) without serving HTTP; `serve` runs one too
     Worker(DatabaseArgs),
+    /// Rebuild this node's search index from the database, with a progress bar
+    Reindex(DatabaseArgs),
     /// Manage accounts
     #[command(subcommand)]
     User(UserCommand),

@@ -33,6 +33,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 let sms = file.sms.clone().unwrap_or(SmsConfig::Log);
                 worker(&DatabaseSettings::resolve(args, &file), &sms, serve::shutdown_signal()).await
             }
+            Command::Reindex(args) => reindex(&DatabaseSettings::resolve(args, &file)).await,
             Command::User(UserCommand::Create(args)) => {
                 create_user(args, &DatabaseSettings::resolve(&args.database, &file)).await
             }
@@ -175,6 +176,33 @@ async fn create_user(args: &UserCreateArgs, settings: &DatabaseSettings) -> anyh
     println!(
         "staff account {user} ready: {} signs in at /signin/staff",
         phone.display()
+    );
+    db.close().await;
+    Ok(())
+}
+
+async fn reindex(settings: &DatabaseSettings) -> anyhow::Result<()> {
+    let db = open(settings).await?;
+    let registry = odop_store::registry::load(&db).await?;
+    let bar = indicatif::ProgressBar::new(0).with_style(
+        indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} listings ({per_sec}, {eta} left)")
+            .expect("the progress template is valid"),
+    );
+    bar.set_message("indexing");
+    let started = std::time::Instant::now();
+    let dir = settings.data_dir.join("index");
+    let (index, checkpoint) = odop_search::follow::rebuild(&db, &dir, &registry, |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })
+    .await
+    .context("reindexing failed")?;
+    bar.finish_and_clear();
+    println!(
+        "indexed {} listings in {:.1?} into {} (change log at {checkpoint})",
+        index.document_count(),
+        started.elapsed(),
+        dir.display()
     );
     db.close().await;
     Ok(())

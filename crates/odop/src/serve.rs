@@ -66,7 +66,18 @@ pub async fn run(settings: ServeSettings, shutdown: impl Future<Output = ()> + S
     } else {
         None
     };
-    let app = odop_web::app(odop_web::AppState::new(db.clone(), files, config));
+    let registry = odop_store::registry::load(&db).await?;
+    let index_dir = settings.database.data_dir.join("index");
+    let (index, checkpoint) = odop_search::follow::open_or_rebuild(&db, &index_dir, &registry)
+        .await
+        .context("cannot open or rebuild the search index")?;
+    let index = std::sync::Arc::new(index);
+    let follower = odop_search::follow::Follower::new(db.clone(), index.clone(), registry, checkpoint);
+    let mut follower_stopped = stopped.clone();
+    let follower = tokio::spawn(follower.run(std::time::Duration::from_millis(250), async move {
+        let _ = follower_stopped.wait_for(|stop| *stop).await;
+    }));
+    let app = odop_web::app(odop_web::AppState::new(db.clone(), files, index, config));
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async move {
             shutdown.await;
@@ -77,6 +88,7 @@ pub async fn run(settings: ServeSettings, shutdown: impl Future<Output = ()> + S
     if let Some(worker) = worker {
         let _ = worker.await;
     }
+    let _ = follower.await;
     db.close().await;
     tracing::info!("stopped");
     Ok(())

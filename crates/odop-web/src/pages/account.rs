@@ -13,6 +13,7 @@ use odop_domain::onboarding::ApplicationStatus;
 use odop_store::{onboarding, privacy, vendors};
 use serde::Deserialize;
 
+use super::catalogue::district_name;
 use super::forms::Errors;
 use super::signin::invalid;
 use super::{Chrome, Page, render};
@@ -52,14 +53,6 @@ struct AccountPage {
     ties: Vec<TieView>,
     uses_desk: bool,
     manages_staff: bool,
-}
-
-/// A district's name in the reader's language, from its slug.
-pub(crate) fn district_name(tr: &Tr, registry: &odop_domain::registry::Registry, slug: &str) -> String {
-    odop_domain::Slug::parse(slug)
-        .ok()
-        .and_then(|s| registry.district(&s).map(|d| tr.pick(&d.name).to_owned()))
-        .unwrap_or_else(|| slug.to_owned())
 }
 
 pub(crate) fn status_label(tr: &Tr, status: ApplicationStatus) -> (String, &'static str) {

@@ -13,7 +13,7 @@ use odop_domain::identity::Phone;
 use odop_domain::{Slug, text};
 use odop_store::accounts::{self, NewStaff, StaffError, StaffRole};
 
-use super::account::district_name;
+use super::catalogue::district_name;
 use super::forms::Errors;
 use super::sell::{DistrictGroup, district_groups};
 use super::signin::{blocking, invalid};

@@ -14,7 +14,8 @@ use odop_store::onboarding::{self as store, ApplicationRecord, DecideError};
 use odop_store::outbox::{Channel, NewMessage};
 use serde::Deserialize;
 
-use super::account::{district_name, status_label};
+use super::account::status_label;
+use super::catalogue::{craft_name, district_name};
 use super::forms::Errors;
 use super::sell::{DocumentView, EventView, document_views, history};
 use super::signin::invalid;
@@ -49,15 +50,6 @@ struct QueuePage {
     chrome: Chrome,
     scope: String,
     rows: Vec<QueueRow>,
-}
-
-fn craft_name(tr: &Tr, registry: &odop_domain::registry::Registry, slug: &str) -> String {
-    registry
-        .districts()
-        .iter()
-        .flat_map(|d| &d.products)
-        .find(|p| p.slug.as_str() == slug)
-        .map_or_else(|| slug.to_owned(), |p| tr.pick(&p.name).to_owned())
 }
 
 async fn queue(page: Page, State(state): State<AppState>) -> Result<Html<String>, AppError> {

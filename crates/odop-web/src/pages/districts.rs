@@ -153,6 +153,9 @@ struct ShowPage {
     products: Vec<ProductView>,
     neighbours_heading: String,
     neighbours: Vec<Link>,
+    products_heading: String,
+    cards: Vec<super::catalogue::ProductCard>,
+    all_products_href: Option<String>,
 }
 
 /// A district slug as read from the address.
@@ -201,7 +204,25 @@ pub async fn show(page: Page, State(state): State<AppState>, Path(raw): Path<Str
             text: tr.pick(&other.name).to_owned(),
         })
         .collect();
+    let request = odop_search::SearchRequest {
+        district: Some(district.slug.to_string()),
+        page: 1,
+        per_page: 8,
+        ..odop_search::SearchRequest::default()
+    };
+    let results = state
+        .search()
+        .search(&request)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let cards = results
+        .hits
+        .iter()
+        .map(|hit| super::catalogue::ProductCard::from_hit(&tr, &registry, hit))
+        .collect();
     let page = ShowPage {
+        products_heading: tr.t1("district-on-sale", "name", tr.pick(&district.name)),
+        all_products_href: (results.total > results.hits.len()).then(|| format!("/search?district={}", district.slug)),
+        cards,
         chrome: page.chrome(),
         name: tr.pick(&district.name).to_owned(),
         other_name: district.name.get(tr.locale().other()).to_owned(),

@@ -39,6 +39,11 @@ impl Errors {
         self.0.iter().map(|(_, m)| m.as_str())
     }
 
+    /// The problems as (field, message) pairs, for the API.
+    pub fn into_pairs(self) -> Vec<(String, String)> {
+        self.0
+    }
+
     pub fn from_fields(tr: &Tr, errors: &[FieldError]) -> Self {
         let mut translated = Errors::default();
         for error in errors {

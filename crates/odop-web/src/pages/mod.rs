@@ -3,10 +3,14 @@
 
 mod account;
 mod admin;
+pub(crate) mod catalogue;
 mod desk;
 mod dev;
 mod districts;
-mod forms;
+pub(crate) mod forms;
+pub(crate) mod listings;
+mod product;
+pub(crate) mod search;
 mod sell;
 mod signin;
 mod vendor;
@@ -46,7 +50,10 @@ pub fn router(config: &crate::WebConfig) -> Router<AppState> {
         .merge(sell::router())
         .merge(desk::router())
         .merge(vendor::router())
-        .merge(admin::router());
+        .merge(admin::router())
+        .merge(search::router())
+        .merge(product::router())
+        .merge(listings::router());
     if config.dev {
         router.merge(dev::router())
     } else {
@@ -111,6 +118,11 @@ pub(crate) const NOTICES: &[&str] = &[
     "vendor-left",
     "staff-created",
     "account-deleted",
+    "listing-saved",
+    "listing-published",
+    "listing-paused",
+    "listing-deleted",
+    "photo-added",
 ];
 
 /// The cookie that carries a notice to the page after a redirect.

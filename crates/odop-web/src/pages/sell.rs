@@ -18,7 +18,8 @@ use odop_domain::{DocumentId, text};
 use odop_store::onboarding::{ApplicationRecord, NewDocument, SubmitError};
 use odop_store::{onboarding as store, vendors};
 
-use super::account::{district_name, status_label};
+use super::account::status_label;
+use super::catalogue::{craft_name, district_name};
 use super::forms::Errors;
 use super::signin::invalid;
 use super::{Chrome, Page, render};
@@ -86,21 +87,6 @@ pub(crate) fn district_groups(tr: &Tr, registry: &Registry) -> Vec<DistrictGroup
         .collect()
 }
 
-/// Every craft of the registry once, by name in the reader's language.
-fn crafts(tr: &Tr, registry: &Registry) -> Vec<Choice> {
-    let mut crafts: Vec<Choice> = Vec::new();
-    for product in registry.districts().iter().flat_map(|d| &d.products) {
-        if !crafts.iter().any(|c| c.value == product.slug.as_str()) {
-            crafts.push(Choice {
-                value: product.slug.to_string(),
-                label: tr.pick(&product.name).to_owned(),
-            });
-        }
-    }
-    crafts.sort_by(|a, b| a.label.cmp(&b.label));
-    crafts
-}
-
 /// Where a person stands with applying: their newest application, and
 /// whether they may file a new one or correct it.
 enum Standing {
@@ -153,7 +139,10 @@ async fn apply_page(
         tr: tr.clone(),
         input,
         divisions: district_groups(tr, &registry),
-        crafts: crafts(tr, &registry),
+        crafts: super::catalogue::crafts(tr, &registry)
+            .into_iter()
+            .map(|(value, label)| Choice { value, label })
+            .collect(),
         vendors,
         documents_on_file,
         resubmission: correcting.is_some(),
@@ -425,12 +414,7 @@ async fn status(page: Page, State(state): State<AppState>) -> Result<Response, A
         Some(vendor) if record.seller_kind == "sub-vendor" => tr.t1("kind-sub-vendor-of", "vendor", vendor),
         _ => tr.t(&format!("kind-{}", record.seller_kind)),
     };
-    let craft = registry
-        .districts()
-        .iter()
-        .flat_map(|d| &d.products)
-        .find(|p| p.slug.as_str() == record.craft)
-        .map_or_else(|| record.craft.clone(), |p| tr.pick(&p.name).to_owned());
+    let craft = craft_name(tr, &registry, &record.craft);
     Ok(render(&StatusPage {
         chrome: page.chrome(),
         status: status_label(tr, current),

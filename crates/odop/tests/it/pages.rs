@@ -16,7 +16,7 @@ on_both_backends! {
         assert_eq!(status, 200);
         assert!(html.contains("<html lang=\"en\">"));
         assert!(html.contains("One District One Product"));
-        assert!(html.contains("action=\"/districts\""), "a search box leading to the district list");
+        assert!(html.contains("action=\"/search\""), "a search box leading to the products");
         assert!(html.contains("75 districts · 18 divisions"));
         for featured in ["/districts/lucknow", "/districts/varanasi", "/districts/firozabad", "/districts/kannauj"] {
             assert!(html.contains(&format!("href=\"{featured}\"")), "{featured} not featured");

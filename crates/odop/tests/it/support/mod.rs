@@ -88,7 +88,15 @@ impl TestApp {
             secure_cookies: false,
             trust_forwarded_for: false,
         };
-        let app = odop_web::app(odop_web::AppState::new(db.clone(), files, config));
+        let registry = odop_store::registry::load(&db).await.unwrap();
+        let (index, checkpoint) =
+            odop_search::follow::open_or_rebuild(&db, &database.dir.path().join("index"), &registry)
+                .await
+                .unwrap();
+        let index = std::sync::Arc::new(index);
+        let follower = odop_search::follow::Follower::new(db.clone(), index.clone(), registry, checkpoint);
+        tokio::spawn(follower.run(std::time::Duration::from_millis(50), std::future::pending()));
+        let app = odop_web::app(odop_web::AppState::new(db.clone(), files, index, config));
         tokio::spawn(async move {
             axum::serve(
                 listener,

@@ -10,6 +10,8 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+mod catalogue;
+
 use crate::AppState;
 use crate::error::{AppError, BadRequest, ErrorBody, NotFound};
 use crate::extract::{Path, Query};
@@ -25,6 +27,7 @@ use crate::extract::{Path, Query};
     tags(
         (name = "registry", description = "Divisions, districts and their ODOP products"),
         (name = "accounts", description = "The signed-in person (session cookie)"),
+        (name = "catalogue", description = "Search, and the listings sellers keep. Writes use the session cookie and an `X-CSRF-Token` header holding the `odop_csrf` cookie's value"),
         (name = "operations", description = "Health, readiness and metrics")
     )
 )]
@@ -38,6 +41,15 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_districts))
         .routes(routes!(get_district))
         .routes(routes!(me))
+        .routes(routes!(catalogue::search))
+        .routes(routes!(catalogue::suggest))
+        .routes(routes!(
+            catalogue::get_listing,
+            catalogue::update_listing,
+            catalogue::delete_listing
+        ))
+        .routes(routes!(catalogue::create_listing))
+        .routes(routes!(catalogue::change_listing_status))
         .routes(routes!(crate::ops::healthz))
         .routes(routes!(crate::ops::readyz))
         .routes(routes!(crate::ops::metrics))
