@@ -126,16 +126,28 @@ pub async fn rebuild(
     Ok((index, checkpoint))
 }
 
-/// Opens the index in `dir`, rebuilding it when it is missing, damaged or
-/// of another schema version.
+/// How far behind the change log an index may be at start and still be
+/// caught up change by change; further behind (a bulk load, a node that was
+/// down for long), rebuilding in one pass is quicker.
+pub const CATCH_UP_LIMIT: i64 = 50_000;
+
+/// Opens the index in `dir`, rebuilding it when it is missing, damaged, of
+/// another schema version, or more than [`CATCH_UP_LIMIT`] changes behind.
 pub async fn open_or_rebuild(db: &Db, dir: &Path, registry: &Registry) -> Result<(SearchIndex, i64), FollowError> {
     match SearchIndex::open(dir) {
-        Ok((index, checkpoint)) => Ok((index, checkpoint.change)),
+        Ok((index, checkpoint)) => {
+            let behind = catalogue::latest_change(db).await? - checkpoint.change;
+            if behind <= CATCH_UP_LIMIT {
+                return Ok((index, checkpoint.change));
+            }
+            tracing::info!(behind, "the search index is far behind the change log; rebuilding it");
+            drop(index);
+        }
         Err(reason) => {
             tracing::warn!(%reason, dir = %dir.display(), "rebuilding the search index from the database");
-            rebuild(db, dir, registry, |_, _| {}).await
         }
     }
+    rebuild(db, dir, registry, |_, _| {}).await
 }
 
 /// How long a gap in the change log may stay open before it is taken for a

@@ -7,6 +7,7 @@
 //! function of [`db`]; nowhere else.
 
 pub mod accounts;
+pub mod bulk;
 pub mod catalogue;
 mod db;
 mod error;

@@ -41,6 +41,8 @@ pub enum Command {
     Worker(DatabaseArgs),
     /// Rebuild this node's search index from the database, with a progress bar
     Reindex(DatabaseArgs),
+    /// Fill the database with made-up sellers and listings (the same for the same seed), for demos and benchmarks
+    Gen(GenArgs),
     /// Manage accounts
     #[command(subcommand)]
     User(UserCommand),
@@ -86,6 +88,24 @@ pub enum RoleArg {
     StateAdmin,
     /// Operator of an ODOP outlet
     OutletOperator,
+}
+
+#[derive(Debug, Args)]
+pub struct GenArgs {
+    /// Listings to create
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub listings: u64,
+
+    /// Verified sellers to create (vendors and the artisans under them), spread over the districts
+    #[arg(long, default_value_t = 100, value_name = "M")]
+    pub sellers: u64,
+
+    /// Seed: the same seed makes the same data
+    #[arg(long, default_value_t = 1, value_name = "S")]
+    pub seed: u64,
+
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 #[derive(Debug, Args)]

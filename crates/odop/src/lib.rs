@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod generate;
 pub mod serve;
 mod telemetry;
 
@@ -13,7 +14,7 @@ use odop_store::{Db, redact_url};
 use std::io::BufRead;
 use std::sync::Arc;
 
-use crate::cli::{Cli, Command, RoleArg, UserCommand, UserCreateArgs};
+use crate::cli::{Cli, Command, GenArgs, RoleArg, UserCommand, UserCreateArgs};
 use crate::config::{Database, DatabaseSettings, FileConfig, LogSettings, ServeSettings, SmsConfig};
 
 /// Runs one command to completion.
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 worker(&DatabaseSettings::resolve(args, &file), &sms, serve::shutdown_signal()).await
             }
             Command::Reindex(args) => reindex(&DatabaseSettings::resolve(args, &file)).await,
+            Command::Gen(args) => generate_data(args, &DatabaseSettings::resolve(&args.database, &file)).await,
             Command::User(UserCommand::Create(args)) => {
                 create_user(args, &DatabaseSettings::resolve(&args.database, &file)).await
             }
@@ -177,6 +179,43 @@ async fn create_user(args: &UserCreateArgs, settings: &DatabaseSettings) -> anyh
         "staff account {user} ready: {} signs in at /signin/staff",
         phone.display()
     );
+    db.close().await;
+    Ok(())
+}
+
+async fn generate_data(args: &GenArgs, settings: &DatabaseSettings) -> anyhow::Result<()> {
+    let db = open(settings).await?;
+    serve::prepare(&db).await?;
+    let bar = indicatif::ProgressBar::new(0).with_style(
+        indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} rows ({per_sec}, {eta} left)")
+            .expect("the progress template is valid"),
+    );
+    bar.set_message("generating");
+    let started = std::time::Instant::now();
+    let options = generate::GenOptions {
+        listings: args.listings,
+        sellers: args.sellers,
+        seed: args.seed,
+    };
+    let report = generate::generate(&db, options, |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })
+    .await
+    .context("generating failed")?;
+    bar.finish_and_clear();
+    println!(
+        "{}: {} vendors and {} artisans, {} listings ({} on sale) with {} variants, in {:.1?} (seed {})",
+        describe(&settings.database),
+        report.vendors,
+        report.artisans,
+        report.listings,
+        report.active,
+        report.variants,
+        started.elapsed(),
+        args.seed
+    );
+    println!("running nodes index the new listings from the change log; a node started later catches up at start");
     db.close().await;
     Ok(())
 }

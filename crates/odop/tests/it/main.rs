@@ -6,6 +6,7 @@ mod support;
 mod accounts;
 mod api;
 mod browser;
+mod catalogue;
 mod cli;
 mod onboarding;
 mod ops;

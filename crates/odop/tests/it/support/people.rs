@@ -194,3 +194,49 @@ pub fn first_code(text: &str) -> Option<String> {
     }
     None
 }
+
+/// A seller to set up as already verified: onboarding itself is specified in
+/// `onboarding.rs`; tests of what verified sellers do start from here.
+pub struct SellerSpec<'a> {
+    pub phone: &'a str,
+    pub name: &'a str,
+    pub district: &'a str,
+    pub craft: &'a str,
+    /// For an artisan: the vendor it sells under.
+    pub vendor: Option<odop_domain::UserId>,
+}
+
+impl TestApp {
+    /// Creates a verified seller (an approved application, and for an
+    /// artisan an active tie to its vendor) and returns its account id.
+    pub async fn verified_seller(&self, spec: SellerSpec<'_>) -> odop_domain::UserId {
+        use odop_store::bulk::{NewSeller, NewSellerKind};
+        let district_ids = odop_store::bulk::district_ids(&self.db).await.unwrap();
+        let pan = "ABCPK1234L";
+        let first14 = format!("09{pan}1Z");
+        let check = odop_domain::identity::gstin_check_character(first14.as_bytes()).unwrap() as char;
+        let seller = NewSeller {
+            phone: Phone::parse(spec.phone).unwrap().to_string(),
+            display_name: spec.name.to_owned(),
+            legal_name: Some(spec.name.to_owned()),
+            district_id: district_ids[spec.district],
+            craft: spec.craft.to_owned(),
+            bio_en: format!("{} has worked at the craft for years.", spec.name),
+            bio_hi: format!("{} वर्षों से यह काम कर रहे हैं।", spec.name),
+            address_line1: "12 Chowk".into(),
+            city: "Lucknow".into(),
+            pin: "226003".into(),
+            account_number: "123456789012".into(),
+            ifsc: "SBIN0001234".into(),
+            pan: pan.into(),
+            kind: match spec.vendor {
+                None => NewSellerKind::Vendor {
+                    gstin: format!("{first14}{check}"),
+                },
+                Some(vendor) => NewSellerKind::SubVendor { vendor },
+            },
+            joined_at: chrono::Utc::now(),
+        };
+        odop_store::bulk::insert_sellers(&self.db, &[seller]).await.unwrap()[0]
+    }
+}

@@ -1,0 +1,288 @@
+//! Loading many sellers and listings at once, for `odop gen` (demonstration
+//! and benchmark data). Rows go in with multi-row inserts, a batch to a
+//! transaction; the rules still hold: listings are validated drafts, sellers
+//! are approved applications, and every listing appends to the change log so
+//! that running nodes index it.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use odop_domain::catalogue::{ListingDraft, ListingStatus};
+use odop_domain::{ListingId, UserId};
+
+use crate::StoreError;
+use crate::db::{Db, Tx, dispatch, on_tx};
+use crate::time::Timestamp;
+
+/// A verified seller to create: an account with an approved application.
+#[derive(Clone, Debug)]
+pub struct NewSeller {
+    /// E.164, unique among accounts.
+    pub phone: String,
+    pub display_name: String,
+    pub legal_name: Option<String>,
+    pub district_id: i64,
+    pub craft: String,
+    pub bio_en: String,
+    pub bio_hi: String,
+    pub address_line1: String,
+    pub city: String,
+    pub pin: String,
+    pub account_number: String,
+    pub ifsc: String,
+    pub pan: String,
+    pub kind: NewSellerKind,
+    pub joined_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug)]
+pub enum NewSellerKind {
+    Vendor {
+        gstin: String,
+    },
+    /// An artisan selling under a vendor, with an active tie to it.
+    SubVendor {
+        vendor: UserId,
+    },
+}
+
+/// A listing to create for an existing seller.
+#[derive(Clone, Debug)]
+pub struct NewListing {
+    pub seller: UserId,
+    pub district_id: i64,
+    pub draft: ListingDraft,
+    pub status: ListingStatus,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The tables whose ids are handed out here before rows are inserted, so
+/// that rows of other tables can refer to them within one statement.
+#[derive(Clone, Copy)]
+enum Table {
+    Users,
+    Listings,
+}
+
+impl Table {
+    fn name(self) -> &'static str {
+        match self {
+            Table::Users => "users",
+            Table::Listings => "listings",
+        }
+    }
+}
+
+/// Reserves `n` fresh ids of `table` inside `tx`. PostgreSQL takes them
+/// from the identity sequence (safe beside other writers); SQLite continues
+/// after the largest id, which is safe because its write transaction
+/// (BEGIN IMMEDIATE) excludes every other writer.
+async fn reserve_ids(tx: &mut Tx, table: Table, n: usize) -> Result<Vec<i64>, StoreError> {
+    let table = table.name();
+    Ok(match tx {
+        Tx::Sqlite(t) => {
+            let max: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COALESCE(MAX(id), 0) FROM {table}")))
+                .fetch_one(&mut **t)
+                .await?;
+            (max + 1..=max + n as i64).collect()
+        }
+        Tx::Postgres(t) => {
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, $1)"
+            )))
+            .bind(n as i64)
+            .fetch_all(&mut **t)
+            .await?
+        }
+    })
+}
+
+/// How an insert names its own ids: PostgreSQL's identity columns must be
+/// told that the ids given are meant.
+fn overriding(tx: &Tx) -> &'static str {
+    match tx {
+        Tx::Sqlite(_) => "",
+        Tx::Postgres(_) => " OVERRIDING SYSTEM VALUE",
+    }
+}
+
+/// Rows per statement: well under SQLite's 32,766 bound parameters.
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// The registry's district ids by slug.
+pub async fn district_ids(db: &Db) -> Result<HashMap<String, i64>, StoreError> {
+    let rows: Vec<(String, i64)> = dispatch!(db, pool => {
+        sqlx::query_as("SELECT slug, id FROM districts").fetch_all(pool).await?
+    });
+    Ok(rows.into_iter().collect())
+}
+
+/// Creates these sellers in one transaction; returns their account ids in
+/// the same order.
+pub async fn insert_sellers(db: &Db, sellers: &[NewSeller]) -> Result<Vec<UserId>, StoreError> {
+    let mut tx = db.begin().await?;
+    let ids = reserve_ids(&mut tx, Table::Users, sellers.len()).await?;
+    let over = overriding(&tx);
+    for (chunk, chunk_ids) in sellers.chunks(ROWS_PER_STATEMENT).zip(ids.chunks(ROWS_PER_STATEMENT)) {
+        on_tx!(&mut tx, t => {
+            let mut users = sqlx::QueryBuilder::new(format!(
+                "INSERT INTO users (id, phone, display_name, locale, created_at){over} "
+            ));
+            users.push_values(chunk.iter().zip(chunk_ids), |mut row, (seller, id)| {
+                row.push_bind(*id)
+                    .push_bind(seller.phone.clone())
+                    .push_bind(seller.display_name.clone())
+                    .push_bind("hi")
+                    .push_bind(Timestamp(seller.joined_at));
+            });
+            users.build().execute(&mut **t).await?;
+
+            let mut applications = sqlx::QueryBuilder::new(
+                "INSERT INTO seller_applications (user_id, status, district_id, craft, display_name, legal_name, \
+                 bio_en, bio_hi, address_line1, city, pin, account_holder, account_number, ifsc, pan, seller_kind, \
+                 gstin, vendor_user_id, consent_at, submitted_at, decided_at) ",
+            );
+            applications.push_values(chunk.iter().zip(chunk_ids), |mut row, (seller, id)| {
+                let (kind, gstin, vendor) = match &seller.kind {
+                    NewSellerKind::Vendor { gstin } => ("vendor", Some(gstin.clone()), None),
+                    NewSellerKind::SubVendor { vendor } => ("sub-vendor", None, Some(vendor.0)),
+                };
+                let joined = Timestamp(seller.joined_at);
+                row.push_bind(*id)
+                    .push_bind("approved")
+                    .push_bind(seller.district_id)
+                    .push_bind(seller.craft.clone())
+                    .push_bind(seller.display_name.clone())
+                    .push_bind(seller.legal_name.clone())
+                    .push_bind(seller.bio_en.clone())
+                    .push_bind(seller.bio_hi.clone())
+                    .push_bind(seller.address_line1.clone())
+                    .push_bind(seller.city.clone())
+                    .push_bind(seller.pin.clone())
+                    .push_bind(seller.legal_name.clone().unwrap_or_else(|| seller.display_name.clone()))
+                    .push_bind(seller.account_number.clone())
+                    .push_bind(seller.ifsc.clone())
+                    .push_bind(seller.pan.clone())
+                    .push_bind(kind)
+                    .push_bind(gstin)
+                    .push_bind(vendor)
+                    .push_bind(joined)
+                    .push_bind(joined)
+                    .push_bind(joined);
+            });
+            applications.build().execute(&mut **t).await?;
+
+            let ties: Vec<(i64, i64, Timestamp)> = chunk
+                .iter()
+                .zip(chunk_ids)
+                .filter_map(|(seller, id)| match seller.kind {
+                    NewSellerKind::SubVendor { vendor } => Some((vendor.0, *id, Timestamp(seller.joined_at))),
+                    NewSellerKind::Vendor { .. } => None,
+                })
+                .collect();
+            if !ties.is_empty() {
+                let mut links = sqlx::QueryBuilder::new(
+                    "INSERT INTO sub_vendor_links (vendor_user_id, artisan_user_id, status, invited_at, accepted_at) ",
+                );
+                links.push_values(ties, |mut row, (vendor, artisan, at)| {
+                    row.push_bind(vendor)
+                        .push_bind(artisan)
+                        .push_bind("active")
+                        .push_bind(at)
+                        .push_bind(at);
+                });
+                links.build().execute(&mut **t).await?;
+            }
+        });
+    }
+    tx.commit().await?;
+    Ok(ids.into_iter().map(UserId).collect())
+}
+
+/// Creates these listings, with their variants and change log entries
+/// (logged at `now`), in one transaction; returns their ids in order.
+pub async fn insert_listings(
+    db: &Db,
+    listings: &[NewListing],
+    now: DateTime<Utc>,
+) -> Result<Vec<ListingId>, StoreError> {
+    let mut tx = db.begin().await?;
+    let ids = reserve_ids(&mut tx, Table::Listings, listings.len()).await?;
+    let over = overriding(&tx);
+    for (chunk, chunk_ids) in listings.chunks(ROWS_PER_STATEMENT).zip(ids.chunks(ROWS_PER_STATEMENT)) {
+        on_tx!(&mut tx, t => {
+            let mut rows = sqlx::QueryBuilder::new(format!(
+                "INSERT INTO listings (id, seller_user_id, district_id, craft, slug, title_en, title_hi, \
+                 description_en, description_hi, hsn, gst_rate_bp, weight_grams, length_mm, width_mm, height_mm, \
+                 return_days, origin, gi_tagged, status, updated_by, created_at, updated_at, published_at){over} "
+            ));
+            rows.push_values(chunk.iter().zip(chunk_ids), |mut row, (listing, id)| {
+                let draft = &listing.draft;
+                let dims = draft.dimensions.as_ref();
+                let created = Timestamp(listing.created_at);
+                let published = (listing.status != ListingStatus::Draft).then_some(created);
+                row.push_bind(*id)
+                    .push_bind(listing.seller.0)
+                    .push_bind(listing.district_id)
+                    .push_bind(draft.craft.as_str().to_owned())
+                    .push_bind(draft.slug())
+                    .push_bind(draft.title_en.clone())
+                    .push_bind(draft.title_hi.clone())
+                    .push_bind(draft.description_en.clone())
+                    .push_bind(draft.description_hi.clone())
+                    .push_bind(draft.hsn.as_str().to_owned())
+                    .push_bind(i64::from(draft.gst_rate.0))
+                    .push_bind(i64::from(draft.weight_grams))
+                    .push_bind(dims.map(|d| i64::from(d.length_mm)))
+                    .push_bind(dims.map(|d| i64::from(d.width_mm)))
+                    .push_bind(dims.map(|d| i64::from(d.height_mm)))
+                    .push_bind(draft.return_days.map(i64::from))
+                    .push_bind(draft.origin.clone())
+                    .push_bind(draft.gi_tagged)
+                    .push_bind(listing.status.code())
+                    .push_bind(listing.seller.0)
+                    .push_bind(created)
+                    .push_bind(created)
+                    .push_bind(published);
+            });
+            rows.build().execute(&mut **t).await?;
+
+            let variants: Vec<(i64, usize, &odop_domain::catalogue::Variant)> = chunk
+                .iter()
+                .zip(chunk_ids)
+                .flat_map(|(listing, id)| listing.draft.variants.iter().enumerate().map(|(i, v)| (*id, i, v)))
+                .collect();
+            for variants in variants.chunks(ROWS_PER_STATEMENT * 4) {
+                let mut rows = sqlx::QueryBuilder::new(
+                    "INSERT INTO listing_variants (listing_id, position, label, sku, price_paise, mrp_paise, stock) ",
+                );
+                rows.push_values(variants, |mut row, (id, position, variant)| {
+                    row.push_bind(*id)
+                        .push_bind(*position as i64)
+                        .push_bind(variant.label.clone())
+                        .push_bind(variant.sku.as_str().to_owned())
+                        .push_bind(variant.price.0)
+                        .push_bind(variant.mrp.0)
+                        .push_bind(i64::from(variant.stock));
+                });
+                rows.build().execute(&mut **t).await?;
+            }
+
+            let mut changes = sqlx::QueryBuilder::new("INSERT INTO changes (entity, entity_id, at) ");
+            changes.push_values(chunk_ids, |mut row, id| {
+                row.push_bind("listing").push_bind(*id).push_bind(Timestamp(now));
+            });
+            changes.build().execute(&mut **t).await?;
+        });
+    }
+    tx.commit().await?;
+    Ok(ids.into_iter().map(ListingId).collect())
+}
+
+/// The largest account id so far (0 when there is none).
+pub async fn highest_user_id(db: &Db) -> Result<i64, StoreError> {
+    let id = dispatch!(db, pool => {
+        sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM users").fetch_one(pool).await?
+    });
+    Ok(id)
+}

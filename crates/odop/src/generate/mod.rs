@@ -1,0 +1,112 @@
+//! `odop gen`: fills a database with made-up but believable sellers and
+//! listings, the same for the same seed, for demonstrations and benchmarks.
+//! Never run it against a database real people use: it creates verified
+//! sellers with made-up phone numbers (+91 6000…).
+
+mod make;
+mod rng;
+mod vocab;
+
+use chrono::Utc;
+use odop_store::Db;
+use odop_store::bulk::{self, NewListing, NewSeller};
+
+pub use make::as_of;
+
+/// Rows written to the database per transaction.
+const BATCH: usize = 1000;
+
+#[derive(Clone, Copy, Debug)]
+pub struct GenOptions {
+    pub listings: u64,
+    pub sellers: u64,
+    pub seed: u64,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GenReport {
+    pub vendors: u64,
+    pub artisans: u64,
+    pub listings: u64,
+    pub active: u64,
+    pub variants: u64,
+}
+
+/// Generates into `db` (migrated and seeded), reporting progress as rows
+/// written out of rows to write.
+pub async fn generate(db: &Db, options: GenOptions, mut progress: impl FnMut(u64, u64)) -> anyhow::Result<GenReport> {
+    anyhow::ensure!(
+        options.sellers > 0 || options.listings == 0,
+        "listings need sellers: give --sellers 1 or more"
+    );
+    let registry = odop_store::registry::load(db).await?;
+    anyhow::ensure!(
+        !registry.districts().is_empty(),
+        "the database has no district registry; run odop seed first"
+    );
+    let gst = odop_store::gst::table(db).await?;
+    let ids = bulk::district_ids(db).await?;
+    let district_ids = registry
+        .districts()
+        .iter()
+        .map(|d| {
+            ids.get(d.slug.as_str())
+                .copied()
+                .ok_or_else(|| anyhow::anyhow!("district {} is not in the database", d.slug))
+        })
+        .collect::<anyhow::Result<Vec<i64>>>()?;
+    let vocabulary = vocab::Vocabulary::shipped();
+    let mut maker = make::Maker::new(&registry, &vocabulary, &gst, district_ids, options.seed);
+
+    let total = options.sellers + options.listings;
+    let mut done = 0;
+    progress(done, total);
+    let mut report = GenReport::default();
+
+    let mut plans = maker.plan_sellers(options.sellers as usize);
+    let first_phone = bulk::highest_user_id(db).await? + 1;
+    // Vendors first, so that every artisan's vendor exists when it is written.
+    let vendors: Vec<usize> = (0..plans.len()).filter(|i| plans[*i].vendor.is_none()).collect();
+    let artisans: Vec<usize> = (0..plans.len()).filter(|i| plans[*i].vendor.is_some()).collect();
+    for group in [vendors, artisans] {
+        for chunk in group.chunks(BATCH) {
+            let sellers: Vec<NewSeller> = chunk
+                .iter()
+                .map(|i| {
+                    let plan = &plans[*i];
+                    let vendor = plan.vendor.map(|v| plans[v].user.expect("vendors are written first"));
+                    maker.seller(plan, vendor, format!("+916{:09}", first_phone + *i as i64))
+                })
+                .collect();
+            let users = bulk::insert_sellers(db, &sellers).await?;
+            for (i, user) in chunk.iter().zip(users) {
+                plans[*i].user = Some(user);
+                if plans[*i].vendor.is_none() {
+                    report.vendors += 1;
+                } else {
+                    report.artisans += 1;
+                }
+            }
+            done += chunk.len() as u64;
+            progress(done, total);
+        }
+    }
+
+    let mut serial = 0;
+    while serial < options.listings {
+        let size = (options.listings - serial).min(BATCH as u64);
+        let mut batch: Vec<NewListing> = Vec::with_capacity(size as usize);
+        for _ in 0..size {
+            serial += 1;
+            let seller = maker.pick_seller(plans.len());
+            batch.push(maker.listing(&plans[seller], serial).map_err(|e| anyhow::anyhow!(e))?);
+        }
+        bulk::insert_listings(db, &batch, Utc::now()).await?;
+        report.listings += size;
+        report.active += batch.iter().filter(|l| l.status.is_public()).count() as u64;
+        report.variants += batch.iter().map(|l| l.draft.variants.len() as u64).sum::<u64>();
+        done += size;
+        progress(done, total);
+    }
+    Ok(report)
+}
