@@ -286,3 +286,167 @@ async fn an_artisan_applies_and_the_lucknow_officer_verifies_them() {
     artisan_browser.close().await;
     officer_browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_verified_artisan_lists_a_kurta_and_a_buyer_finds_it_in_either_script() {
+    use crate::catalogue::{create_listing, kurta, png, set_status};
+    use crate::support::people::SellerSpec;
+    let Some(seller_browser) = Browser::start().await else {
+        return;
+    };
+    let buyer_browser = Browser::start().await.expect("a second browser for the buyer");
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    app.verified_seller(SellerSpec {
+        phone: "9839012345",
+        name: "Kamla Chikan Kari",
+        district: "lucknow",
+        craft: "chikankari",
+        vendor: None,
+    })
+    .await;
+    // A kurta from another district, so that the district filter matters.
+    app.verified_seller(SellerSpec {
+        phone: "9839012399",
+        name: "Kashi Weavers",
+        district: "varanasi",
+        craft: "banarasi-silk-sarees",
+        vendor: None,
+    })
+    .await;
+    let other = app.sign_in("9839012399").await;
+    let other_kurta = create_listing(
+        &other,
+        &kurta(&[
+            ("title_en", "Banarasi Silk Kurta"),
+            ("title_hi", "बनारसी रेशमी कुर्ता"),
+            ("craft", "banarasi-silk-sarees"),
+        ]),
+    )
+    .await;
+    assert_eq!(set_status(&other, other_kurta, "publish").await.status(), 303);
+
+    // The artisan signs in with a code by SMS and fills in the listing form.
+    let seller = &seller_browser.client;
+    seller.goto(&app.url("/signin")).await.unwrap();
+    fill(seller, "#phone", "98390 12345").await;
+    click(seller, "form.form button[type=submit]").await;
+    seller.wait().for_element(Locator::Css("#code")).await.unwrap();
+    let code_page = seller.current_url().await.unwrap();
+    seller.goto(&app.url("/dev/outbox")).await.unwrap();
+    let message = text_of(seller, "tr[data-to='+919839012345'][data-kind='otp'] td.message").await;
+    let code = crate::support::people::first_code(&message).expect("the SMS carries a code");
+    seller.goto(code_page.as_str()).await.unwrap();
+    fill(seller, "#code", &code).await;
+    click(seller, "form.form button[type=submit]").await;
+    seller.wait().for_element(Locator::Css("header form")).await.unwrap();
+
+    seller.goto(&app.url("/sell/listings/new")).await.unwrap();
+    for (css, value) in [
+        ("#title_en", "White Chikankari Kurta"),
+        ("#title_hi", "सफ़ेद चिकनकारी कुर्ता"),
+        (
+            "#description_en",
+            "Shadow work on fine cotton, stitched in Chowk.\n\n- Cotton\n- Hand wash",
+        ),
+        ("#hsn", "6211"),
+        ("#weight_grams", "300"),
+        ("#return_days", "7"),
+        ("input[name='variant-0-label']", "M"),
+        ("input[name='variant-0-sku']", "KAMLA-M"),
+        ("input[name='variant-0-price']", "1,499"),
+        ("input[name='variant-0-mrp']", "1,999"),
+        ("input[name='variant-0-stock']", "4"),
+        ("input[name='variant-1-label']", "L"),
+        ("input[name='variant-1-sku']", "KAMLA-L"),
+        ("input[name='variant-1-price']", "1,549"),
+        ("input[name='variant-1-mrp']", "1,999"),
+        ("input[name='variant-1-stock']", "2"),
+    ] {
+        fill(seller, css, value).await;
+    }
+    seller
+        .find(Locator::Css("#craft"))
+        .await
+        .unwrap()
+        .select_by_value("chikankari")
+        .await
+        .unwrap();
+    click(seller, "input[name=returnable]").await;
+    click(seller, "input[name=gi_tagged]").await;
+    screenshot(seller, "listing-filled.png").await;
+    click(seller, "form[action='/sell/listings'] button[type=submit]").await;
+    seller.wait().for_element(Locator::Css("#photo")).await.unwrap();
+
+    // A photo from the phone's camera, then on sale.
+    let photos = tempfile::tempdir().unwrap();
+    let photo = photos.path().join("kurta.png");
+    std::fs::write(&photo, png(1600, 1200)).unwrap();
+    seller
+        .find(Locator::Css("#photo"))
+        .await
+        .unwrap()
+        .send_keys(&photo.display().to_string())
+        .await
+        .unwrap();
+    click(seller, "form[enctype='multipart/form-data'] button[type=submit]").await;
+    seller
+        .wait()
+        .for_element(Locator::Css(".photo-list img"))
+        .await
+        .unwrap();
+    click(seller, "input[value=publish] + button").await;
+    seller.wait().for_element(Locator::Css("p.notice")).await.unwrap();
+    screenshot(seller, "listing-published.png").await;
+
+    // A buyer searches in Devanagari and in Latin letters.
+    let buyer = &buyer_browser.client;
+    for query in ["चिकन कुर्ता", "chikan kurta"] {
+        let mut found = false;
+        for _ in 0..100 {
+            buyer.goto(&app.url("/")).await.unwrap();
+            fill(buyer, "#q", query).await;
+            click(buyer, "form.search button[type=submit]").await;
+            buyer.wait().for_element(Locator::Css("#result-count")).await.unwrap();
+            if buyer.source().await.unwrap().contains("White Chikankari Kurta") {
+                found = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(found, "{query} finds the kurta");
+    }
+    // Narrowed to Lucknow, only the Lucknow kurta is left.
+    buyer.goto(&app.url("/search?q=kurta")).await.unwrap();
+    assert!(buyer.source().await.unwrap().contains("Banarasi Silk Kurta"));
+    click(buyer, "aside.facets a[href*='district=lucknow']").await;
+    buyer
+        .wait()
+        .for_element(Locator::Css("aside.facets a.active[href*='q=kurta']"))
+        .await
+        .unwrap();
+    let results = buyer.source().await.unwrap();
+    assert!(results.contains("White Chikankari Kurta"));
+    assert!(
+        !results.contains("Banarasi Silk Kurta"),
+        "the Varanasi kurta is filtered out"
+    );
+    screenshot(buyer, "search-lucknow.png").await;
+
+    buyer
+        .find(Locator::XPath("//a[contains(., 'White Chikankari Kurta')]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    buyer.wait().for_element(Locator::Css("main h1")).await.unwrap();
+    assert_eq!(text_of(buyer, "main h1").await, "White Chikankari Kurta");
+    let page = buyer.source().await.unwrap();
+    for expected in ["₹1,499", "Kamla Chikan Kari", "KAMLA-L", "srcset="] {
+        assert!(page.contains(expected), "the product page shows {expected}");
+    }
+    screenshot(buyer, "product.png").await;
+
+    seller_browser.close().await;
+    buyer_browser.close().await;
+}

@@ -53,7 +53,7 @@ async fn ramesh(app: &TestApp) -> UserId {
 
 /// The listing form filled in for a chikankari kurta in two sizes, with
 /// `changes` applied (an empty value removes the field).
-fn kurta(changes: &[(&str, &str)]) -> Vec<(String, String)> {
+pub(crate) fn kurta(changes: &[(&str, &str)]) -> Vec<(String, String)> {
     let mut fields: Vec<(String, String)> = [
         ("title_en", "Chikan Kurta in White Cotton"),
         ("title_hi", "सफ़ेद सूती चिकन कुर्ता"),
@@ -117,7 +117,7 @@ async fn post_fields(person: &Person, path: &str, fields: &[(String, String)]) -
 }
 
 /// Creates a listing through the seller's form; returns its id.
-async fn create_listing(person: &Person, fields: &[(String, String)]) -> i64 {
+pub(crate) async fn create_listing(person: &Person, fields: &[(String, String)]) -> i64 {
     let response = post_fields(person, "/sell/listings", fields).await;
     assert_eq!(response.status(), 303, "the listing is created");
     location(&response)
@@ -126,13 +126,13 @@ async fn create_listing(person: &Person, fields: &[(String, String)]) -> i64 {
         .expect("redirected to the new listing")
 }
 
-async fn set_status(person: &Person, id: i64, action: &str) -> reqwest::Response {
+pub(crate) async fn set_status(person: &Person, id: i64, action: &str) -> reqwest::Response {
     person
         .post(&format!("/sell/listings/{id}/status"), &[("action", action)])
         .await
 }
 
-fn png(width: u32, height: u32) -> Vec<u8> {
+pub(crate) fn png(width: u32, height: u32) -> Vec<u8> {
     let image = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
     let mut bytes = Vec::new();
     image
