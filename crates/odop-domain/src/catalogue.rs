@@ -693,4 +693,40 @@ mod tests {
         assert_eq!(slugify("सफ़ेद कुर्ता"), "listing");
         assert!(slugify(&"word ".repeat(40)).len() <= 60);
     }
+
+    proptest::proptest! {
+        /// Any form, however mangled, is either a listing or a list of
+        /// named problems; and a listing keeps the rules.
+        #[test]
+        fn any_form_is_a_listing_or_named_problems(
+            title in "\\PC{0,130}",
+            hsn in "[0-9 ]{0,10}",
+            weight in "[0-9-]{0,7}",
+            days in "[0-9]{0,3}",
+            price in "[0-9,.]{0,10}",
+            mrp in "[0-9,.]{0,10}",
+            stock in "[0-9-]{0,8}",
+            sku in "[A-Za-z0-9 _.-]{0,45}",
+            returnable in proptest::bool::ANY,
+        ) {
+            let mut input = kurta();
+            input.title_en = title;
+            input.hsn = hsn;
+            input.weight_grams = weight;
+            input.returnable = returnable;
+            input.return_days = days;
+            input.variants[0].price = price;
+            input.variants[0].mrp = mrp;
+            input.variants[0].stock = stock;
+            input.variants[0].sku = sku;
+            match check(&input) {
+                Ok(draft) => {
+                    proptest::prop_assert!(draft.variants.iter().all(|v| v.price.0 > 0 && v.mrp >= v.price));
+                    proptest::prop_assert!(draft.title_en.iter().all(|t| t.chars().count() <= 120));
+                    proptest::prop_assert!(draft.return_days.is_none_or(|d| (1..=30).contains(&d)));
+                }
+                Err(problems) => proptest::prop_assert!(!problems.is_empty()),
+            }
+        }
+    }
 }

@@ -195,4 +195,16 @@ mod tests {
             assert_eq!(Money::parse_price(typed), Err(error), "{typed}");
         }
     }
+
+    proptest::proptest! {
+        /// Any typed text is a price or a reason, never a panic; a price
+        /// shown back in the form reads as the same price.
+        #[test]
+        fn prices_parse_or_say_why_and_read_back_the_same(input in "[₹Rs. 0-9,.a-z-]{0,20}") {
+            if let Ok(price) = Money::parse_price(&input) {
+                proptest::prop_assert!(price.0 > 0);
+                proptest::prop_assert_eq!(Money::parse_price(&price.to_input()), Ok(price));
+            }
+        }
+    }
 }

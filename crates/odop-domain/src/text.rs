@@ -168,4 +168,23 @@ mod tests {
         assert_eq!(optional(" ", 4), Ok(None));
         assert_eq!(optional("abcde", 4), Err(TextError::TooLong(4)));
     }
+
+    proptest::proptest! {
+        /// Whatever a seller types, the only markup in the result is the
+        /// formatting's own tags, and the text comes back whole.
+        #[test]
+        fn only_the_formattings_own_tags_come_out(text in "(\\PC|[<>&\"'*\n-]){0,200}") {
+            let html = render_light(&text);
+            let mut rest = html.clone();
+            for tag in ["<p>", "</p>", "<br>", "<ul>", "</ul>", "<li>", "</li>", "<strong>", "</strong>"] {
+                rest = rest.replace(tag, "");
+            }
+            proptest::prop_assert!(!rest.contains('<') && !rest.contains('>'), "{html}");
+            proptest::prop_assert!(!rest.contains('"'), "{html}");
+            let words = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).count();
+            let unescaped = rest.replace("&lt;", "").replace("&gt;", "").replace("&quot;", "")
+                .replace("&#39;", "").replace("&amp;", "");
+            proptest::prop_assert!(words(&unescaped) <= words(&text));
+        }
+    }
 }

@@ -354,18 +354,16 @@ impl<'a> Maker<'a> {
             product.description.hi,
             details_hi.join("\n")
         );
-        // Most sellers write both languages; some only one.
-        let languages = self.rng.below(100);
-        let (title_en, description_en) = if languages < 95 {
-            (title_en, description_en)
-        } else {
-            (String::new(), String::new())
+        // Most sellers write both languages; one in ten only English, one
+        // in twenty only Hindi.
+        let (english, hindi) = match self.rng.below(100) {
+            0..85 => (true, true),
+            85..95 => (true, false),
+            _ => (false, true),
         };
-        let (title_hi, description_hi) = if languages < 85 || languages >= 95 {
-            (title_hi, description_hi)
-        } else {
-            (String::new(), String::new())
-        };
+        let only = |wanted: bool, text: String| if wanted { text } else { String::new() };
+        let (title_en, description_en) = (only(english, title_en), only(english, description_en));
+        let (title_hi, description_hi) = (only(hindi, title_hi), only(hindi, description_hi));
 
         let base = (self.rng.between(item.price[0], item.price[1]) / 1000 * 1000 - 100).max(900);
         let variants = self.variants(category.variants, base, serial);
