@@ -2,13 +2,12 @@
 //! the change log so that a listing written on any node shows in every
 //! node's search within a second.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use chrono::Utc;
 use odop_domain::registry::Registry;
 use odop_store::catalogue::{self, Listing};
 use odop_store::{Db, StoreError};
@@ -108,7 +107,7 @@ pub async fn rebuild(
     registry: &Registry,
     mut progress: impl FnMut(u64, u64),
 ) -> Result<(SearchIndex, i64), FollowError> {
-    let checkpoint = catalogue::latest_change(db).await?;
+    let checkpoint = settled_checkpoint(db).await?;
     let total = catalogue::count_public(db).await?.max(0) as u64;
     let index = SearchIndex::create(dir)?;
     let mut after = 0;
@@ -124,6 +123,39 @@ pub async fn rebuild(
     }
     index.commit(checkpoint)?;
     Ok((index, checkpoint))
+}
+
+/// How many of the newest change ids a rebuild looks at for ones still
+/// missing (transactions that have not committed yet).
+const SETTLE_WINDOW: i64 = 2000;
+
+/// Where a freshly built index starts following: just before the first id
+/// missing among the newest changes. On PostgreSQL an id is handed out
+/// before its transaction commits; starting after the newest id would take
+/// such a change as applied although the rebuild could not see it. Starting
+/// earlier only applies a few changes twice, which is harmless.
+async fn settled_checkpoint(db: &Db) -> Result<i64, FollowError> {
+    let latest = catalogue::latest_change(db).await?;
+    let from = (latest - SETTLE_WINDOW).max(0);
+    let present: Vec<i64> = catalogue::changes_since(db, from, SETTLE_WINDOW)
+        .await?
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    Ok(first_missing(from, &present).map_or(latest, |missing| missing - 1))
+}
+
+/// The first id after `from` that is absent from `present` (ascending),
+/// when one is absent before the last present id.
+fn first_missing(from: i64, present: &[i64]) -> Option<i64> {
+    let mut expected = from + 1;
+    for &id in present {
+        if id != expected {
+            return Some(expected);
+        }
+        expected = id + 1;
+    }
+    None
 }
 
 /// How far behind the change log an index may be at start and still be
@@ -152,7 +184,42 @@ pub async fn open_or_rebuild(db: &Db, dir: &Path, registry: &Registry) -> Result
 
 /// How long a gap in the change log may stay open before it is taken for a
 /// rolled-back transaction rather than one still committing.
-const GAP_PATIENCE: chrono::Duration = chrono::Duration::seconds(10);
+const GAP_PATIENCE: Duration = Duration::from_secs(10);
+
+/// The gaps in the change log a follower has noticed, each timed by the
+/// follower's own clock from the moment it first saw a later id. The
+/// writers' timestamps cannot serve: they are taken before the commit, so a
+/// long transaction commits changes that already look old.
+#[derive(Debug, Default)]
+struct Gaps {
+    /// First missing id of a gap → when it was first noticed.
+    noticed: BTreeMap<i64, Instant>,
+}
+
+impl Gaps {
+    /// How far the checkpoint may advance over `present` (ascending ids
+    /// after `checkpoint`): over contiguous ids, and over gaps open longer
+    /// than [`GAP_PATIENCE`].
+    fn advance(&mut self, checkpoint: i64, present: &[i64], now: Instant) -> i64 {
+        let mut advanced = checkpoint;
+        let mut expected = checkpoint + 1;
+        let mut blocked = false;
+        for &id in present {
+            if id != expected {
+                // Every gap is noted, even beyond a blocking one, so that
+                // their patience runs meanwhile.
+                let noticed = *self.noticed.entry(expected).or_insert(now);
+                blocked |= now.duration_since(noticed) < GAP_PATIENCE;
+            }
+            if !blocked {
+                advanced = id;
+            }
+            expected = id + 1;
+        }
+        self.noticed = self.noticed.split_off(&(advanced + 1));
+        advanced
+    }
+}
 
 /// Follows the change log from a checkpoint.
 pub struct Follower {
@@ -163,6 +230,7 @@ pub struct Follower {
     checkpoint: i64,
     /// Changes after the checkpoint already applied (beyond a gap).
     applied: BTreeSet<i64>,
+    gaps: Gaps,
 }
 
 impl Follower {
@@ -173,6 +241,7 @@ impl Follower {
             registry,
             checkpoint,
             applied: BTreeSet::new(),
+            gaps: Gaps::default(),
         }
     }
 
@@ -200,16 +269,8 @@ impl Follower {
             apply(&self.db, &self.index, &self.registry, &ids).await?;
             self.applied.extend(fresh.iter().map(|c| c.id));
         }
-        let now = Utc::now();
-        let mut advanced = self.checkpoint;
-        for change in &changes {
-            let contiguous = change.id == advanced + 1;
-            if contiguous || now - change.at.0 > GAP_PATIENCE {
-                advanced = change.id;
-            } else {
-                break;
-            }
-        }
+        let present: Vec<i64> = changes.iter().map(|c| c.id).collect();
+        let advanced = self.gaps.advance(self.checkpoint, &present, Instant::now());
         if !fresh.is_empty() || advanced != self.checkpoint {
             self.checkpoint = advanced;
             self.applied = self.applied.split_off(&(advanced + 1));
@@ -233,5 +294,55 @@ impl Follower {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_checkpoint_advances_over_contiguous_ids() {
+        let mut gaps = Gaps::default();
+        assert_eq!(gaps.advance(0, &[1, 2, 3], Instant::now()), 3);
+        assert_eq!(gaps.advance(3, &[], Instant::now()), 3);
+    }
+
+    #[test]
+    fn a_gap_holds_the_checkpoint_until_it_has_been_open_long_enough_by_the_followers_clock() {
+        let start = Instant::now();
+        let mut gaps = Gaps::default();
+        // Id 3 is missing: its transaction may still be committing.
+        assert_eq!(gaps.advance(0, &[1, 2, 4, 5], start), 2);
+        assert_eq!(gaps.advance(2, &[4, 5], start + Duration::from_secs(9)), 2);
+        // It commits: the run is contiguous again.
+        assert_eq!(gaps.advance(2, &[3, 4, 5], start + Duration::from_secs(9)), 5);
+        // Id 7 never shows (rolled back): passed over once patience runs out.
+        let later = start + Duration::from_secs(20);
+        assert_eq!(gaps.advance(5, &[6, 8], later), 6);
+        assert_eq!(
+            gaps.advance(6, &[8], later + GAP_PATIENCE - Duration::from_millis(1)),
+            6
+        );
+        assert_eq!(gaps.advance(6, &[8], later + GAP_PATIENCE), 8);
+        assert!(gaps.noticed.is_empty());
+    }
+
+    #[test]
+    fn later_gaps_are_timed_from_when_they_were_first_seen_not_from_when_earlier_ones_closed() {
+        let start = Instant::now();
+        let mut gaps = Gaps::default();
+        assert_eq!(gaps.advance(0, &[2, 4], start), 0);
+        let after_patience = start + GAP_PATIENCE;
+        // Both gaps have been open since `start`: both are passed over at once.
+        assert_eq!(gaps.advance(0, &[2, 4], after_patience), 4);
+    }
+
+    #[test]
+    fn a_rebuild_starts_before_the_first_missing_id() {
+        assert_eq!(first_missing(0, &[1, 2, 3]), None);
+        assert_eq!(first_missing(10, &[11, 13, 14]), Some(12));
+        assert_eq!(first_missing(10, &[12]), Some(11));
+        assert_eq!(first_missing(0, &[]), None);
     }
 }

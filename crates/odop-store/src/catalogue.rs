@@ -23,6 +23,24 @@ pub async fn record_change(tx: &mut Tx, entity: &str, id: i64, now: DateTime<Utc
     Ok(())
 }
 
+/// Logs a change of every listing of `seller` that is not deleted, inside
+/// the caller's transaction: the seller's standing changed (a tie to a
+/// vendor began or ended, an account was erased), so every page and every
+/// node's index must look at those listings again.
+pub async fn record_seller_change(tx: &mut Tx, seller: UserId, now: DateTime<Utc>) -> Result<(), StoreError> {
+    on_tx!(tx, t => {
+        sqlx::query(
+            "INSERT INTO changes (entity, entity_id, at) \
+             SELECT 'listing', id, $2 FROM listings WHERE seller_user_id = $1 AND status <> 'deleted' ORDER BY id",
+        )
+        .bind(seller.0)
+        .bind(Timestamp(now))
+        .execute(&mut **t)
+        .await?;
+    });
+    Ok(())
+}
+
 /// One entry of the change log.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Change {
@@ -255,7 +273,7 @@ pub async fn change_status(
         .and_then(ListingStatus::parse)
         .ok_or(ListingError::NotFound)?;
     let next = current.after(change).ok_or(ListingError::Transition(current.code()))?;
-    on_tx!(&mut tx, t => {
+    let updated = on_tx!(&mut tx, t => {
         sqlx::query(
             "UPDATE listings SET status = $2, updated_by = $3, updated_at = $4, \
              published_at = CASE WHEN $2 = 'active' AND published_at IS NULL THEN $4 ELSE published_at END \
@@ -267,8 +285,14 @@ pub async fn change_status(
         .bind(Timestamp(now))
         .bind(current.code())
         .execute(&mut **t)
-        .await?;
+        .await?
+        .rows_affected()
     });
+    // Someone else changed the status between the read and the write: the
+    // transition was decided on a state that is gone.
+    if updated != 1 {
+        return Err(ListingError::Transition(current.code()));
+    }
     record_change(&mut tx, "listing", id.0, now).await?;
     tx.commit().await?;
     Ok(next)
@@ -332,7 +356,10 @@ impl ListingRecord {
 }
 
 /// The seller's particulars come from their newest approved application,
-/// and for a sub-vendor from its vendor's.
+/// and for a sub-vendor from its vendor's. A seller who no longer stands
+/// (a sub-vendor whose tie to its vendor ended, an erased account) has no
+/// particulars, which is what keeps their listings off every public page:
+/// the condition is the one `accounts::actor` applies.
 const SELECT_LISTING: &str = "SELECT l.id, l.seller_user_id, d.slug AS district, v.slug AS division, l.craft, l.slug, \
      l.title_en, l.title_hi, l.description_en, l.description_hi, l.hsn, l.gst_rate_bp, l.weight_grams, l.length_mm, \
      l.width_mm, l.height_mm, l.return_days, l.origin, l.gi_tagged, l.status, l.created_at, l.updated_at, \
@@ -341,7 +368,9 @@ const SELECT_LISTING: &str = "SELECT l.id, l.seller_user_id, d.slug AS district,
      va.gstin AS seller_vendor_gstin, a.city AS seller_city, a.pin AS seller_pin \
      FROM listings l JOIN districts d ON d.id = l.district_id JOIN divisions v ON v.id = d.division_id \
      LEFT JOIN seller_applications a ON a.id = ( \
-         SELECT MAX(x.id) FROM seller_applications x WHERE x.user_id = l.seller_user_id AND x.status = 'approved') \
+         SELECT MAX(x.id) FROM seller_applications x WHERE x.user_id = l.seller_user_id AND x.status = 'approved' \
+         AND (x.seller_kind = 'vendor' OR EXISTS (SELECT 1 FROM sub_vendor_links t WHERE t.artisan_user_id = x.user_id \
+             AND t.vendor_user_id = x.vendor_user_id AND t.status = 'active'))) \
      LEFT JOIN seller_applications va ON va.id = ( \
          SELECT MAX(y.id) FROM seller_applications y WHERE y.user_id = a.vendor_user_id AND y.status = 'approved')";
 
@@ -380,10 +409,20 @@ pub struct Listing {
     pub photos: Vec<PhotoRecord>,
 }
 
+const LISTINGS_PER_QUERY: usize = 1000;
+
 /// Listings by id, with variants and photos, in the order of `ids`.
 pub async fn listings(db: &Db, ids: &[i64]) -> Result<Vec<Listing>, StoreError> {
     if ids.is_empty() {
         return Ok(Vec::new());
+    }
+    // Bound the parameters of one statement (SQLite allows 32,766).
+    if ids.len() > LISTINGS_PER_QUERY {
+        let mut all = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(LISTINGS_PER_QUERY) {
+            all.extend(Box::pin(listings(db, chunk)).await?);
+        }
+        return Ok(all);
     }
     let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
     let list = placeholders.join(", ");

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use crate::StoreError;
 use crate::accounts::{ROLES_OF_USER, RoleRow};
+use crate::catalogue;
 use crate::db::{Db, dispatch, on_tx};
 use crate::files::FileStore;
 use crate::time::Timestamp;
@@ -116,7 +117,33 @@ pub async fn export(db: &Db, user: UserId) -> Result<Value, StoreError> {
 /// account. Returns the number of document files deleted.
 pub async fn delete_account(db: &Db, files: &FileStore, user: UserId, now: DateTime<Utc>) -> Result<usize, StoreError> {
     let mut tx = db.begin().await?;
+    // Their listings leave the marketplace with them, and so do those of the
+    // artisans who sold through them; the change log tells every page and
+    // every node's index.
+    let sub_vendors: Vec<i64> = on_tx!(&mut tx, t => {
+        sqlx::query_scalar(
+            "SELECT artisan_user_id FROM sub_vendor_links \
+             WHERE vendor_user_id = $1 AND status = 'active' AND artisan_user_id IS NOT NULL",
+        )
+        .bind(user.0)
+        .fetch_all(&mut **t)
+        .await?
+    });
+    for artisan in sub_vendors {
+        catalogue::record_seller_change(&mut tx, UserId(artisan), now).await?;
+    }
+    catalogue::record_seller_change(&mut tx, user, now).await?;
     let now = Timestamp(now);
+    on_tx!(&mut tx, t => {
+        sqlx::query(
+            "UPDATE listings SET status = 'deleted', updated_by = $1, updated_at = $2 \
+             WHERE seller_user_id = $1 AND status <> 'deleted'",
+        )
+        .bind(user.0)
+        .bind(now)
+        .execute(&mut **t)
+        .await?;
+    });
     let keys: Vec<String> = on_tx!(&mut tx, t => {
         let phone: Option<String> = sqlx::query_scalar("SELECT phone FROM users WHERE id = $1")
             .bind(user.0)

@@ -6,6 +6,7 @@ use odop_domain::identity::Phone;
 use odop_domain::{InvitationId, UserId};
 
 use crate::StoreError;
+use crate::catalogue::record_seller_change;
 use crate::db::{Db, dispatch, on_tx};
 use crate::outbox::{self, NewMessage};
 use crate::time::Timestamp;
@@ -139,6 +140,8 @@ pub async fn active_vendors(db: &Db, artisan: UserId) -> Result<Vec<Link>, Store
 }
 
 /// Accepts an invitation addressed to `phone`; returns whether it was open.
+/// The artisan's listings (from an earlier tie) may show again, so they are
+/// logged as changed in the same transaction.
 pub async fn accept(
     db: &Db,
     id: InvitationId,
@@ -146,7 +149,8 @@ pub async fn accept(
     artisan: UserId,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let updated = dispatch!(db, pool => {
+    let mut tx = db.begin().await?;
+    let updated = on_tx!(&mut tx, t => {
         sqlx::query(
             "UPDATE sub_vendor_links SET status = 'active', artisan_user_id = $3, accepted_at = $4 \
              WHERE id = $1 AND phone = $2 AND status = 'invited'",
@@ -155,11 +159,16 @@ pub async fn accept(
         .bind(phone.as_str())
         .bind(artisan.0)
         .bind(Timestamp(now))
-        .execute(pool)
+        .execute(&mut **t)
         .await?
         .rows_affected()
     });
-    Ok(updated == 1)
+    if updated != 1 {
+        return Ok(false);
+    }
+    record_seller_change(&mut tx, artisan, now).await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// Declines an invitation addressed to `phone`.
@@ -178,34 +187,55 @@ pub async fn decline(db: &Db, id: InvitationId, phone: &Phone, now: DateTime<Utc
 
 /// A vendor withdraws an invitation or ends a sub-vendor's tie.
 pub async fn remove(db: &Db, id: InvitationId, vendor: UserId, now: DateTime<Utc>) -> Result<bool, StoreError> {
-    let updated = dispatch!(db, pool => {
-        sqlx::query(
-            "UPDATE sub_vendor_links SET status = 'removed', ended_at = $3 \
-             WHERE id = $1 AND vendor_user_id = $2 AND status IN ('invited', 'active')",
-        )
-        .bind(id.0)
-        .bind(vendor.0)
-        .bind(Timestamp(now))
-        .execute(pool)
-        .await?
-        .rows_affected()
-    });
-    Ok(updated == 1)
+    end_tie(
+        db,
+        "UPDATE sub_vendor_links SET status = 'removed', ended_at = $3 \
+         WHERE id = $1 AND vendor_user_id = $2 AND status IN ('invited', 'active') RETURNING artisan_user_id",
+        id,
+        vendor,
+        now,
+    )
+    .await
 }
 
 /// An artisan leaves the vendor they sold through.
 pub async fn leave(db: &Db, id: InvitationId, artisan: UserId, now: DateTime<Utc>) -> Result<bool, StoreError> {
-    let updated = dispatch!(db, pool => {
-        sqlx::query(
-            "UPDATE sub_vendor_links SET status = 'left', ended_at = $3 \
-             WHERE id = $1 AND artisan_user_id = $2 AND status = 'active'",
-        )
-        .bind(id.0)
-        .bind(artisan.0)
-        .bind(Timestamp(now))
-        .execute(pool)
-        .await?
-        .rows_affected()
+    end_tie(
+        db,
+        "UPDATE sub_vendor_links SET status = 'left', ended_at = $3 \
+         WHERE id = $1 AND artisan_user_id = $2 AND status = 'active' RETURNING artisan_user_id",
+        id,
+        artisan,
+        now,
+    )
+    .await
+}
+
+/// Ends a tie with `update` (which returns the artisan, if any) and, in the
+/// same transaction, logs the artisan's listings as changed: they leave the
+/// marketplace with the tie.
+async fn end_tie(
+    db: &Db,
+    update: &'static str,
+    id: InvitationId,
+    by: UserId,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let mut tx = db.begin().await?;
+    let ended: Option<Option<i64>> = on_tx!(&mut tx, t => {
+        sqlx::query_scalar(update)
+            .bind(id.0)
+            .bind(by.0)
+            .bind(Timestamp(now))
+            .fetch_optional(&mut **t)
+            .await?
     });
-    Ok(updated == 1)
+    let Some(artisan) = ended else {
+        return Ok(false);
+    };
+    if let Some(artisan) = artisan {
+        record_seller_change(&mut tx, UserId(artisan), now).await?;
+    }
+    tx.commit().await?;
+    Ok(true)
 }

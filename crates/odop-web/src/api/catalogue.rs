@@ -487,19 +487,7 @@ pub(super) async fn get_listing(
     let listing = catalogue::get(state.db(), listing_id(&id)?)
         .await?
         .ok_or(AppError::NotFound(NotFound::Object))?;
-    let r = &listing.record;
-    let public = r.status().is_public() && r.seller_name.is_some();
-    let own = me.as_ref().is_some_and(|me| {
-        r.status() != rules::ListingStatus::Deleted
-            && authz::may(
-                &me.actor,
-                Action::ManageListingsOf {
-                    seller: r.seller(),
-                    sellers_vendor: r.seller_vendor_user_id.map(UserId),
-                },
-            )
-    });
-    if public || own {
+    if crate::pages::product::may_see(&listing.record, me.as_ref().map(|me| &me.actor)) {
         Ok(Json(ListingDto::new(&listing)))
     } else {
         Err(AppError::NotFound(NotFound::Object))

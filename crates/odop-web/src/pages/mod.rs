@@ -9,7 +9,7 @@ mod dev;
 mod districts;
 pub(crate) mod forms;
 pub(crate) mod listings;
-mod product;
+pub(crate) mod product;
 pub(crate) mod search;
 mod sell;
 mod signin;

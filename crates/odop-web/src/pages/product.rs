@@ -7,13 +7,14 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
-use odop_domain::authz::{self, Action};
+use odop_domain::authz::{self, Action, Actor};
+use odop_domain::catalogue::ListingStatus;
 use odop_domain::gst::GstRate;
 use odop_domain::money::Money;
 use odop_domain::registry::{GiStatus, Registry};
 use odop_domain::{ListingId, Slug, UserId, text};
 use odop_search::SearchRequest;
-use odop_store::catalogue::{self, Listing};
+use odop_store::catalogue::{self, Listing, ListingRecord};
 
 use super::catalogue::{PhotoView, ProductCard, craft_name, district_name, title_in};
 use super::{Chrome, Page, render};
@@ -74,25 +75,30 @@ fn id_from(raw: &str) -> Result<ListingId, AppError> {
     raw.parse().map_err(|_| AppError::NotFound(NotFound::Object))
 }
 
-/// The listing with `id` as the visitor may see it: public, or their own
-/// (or their sub-vendor's) in any state but deleted.
+/// Whether `viewer` may see this listing: anyone when it is on sale from a
+/// seller in good standing; its seller (or the vendor it currently sells
+/// through) in any state but deleted. Pages and the API ask the same.
+pub(crate) fn may_see(record: &ListingRecord, viewer: Option<&Actor>) -> bool {
+    let public = record.status().is_public() && record.seller_name.is_some();
+    public
+        || viewer.is_some_and(|actor| {
+            record.status() != ListingStatus::Deleted
+                && authz::may(
+                    actor,
+                    Action::ManageListingsOf {
+                        seller: record.seller(),
+                        sellers_vendor: record.seller_vendor_user_id.map(UserId),
+                    },
+                )
+        })
+}
+
+/// The listing with `id` as the visitor may see it; otherwise not found.
 async fn visible_listing(state: &AppState, page: &Page, id: ListingId) -> Result<Listing, AppError> {
     let listing = catalogue::get(state.db(), id)
         .await?
         .ok_or(AppError::NotFound(NotFound::Object))?;
-    let record = &listing.record;
-    let public = record.status().is_public() && record.seller_name.is_some();
-    let own = page.visitor.as_ref().is_some_and(|me| {
-        record.status() != odop_domain::catalogue::ListingStatus::Deleted
-            && authz::may(
-                &me.actor,
-                Action::ManageListingsOf {
-                    seller: record.seller(),
-                    sellers_vendor: record.seller_vendor_user_id.map(UserId),
-                },
-            )
-    });
-    if public || own {
+    if may_see(&listing.record, page.visitor.as_ref().map(|me| &me.actor)) {
         Ok(listing)
     } else {
         Err(AppError::NotFound(NotFound::Object))

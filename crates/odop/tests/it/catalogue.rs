@@ -367,6 +367,44 @@ on_both_backends! {
         assert_eq!(artisan.get(&format!("/sell/listings/{vendors_own}")).await.status(), 404);
     }
 
+    async fn listings_leave_the_marketplace_when_their_seller_stops_selling(app) {
+        let noor_id = noor(&app).await;
+        let rukhsana_id = rukhsana(&app, noor_id).await;
+        let artisan = app.sign_in(RUKHSANA).await;
+        let vendor = app.sign_in(NOOR).await;
+        let on_sale = create_listing(&artisan, &kurta(&[("title_en", "Jaali Kurta")])).await;
+        assert_eq!(set_status(&artisan, on_sale, "publish").await.status(), 303);
+        let draft = create_listing(&artisan, &kurta(&[("title_en", "Jaali Draft Kurta")])).await;
+        let vendors_own = create_listing(&vendor, &kurta(&[("title_en", "Noor Jaali Kurta")])).await;
+        assert_eq!(set_status(&vendor, vendors_own, "publish").await.status(), 303);
+        search_until(&app, "jaali", "", &[on_sale, vendors_own]).await;
+        assert_eq!(vendor.get(&format!("/api/v1/listings/{draft}")).await.status(), 200, "the vendor sees its artisan's draft");
+
+        // The vendor ends the tie: the artisan's listings leave the
+        // marketplace, and the former vendor no longer sees their drafts.
+        let link = odop_store::vendors::active_vendors(&app.db, rukhsana_id).await.unwrap()[0].id;
+        let response = vendor.post(&format!("/vendor/sub-vendors/{link}/remove"), &[]).await;
+        assert_eq!(response.status(), 303);
+        search_until(&app, "jaali", "", &[vendors_own]).await;
+        assert_eq!(app.get(&format!("/api/v1/listings/{on_sale}")).await.status(), 404);
+        assert_eq!(app.visitor(BUYER).get(&format!("/p/{on_sale}")).await.status(), 404);
+        for id in [on_sale, draft] {
+            assert_eq!(vendor.get(&format!("/api/v1/listings/{id}")).await.status(), 404, "listing {id}");
+            assert_eq!(vendor.get(&format!("/p/{id}")).await.status(), 404, "listing {id}");
+        }
+        let (_, shop) = app.visitor(BUYER).page(&format!("/sellers/{}", rukhsana_id.0)).await;
+        assert!(!shop.contains("Jaali Kurta"));
+        // The artisan still sees what they made, to take it elsewhere.
+        assert_eq!(artisan.get(&format!("/api/v1/listings/{draft}")).await.status(), 200);
+
+        // An erased vendor's listings are deleted with the account.
+        let response = vendor.post("/account/delete", &[("confirm", "yes")]).await;
+        assert_eq!(response.status(), 303);
+        search_until(&app, "jaali", "", &[]).await;
+        let erased = odop_store::catalogue::get(&app.db, odop_domain::ListingId(vendors_own)).await.unwrap().unwrap();
+        assert_eq!(erased.record.status, "deleted");
+    }
+
     async fn hostile_text_and_files_get_a_clear_answer_and_change_nothing(app) {
         noor(&app).await;
         let seller = app.sign_in(NOOR).await;
