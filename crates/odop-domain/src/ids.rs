@@ -51,3 +51,11 @@ id!(
     /// A photo of a listing.
     PhotoId
 );
+id!(
+    /// A buyer's order, which may span several sellers.
+    OrderId
+);
+id!(
+    /// One seller's part of an order.
+    SubOrderId
+);

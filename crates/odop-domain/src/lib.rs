@@ -9,16 +9,18 @@
 pub mod auth;
 pub mod authz;
 pub mod catalogue;
+pub mod checkout;
 pub mod gst;
 pub mod identity;
 pub mod ids;
 pub mod locale;
 pub mod money;
 pub mod onboarding;
+pub mod orders;
 pub mod registry;
 pub mod slug;
 pub mod text;
 
-pub use ids::{ApplicationId, DocumentId, InvitationId, ListingId, PhotoId, UserId};
+pub use ids::{ApplicationId, DocumentId, InvitationId, ListingId, OrderId, PhotoId, SubOrderId, UserId};
 pub use locale::{Bilingual, Locale};
 pub use slug::{Slug, SlugError};

@@ -106,7 +106,7 @@ impl fmt::Display for FieldError {
 }
 
 impl FieldError {
-    fn new(field: &'static str, message_id: &'static str) -> Self {
+    pub(crate) fn new(field: &'static str, message_id: &'static str) -> Self {
         Self {
             field,
             message_id,
@@ -114,7 +114,7 @@ impl FieldError {
         }
     }
 
-    fn id(field: &'static str, error: IdError) -> Self {
+    pub(crate) fn id(field: &'static str, error: IdError) -> Self {
         Self::new(field, error.message_id())
     }
 
@@ -134,10 +134,10 @@ impl FieldError {
 
 /// Collects field errors while validating, keeping the first per field.
 #[derive(Default)]
-struct Problems(Vec<FieldError>);
+pub(crate) struct Problems(pub(crate) Vec<FieldError>);
 
 impl Problems {
-    fn check<T, E>(&mut self, result: Result<T, E>, to_error: impl FnOnce(E) -> FieldError) -> Option<T> {
+    pub(crate) fn check<T, E>(&mut self, result: Result<T, E>, to_error: impl FnOnce(E) -> FieldError) -> Option<T> {
         match result {
             Ok(value) => Some(value),
             Err(error) => {
@@ -147,11 +147,11 @@ impl Problems {
         }
     }
 
-    fn text(&mut self, field: &'static str, input: &str, min: usize, max: usize) -> Option<String> {
+    pub(crate) fn text(&mut self, field: &'static str, input: &str, min: usize, max: usize) -> Option<String> {
         self.check(text::required(input, min, max), |e| FieldError::text(field, e))
     }
 
-    fn optional_text(&mut self, field: &'static str, input: &str, max: usize) -> Option<Option<String>> {
+    pub(crate) fn optional_text(&mut self, field: &'static str, input: &str, max: usize) -> Option<Option<String>> {
         self.check(text::optional(input, max), |e| FieldError::text(field, e))
     }
 }

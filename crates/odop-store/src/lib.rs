@@ -8,12 +8,14 @@
 
 pub mod accounts;
 pub mod bulk;
+pub mod carts;
 pub mod catalogue;
 mod db;
 mod error;
 pub mod files;
 pub mod gst;
 pub mod onboarding;
+pub mod orders;
 pub mod otp;
 pub mod outbox;
 pub mod privacy;

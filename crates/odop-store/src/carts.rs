@@ -1,0 +1,307 @@
+//! Carts: a guest's, found by the hash of the token in their cookie, and a
+//! signed-in buyer's, found by their account; merged when a guest signs in.
+//! A cart holds only what is on sale now, up to the stock there is.
+
+use chrono::{DateTime, Utc};
+use odop_domain::checkout::{Line, MAX_CART_LINES, MAX_QUANTITY};
+use odop_domain::gst::GstRate;
+use odop_domain::money::Money;
+use odop_domain::{ListingId, UserId};
+
+use crate::StoreError;
+use crate::db::{Db, Tx, dispatch, on_tx};
+use crate::time::Timestamp;
+
+/// Whose cart.
+#[derive(Clone, Copy, Debug)]
+pub enum CartOwner<'a> {
+    /// A guest, by the SHA-256 (hex) of their cart cookie's token.
+    Guest(&'a str),
+    Buyer(UserId),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CartError {
+    #[error("this item is not on sale")]
+    NotOnSale,
+    #[error("only {available} left")]
+    NotEnoughStock { available: i64 },
+    #[error("at most {MAX_QUANTITY} of one item")]
+    TooMany,
+    #[error("a cart holds at most {MAX_CART_LINES} items")]
+    Full,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for CartError {
+    fn from(error: sqlx::Error) -> Self {
+        CartError::Store(error.into())
+    }
+}
+
+/// The condition that a listing is on sale from a seller who stands (the
+/// same rule as the catalogue's public pages), for a query aliasing the
+/// listing `l`.
+pub(crate) const ON_SALE: &str = "l.status = 'active' AND EXISTS (SELECT 1 FROM seller_applications a \
+     WHERE a.user_id = l.seller_user_id AND a.status = 'approved' AND (a.seller_kind = 'vendor' OR EXISTS ( \
+         SELECT 1 FROM sub_vendor_links t WHERE t.artisan_user_id = a.user_id \
+         AND t.vendor_user_id = a.vendor_user_id AND t.status = 'active')))";
+
+/// A cart line as the cart page shows it.
+#[derive(Clone, Debug)]
+pub struct CartLine {
+    pub line: Line,
+    pub slug: String,
+    pub title_hi: Option<String>,
+    /// Whether it can still be bought (on sale, from a seller who stands).
+    pub on_sale: bool,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct LineRow {
+    pub variant_id: i64,
+    pub listing_id: i64,
+    pub seller_user_id: i64,
+    pub slug: String,
+    pub title_en: Option<String>,
+    pub title_hi: Option<String>,
+    pub label: String,
+    pub sku: String,
+    pub hsn: String,
+    pub price_paise: i64,
+    pub gst_rate_bp: i64,
+    pub stock: i64,
+    pub quantity: i64,
+    pub on_sale: bool,
+}
+
+impl LineRow {
+    pub(crate) fn line(&self) -> Line {
+        Line {
+            listing: ListingId(self.listing_id),
+            variant: self.variant_id,
+            seller: UserId(self.seller_user_id),
+            title: self
+                .title_en
+                .clone()
+                .or_else(|| self.title_hi.clone())
+                .unwrap_or_default(),
+            variant_label: self.label.clone(),
+            sku: self.sku.clone(),
+            unit_price: Money(self.price_paise),
+            gst_rate: GstRate(u16::try_from(self.gst_rate_bp).unwrap_or(0)),
+            quantity: self.quantity,
+            stock: self.stock,
+        }
+    }
+}
+
+/// The columns of a line, for a query joining `listing_variants v` and
+/// `listings l`, with the quantity given by `quantity`.
+pub(crate) fn line_columns(quantity: &str) -> String {
+    format!(
+        "v.id AS variant_id, v.listing_id, l.seller_user_id, l.slug, l.title_en, l.title_hi, v.label, v.sku, l.hsn, \
+         v.price_paise, l.gst_rate_bp, v.stock, {quantity} AS quantity, CASE WHEN {ON_SALE} THEN TRUE ELSE FALSE END AS on_sale"
+    )
+}
+
+async fn find_cart(tx: &mut Tx, owner: CartOwner<'_>) -> Result<Option<i64>, StoreError> {
+    let id = on_tx!(tx, t => match owner {
+        CartOwner::Guest(hash) => sqlx::query_scalar("SELECT id FROM carts WHERE token_hash = $1")
+            .bind(hash)
+            .fetch_optional(&mut **t)
+            .await?,
+        CartOwner::Buyer(user) => sqlx::query_scalar("SELECT id FROM carts WHERE user_id = $1")
+            .bind(user.0)
+            .fetch_optional(&mut **t)
+            .await?,
+    });
+    Ok(id)
+}
+
+async fn cart_for(tx: &mut Tx, owner: CartOwner<'_>, now: DateTime<Utc>) -> Result<i64, StoreError> {
+    if let Some(id) = find_cart(tx, owner).await? {
+        return Ok(id);
+    }
+    let (hash, user) = match owner {
+        CartOwner::Guest(hash) => (Some(hash), None),
+        CartOwner::Buyer(user) => (None, Some(user.0)),
+    };
+    let id = on_tx!(tx, t => {
+        sqlx::query_scalar("INSERT INTO carts (token_hash, user_id, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING id")
+            .bind(hash)
+            .bind(user)
+            .bind(Timestamp(now))
+            .fetch_one(&mut **t)
+            .await?
+    });
+    Ok(id)
+}
+
+/// Sets how many of a variant the cart holds (0 removes it), within the
+/// limits and the stock there is now. `add` adds to what is there.
+pub async fn put(
+    db: &Db,
+    owner: CartOwner<'_>,
+    variant: i64,
+    quantity: i64,
+    add: bool,
+    now: DateTime<Utc>,
+) -> Result<(), CartError> {
+    let mut tx = db.begin().await?;
+    let cart = cart_for(&mut tx, owner, now).await?;
+    let (current, stock, on_sale, lines): (Option<i64>, Option<i64>, bool, i64) = on_tx!(&mut tx, t => {
+        let current: Option<i64> = sqlx::query_scalar("SELECT quantity FROM cart_items WHERE cart_id = $1 AND variant_id = $2")
+            .bind(cart)
+            .bind(variant)
+            .fetch_optional(&mut **t)
+            .await?;
+        let item: Option<(i64, bool)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT v.stock, CASE WHEN {ON_SALE} THEN TRUE ELSE FALSE END FROM listing_variants v \
+             JOIN listings l ON l.id = v.listing_id WHERE v.id = $1"
+        )))
+        .bind(variant)
+        .fetch_optional(&mut **t)
+        .await?;
+        let lines: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cart_items WHERE cart_id = $1")
+            .bind(cart)
+            .fetch_one(&mut **t)
+            .await?;
+        (current, item.map(|i| i.0), item.is_some_and(|i| i.1), lines)
+    });
+    let wanted = if add { current.unwrap_or(0) + quantity } else { quantity };
+    if wanted <= 0 {
+        on_tx!(&mut tx, t => {
+            sqlx::query("DELETE FROM cart_items WHERE cart_id = $1 AND variant_id = $2")
+                .bind(cart)
+                .bind(variant)
+                .execute(&mut **t)
+                .await?;
+        });
+        tx.commit().await?;
+        return Ok(());
+    }
+    let stock = match (stock, on_sale) {
+        (Some(stock), true) => stock,
+        _ => return Err(CartError::NotOnSale),
+    };
+    if wanted > MAX_QUANTITY {
+        return Err(CartError::TooMany);
+    }
+    if wanted > stock {
+        return Err(CartError::NotEnoughStock { available: stock });
+    }
+    if current.is_none() && lines >= MAX_CART_LINES as i64 {
+        return Err(CartError::Full);
+    }
+    on_tx!(&mut tx, t => {
+        if current.is_some() {
+            sqlx::query("UPDATE cart_items SET quantity = $3 WHERE cart_id = $1 AND variant_id = $2")
+                .bind(cart)
+                .bind(variant)
+                .bind(wanted)
+                .execute(&mut **t)
+                .await?;
+        } else {
+            sqlx::query("INSERT INTO cart_items (cart_id, variant_id, quantity, added_at) VALUES ($1, $2, $3, $4)")
+                .bind(cart)
+                .bind(variant)
+                .bind(wanted)
+                .bind(Timestamp(now))
+                .execute(&mut **t)
+                .await?;
+        }
+        sqlx::query("UPDATE carts SET updated_at = $2 WHERE id = $1").bind(cart).bind(Timestamp(now)).execute(&mut **t).await?;
+    });
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The cart's lines, oldest first, with what each costs and whether it can
+/// still be bought.
+pub async fn lines(db: &Db, owner: CartOwner<'_>) -> Result<Vec<CartLine>, StoreError> {
+    let (column, key): (&str, String) = match owner {
+        CartOwner::Guest(hash) => ("token_hash", hash.to_owned()),
+        CartOwner::Buyer(user) => ("user_id", user.0.to_string()),
+    };
+    let sql = format!(
+        "SELECT {} FROM carts c JOIN cart_items i ON i.cart_id = c.id JOIN listing_variants v ON v.id = i.variant_id \
+         JOIN listings l ON l.id = v.listing_id WHERE c.{column} = $1 ORDER BY i.added_at, v.id",
+        line_columns("i.quantity")
+    );
+    let rows: Vec<LineRow> = dispatch!(db, pool => {
+        let query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+        match owner {
+            CartOwner::Guest(_) => query.bind(key).fetch_all(pool).await?,
+            CartOwner::Buyer(user) => query.bind(user.0).fetch_all(pool).await?,
+        }
+    });
+    Ok(rows
+        .into_iter()
+        .map(|row| CartLine {
+            line: row.line(),
+            slug: row.slug.clone(),
+            title_hi: row.title_hi.clone(),
+            on_sale: row.on_sale,
+        })
+        .collect())
+}
+
+/// Moves a guest's cart into the buyer's at sign-in: quantities add up to
+/// the per-item limit, and the guest cart is gone.
+pub async fn merge(db: &Db, guest_token_hash: &str, buyer: UserId, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let mut tx = db.begin().await?;
+    let Some(guest) = find_cart(&mut tx, CartOwner::Guest(guest_token_hash)).await? else {
+        return Ok(());
+    };
+    let cart = cart_for(&mut tx, CartOwner::Buyer(buyer), now).await?;
+    on_tx!(&mut tx, t => {
+        let items: Vec<(i64, i64)> = sqlx::query_as("SELECT variant_id, quantity FROM cart_items WHERE cart_id = $1")
+            .bind(guest)
+            .fetch_all(&mut **t)
+            .await?;
+        for (variant, quantity) in items {
+            let mine: Option<i64> = sqlx::query_scalar("SELECT quantity FROM cart_items WHERE cart_id = $1 AND variant_id = $2")
+                .bind(cart)
+                .bind(variant)
+                .fetch_optional(&mut **t)
+                .await?;
+            let merged = (mine.unwrap_or(0) + quantity).min(MAX_QUANTITY);
+            if mine.is_some() {
+                sqlx::query("UPDATE cart_items SET quantity = $3 WHERE cart_id = $1 AND variant_id = $2")
+                    .bind(cart)
+                    .bind(variant)
+                    .bind(merged)
+                    .execute(&mut **t)
+                    .await?;
+            } else {
+                sqlx::query("INSERT INTO cart_items (cart_id, variant_id, quantity, added_at) VALUES ($1, $2, $3, $4)")
+                    .bind(cart)
+                    .bind(variant)
+                    .bind(merged)
+                    .bind(Timestamp(now))
+                    .execute(&mut **t)
+                    .await?;
+            }
+        }
+        sqlx::query("DELETE FROM carts WHERE id = $1").bind(guest).execute(&mut **t).await?;
+    });
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Removes bought variants from the buyer's cart, inside the order's
+/// transaction.
+pub(crate) async fn remove_bought(tx: &mut Tx, buyer: UserId, variants: &[i64]) -> Result<(), StoreError> {
+    on_tx!(tx, t => {
+        for variant in variants {
+            sqlx::query("DELETE FROM cart_items WHERE variant_id = $2 AND cart_id = (SELECT id FROM carts WHERE user_id = $1)")
+                .bind(buyer.0)
+                .bind(variant)
+                .execute(&mut **t)
+                .await?;
+        }
+    });
+    Ok(())
+}

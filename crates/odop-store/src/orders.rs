@@ -1,0 +1,1251 @@
+//! Orders: placing one (stock taken by a single conditional write per line,
+//! so it never goes negative on either database or any number of nodes),
+//! moving its sub-orders through their life cycle, payments from gateways'
+//! webhooks (each event applied once) and the refunds owed.
+//!
+//! The store composes no text: whoever calls passes functions that turn a
+//! notice into a message, in the recipient's language.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+use odop_domain::checkout::{self, CheckoutError, CodRule, DeliveryAddress, DeliveryRule, Line, Quote};
+use odop_domain::money::Money;
+use odop_domain::orders::{
+    ACCEPT_WITHIN_HOURS, OrderEvent, Party, PaymentMethod, SubOrderStatus, TransitionError, order_number,
+};
+use odop_domain::{OrderId, SubOrderId, UserId};
+
+use crate::StoreError;
+use crate::carts::{LineRow, line_columns, remove_bought};
+use crate::db::{Db, Tx, dispatch, on_tx};
+use crate::outbox::{self, NewMessage};
+use crate::time::Timestamp;
+
+/// What a seller (and the vendor of a sub-vendor) is told of a new order.
+#[derive(Clone, Debug)]
+pub struct SellerNotice {
+    pub recipient: String,
+    pub order_number: String,
+    /// Title, variant, quantity.
+    pub items: Vec<(String, String, i64)>,
+    pub pickup: String,
+}
+
+/// What a buyer is told when one of their sub-orders moves.
+#[derive(Clone, Debug)]
+pub struct BuyerNotice {
+    pub recipient: String,
+    pub order_number: String,
+    pub status: SubOrderStatus,
+    pub note: Option<String>,
+}
+
+/// How the caller words notices.
+pub trait Notices: Send + Sync {
+    fn to_seller(&self, notice: &SellerNotice) -> NewMessage;
+    fn to_buyer(&self, notice: &BuyerNotice) -> NewMessage;
+}
+
+/// An order to place.
+#[derive(Clone, Debug)]
+pub struct PlaceOrder<'a> {
+    pub buyer: UserId,
+    pub idempotency_key: &'a str,
+    pub address: &'a DeliveryAddress,
+    pub method: PaymentMethod,
+    /// Variant and quantity.
+    pub items: &'a [(i64, i64)],
+    /// How long an online order's stock is held for payment.
+    pub hold: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PlaceError {
+    #[error(transparent)]
+    Checkout(#[from] CheckoutError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for PlaceError {
+    fn from(error: sqlx::Error) -> Self {
+        PlaceError::Store(error.into())
+    }
+}
+
+/// A placed order: new, or the one placed before with the same key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Placed {
+    pub order: OrderId,
+    pub replayed: bool,
+}
+
+fn accept_deadline(now: DateTime<Utc>) -> Timestamp {
+    Timestamp(now + Duration::hours(ACCEPT_WITHIN_HOURS))
+}
+
+async fn existing_order(tx: &mut Tx, buyer: UserId, key: &str) -> Result<Option<i64>, StoreError> {
+    let id = on_tx!(tx, t => {
+        sqlx::query_scalar("SELECT id FROM orders WHERE buyer_user_id = $1 AND idempotency_key = $2")
+            .bind(buyer.0)
+            .bind(key)
+            .fetch_optional(&mut **t)
+            .await?
+    });
+    Ok(id)
+}
+
+#[derive(sqlx::FromRow)]
+struct TermsRow {
+    user_id: i64,
+    delivery_flat_paise: i64,
+    delivery_free_from_paise: Option<i64>,
+    cod_allowed: bool,
+    cod_limit_paise: i64,
+}
+
+/// Each seller's delivery and cash-on-delivery rules (defaults if unset).
+async fn terms(tx: &mut Tx, sellers: &[UserId]) -> Result<HashMap<UserId, (DeliveryRule, CodRule)>, StoreError> {
+    let mut terms = HashMap::new();
+    for seller in sellers {
+        let row: Option<TermsRow> = on_tx!(tx, t => {
+            sqlx::query_as(
+                "SELECT user_id, delivery_flat_paise, delivery_free_from_paise, cod_allowed, cod_limit_paise \
+                 FROM seller_terms WHERE user_id = $1",
+            )
+            .bind(seller.0)
+            .fetch_optional(&mut **t)
+            .await?
+        });
+        let rules = row.map_or((DeliveryRule::DEFAULT, CodRule::DEFAULT), |r| {
+            debug_assert_eq!(r.user_id, seller.0);
+            (
+                DeliveryRule {
+                    flat: Money(r.delivery_flat_paise),
+                    free_from: r.delivery_free_from_paise.map(Money),
+                },
+                CodRule {
+                    allowed: r.cod_allowed,
+                    limit: Money(r.cod_limit_paise),
+                },
+            )
+        });
+        terms.insert(*seller, rules);
+    }
+    Ok(terms)
+}
+
+/// The lines for these variants and quantities, read inside `tx`, with
+/// each variant's HSN code.
+async fn read_lines(tx: &mut Tx, items: &[(i64, i64)]) -> Result<(Vec<Line>, HashMap<i64, String>), PlaceError> {
+    let mut lines = Vec::with_capacity(items.len());
+    let mut hsn = HashMap::new();
+    for (variant, quantity) in items {
+        let row: Option<LineRow> = on_tx!(tx, t => {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {} FROM listing_variants v JOIN listings l ON l.id = v.listing_id WHERE v.id = $1",
+                line_columns("CAST($2 AS BIGINT)")
+            )))
+            .bind(variant)
+            .bind(quantity)
+            .fetch_optional(&mut **t)
+            .await?
+        });
+        let row = row.ok_or(CheckoutError::NotOnSale { title: String::new() })?;
+        if !row.on_sale {
+            return Err(CheckoutError::NotOnSale {
+                title: row.line().title,
+            }
+            .into());
+        }
+        lines.push(row.line());
+        hsn.insert(row.variant_id, row.hsn);
+    }
+    Ok((lines, hsn))
+}
+
+/// The price of these items delivered to `address`, as checkout shows it
+/// before the buyer confirms.
+pub async fn quote(db: &Db, address_state: &str, items: &[(i64, i64)]) -> Result<Quote, PlaceError> {
+    let mut tx = db.begin_read().await?;
+    let (lines, _) = read_lines(&mut tx, items).await?;
+    let sellers: Vec<UserId> = lines.iter().map(|l| l.seller).collect();
+    let terms = terms(&mut tx, &sellers).await?;
+    Ok(checkout::quote(&lines, address_state, |seller| terms[&seller])?)
+}
+
+#[derive(sqlx::FromRow)]
+struct SellerContact {
+    phone: Option<String>,
+    vendor_user_id: Option<i64>,
+    address_line1: Option<String>,
+    city: Option<String>,
+    pin: Option<String>,
+}
+
+async fn seller_contact(tx: &mut Tx, seller: UserId) -> Result<Option<SellerContact>, StoreError> {
+    let row = on_tx!(tx, t => {
+        sqlx::query_as(
+            "SELECT u.phone, a.vendor_user_id, a.address_line1, a.city, a.pin FROM users u \
+             LEFT JOIN seller_applications a ON a.id = (SELECT MAX(x.id) FROM seller_applications x \
+                 WHERE x.user_id = u.id AND x.status = 'approved') WHERE u.id = $1",
+        )
+        .bind(seller.0)
+        .fetch_optional(&mut **t)
+        .await?
+    });
+    Ok(row)
+}
+
+async fn phone_of(tx: &mut Tx, user: i64) -> Result<Option<String>, StoreError> {
+    let phone = on_tx!(tx, t => {
+        sqlx::query_scalar("SELECT phone FROM users WHERE id = $1").bind(user).fetch_optional(&mut **t).await?
+    });
+    Ok(phone.flatten())
+}
+
+/// Tells the seller of a sub-order (and its vendor) about it.
+async fn notify_sellers(
+    tx: &mut Tx,
+    sub_order: i64,
+    notices: &dyn Notices,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let (order, seller, vendor): (i64, i64, Option<i64>) = on_tx!(tx, t => {
+        sqlx::query_as("SELECT order_id, seller_user_id, vendor_user_id FROM sub_orders WHERE id = $1")
+            .bind(sub_order)
+            .fetch_one(&mut **t)
+            .await?
+    });
+    let items: Vec<(String, String, i64)> = on_tx!(tx, t => {
+        sqlx::query_as("SELECT title, variant_label, quantity FROM order_items WHERE sub_order_id = $1 ORDER BY id")
+            .bind(sub_order)
+            .fetch_all(&mut **t)
+            .await?
+    });
+    let contact = seller_contact(tx, UserId(seller)).await?;
+    let pickup = contact
+        .as_ref()
+        .map(|c| {
+            [&c.address_line1, &c.city, &c.pin]
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default();
+    let mut recipients = vec![contact.and_then(|c| c.phone)];
+    if let Some(vendor) = vendor {
+        recipients.push(phone_of(tx, vendor).await?);
+    }
+    for recipient in recipients.into_iter().flatten() {
+        let notice = SellerNotice {
+            recipient,
+            order_number: order_number(order),
+            items: items.clone(),
+            pickup: pickup.clone(),
+        };
+        outbox::enqueue(tx, &notices.to_seller(&notice), now).await?;
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn record_event(
+    tx: &mut Tx,
+    sub_order: i64,
+    status: SubOrderStatus,
+    event: &str,
+    party: Party,
+    actor: Option<UserId>,
+    note: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    on_tx!(tx, t => {
+        sqlx::query(
+            "INSERT INTO sub_order_events (sub_order_id, status, event, party, actor_user_id, note, at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(sub_order)
+        .bind(status.code())
+        .bind(event)
+        .bind(party_code(party))
+        .bind(actor.map(|a| a.0))
+        .bind(note)
+        .bind(Timestamp(now))
+        .execute(&mut **t)
+        .await?;
+    });
+    Ok(())
+}
+
+fn party_code(party: Party) -> &'static str {
+    match party {
+        Party::Buyer => "buyer",
+        Party::Seller => "seller",
+        Party::Platform => "platform",
+    }
+}
+
+/// Takes `quantity` of a variant off its stock if there is that much: one
+/// conditional write, so concurrent buyers can never both take the last one.
+async fn take_stock(tx: &mut Tx, variant: i64, quantity: i64) -> Result<bool, StoreError> {
+    let updated = on_tx!(tx, t => {
+        sqlx::query("UPDATE listing_variants SET stock = stock - $2 WHERE id = $1 AND stock >= $2")
+            .bind(variant)
+            .bind(quantity)
+            .execute(&mut **t)
+            .await?
+            .rows_affected()
+    });
+    Ok(updated == 1)
+}
+
+/// Puts a sub-order's items back on their variants' stock.
+async fn return_stock(tx: &mut Tx, sub_order: i64) -> Result<(), StoreError> {
+    on_tx!(tx, t => {
+        let items: Vec<(i64, i64)> = sqlx::query_as("SELECT variant_id, quantity FROM order_items WHERE sub_order_id = $1")
+            .bind(sub_order)
+            .fetch_all(&mut **t)
+            .await?;
+        // A variant the seller has since removed simply has nothing to return to.
+        for (variant, quantity) in items {
+            sqlx::query("UPDATE listing_variants SET stock = stock + $2 WHERE id = $1")
+                .bind(variant)
+                .bind(quantity)
+                .execute(&mut **t)
+                .await?;
+        }
+    });
+    Ok(())
+}
+
+/// Places an order: prices it from the catalogue as it is now, takes the
+/// stock, writes the order with one sub-order per seller, empties those
+/// lines from the buyer's cart and (for cash on delivery) tells the sellers,
+/// all in one transaction. The same idempotency key returns the same order.
+pub async fn place(
+    db: &Db,
+    request: &PlaceOrder<'_>,
+    notices: &dyn Notices,
+    now: DateTime<Utc>,
+) -> Result<Placed, PlaceError> {
+    match place_once(db, request, notices, now).await {
+        // Two requests with one key raced and the other committed first.
+        Err(PlaceError::Store(StoreError::Database(sqlx::Error::Database(e)))) if e.is_unique_violation() => {
+            let mut tx = db.begin_read().await?;
+            let order = existing_order(&mut tx, request.buyer, request.idempotency_key)
+                .await?
+                .ok_or_else(|| StoreError::Corrupt("an order key collided with no order".into()))?;
+            Ok(Placed {
+                order: OrderId(order),
+                replayed: true,
+            })
+        }
+        other => other,
+    }
+}
+
+async fn place_once(
+    db: &Db,
+    request: &PlaceOrder<'_>,
+    notices: &dyn Notices,
+    now: DateTime<Utc>,
+) -> Result<Placed, PlaceError> {
+    let mut tx = db.begin().await?;
+    if let Some(order) = existing_order(&mut tx, request.buyer, request.idempotency_key).await? {
+        return Ok(Placed {
+            order: OrderId(order),
+            replayed: true,
+        });
+    }
+    let mut items = request.items.to_vec();
+    // Taking stock in one order of variants keeps two PostgreSQL
+    // transactions from each waiting on a row the other holds.
+    items.sort_unstable();
+    let (lines, hsn) = read_lines(&mut tx, &items).await?;
+    let sellers: Vec<UserId> = lines.iter().map(|l| l.seller).collect();
+    let terms = terms(&mut tx, &sellers).await?;
+    let state = request.address.state.code;
+    let quote = checkout::quote(&lines, state, |seller| terms[&seller])?;
+    checkout::check_method(&quote, request.method)?;
+    for line in &lines {
+        if !take_stock(&mut tx, line.variant, line.quantity).await? {
+            return Err(CheckoutError::NotEnoughStock {
+                title: line.title.clone(),
+                available: 0,
+            }
+            .into());
+        }
+    }
+    let address = request.address;
+    let hold_until = (request.method == PaymentMethod::Online).then(|| Timestamp(now + request.hold));
+    let order: i64 = on_tx!(&mut tx, t => {
+        sqlx::query_scalar(
+            "INSERT INTO orders (buyer_user_id, idempotency_key, payment_method, ship_name, ship_phone, ship_line1, \
+             ship_line2, ship_city, ship_state, ship_pin, items_paise, tax_paise, delivery_paise, total_paise, hold_until, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
+        )
+        .bind(request.buyer.0)
+        .bind(request.idempotency_key)
+        .bind(request.method.code())
+        .bind(&address.name)
+        .bind(address.phone.as_str())
+        .bind(&address.line1)
+        .bind(&address.line2)
+        .bind(&address.city)
+        .bind(state)
+        .bind(address.pin.as_str())
+        .bind(quote.items.0)
+        .bind(quote.tax.total().0)
+        .bind(quote.delivery.0)
+        .bind(quote.total.0)
+        .bind(hold_until)
+        .bind(Timestamp(now))
+        .fetch_one(&mut **t)
+        .await?
+    });
+    let status = request.method.first_status();
+    let accept_by = (status == SubOrderStatus::Placed).then(|| accept_deadline(now));
+    for part in &quote.sellers {
+        let vendor = seller_contact(&mut tx, part.seller)
+            .await?
+            .and_then(|c| c.vendor_user_id);
+        let sub_order: i64 = on_tx!(&mut tx, t => {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO sub_orders (order_id, seller_user_id, vendor_user_id, status, items_paise, cgst_paise, \
+                 sgst_paise, igst_paise, delivery_paise, total_paise, accept_by, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
+            )
+            .bind(order)
+            .bind(part.seller.0)
+            .bind(vendor)
+            .bind(status.code())
+            .bind(part.items.0)
+            .bind(part.tax.cgst.0)
+            .bind(part.tax.sgst.0)
+            .bind(part.tax.igst.0)
+            .bind(part.delivery.0)
+            .bind(part.total.0)
+            .bind(accept_by)
+            .bind(Timestamp(now))
+            .fetch_one(&mut **t)
+            .await?;
+            for priced in &part.lines {
+                let line = &priced.line;
+                sqlx::query(
+                    "INSERT INTO order_items (sub_order_id, listing_id, variant_id, title, variant_label, sku, hsn, \
+                     unit_price_paise, quantity, gst_rate_bp, tax_paise) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                )
+                .bind(id)
+                .bind(line.listing.0)
+                .bind(line.variant)
+                .bind(&line.title)
+                .bind(&line.variant_label)
+                .bind(&line.sku)
+                .bind(hsn.get(&line.variant).cloned().unwrap_or_default())
+                .bind(line.unit_price.0)
+                .bind(line.quantity)
+                .bind(i64::from(line.gst_rate.0))
+                .bind(priced.tax.total().0)
+                .execute(&mut **t)
+                .await?;
+            }
+            id
+        });
+        record_event(
+            &mut tx,
+            sub_order,
+            status,
+            "place",
+            Party::Buyer,
+            Some(request.buyer),
+            None,
+            now,
+        )
+        .await?;
+        if status == SubOrderStatus::Placed {
+            notify_sellers(&mut tx, sub_order, notices, now).await?;
+        }
+    }
+    let bought: Vec<i64> = lines.iter().map(|l| l.variant).collect();
+    remove_bought(&mut tx, request.buyer, &bought).await?;
+    tx.commit().await?;
+    Ok(Placed {
+        order: OrderId(order),
+        replayed: false,
+    })
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MoveError {
+    #[error("no such sub-order")]
+    NotFound,
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    #[error("the order changed meanwhile")]
+    Conflict,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for MoveError {
+    fn from(error: sqlx::Error) -> Self {
+        MoveError::Store(error.into())
+    }
+}
+
+/// Moves a sub-order by `event`. Stock returns when it is cancelled or
+/// rejected before shipping; money paid for it is owed back (a pending
+/// refund, sent by [`send_refunds`]'s caller); the buyer is told.
+/// Authorization is the caller's: this checks only the life cycle.
+pub async fn transition(
+    db: &Db,
+    sub_order: SubOrderId,
+    event: &OrderEvent,
+    party: Party,
+    actor: Option<UserId>,
+    notices: &dyn Notices,
+    now: DateTime<Utc>,
+) -> Result<SubOrderStatus, MoveError> {
+    let mut tx = db.begin().await?;
+    let next = transition_in(&mut tx, sub_order.0, event, party, actor, notices, now).await?;
+    tx.commit().await?;
+    Ok(next)
+}
+
+async fn transition_in(
+    tx: &mut Tx,
+    sub_order: i64,
+    event: &OrderEvent,
+    party: Party,
+    actor: Option<UserId>,
+    notices: &dyn Notices,
+    now: DateTime<Utc>,
+) -> Result<SubOrderStatus, MoveError> {
+    let row: Option<(String, i64, i64)> = on_tx!(tx, t => {
+        sqlx::query_as(
+            "SELECT s.status, s.order_id, s.total_paise FROM sub_orders s WHERE s.id = $1",
+        )
+        .bind(sub_order)
+        .fetch_optional(&mut **t)
+        .await?
+    });
+    let (current, order, total) = row.ok_or(MoveError::NotFound)?;
+    let current = SubOrderStatus::parse(&current)
+        .ok_or_else(|| StoreError::Corrupt(format!("sub-order {sub_order} status {current}")))?;
+    let next = current.after(event, party)?;
+    let (courier, tracking, reason) = match event {
+        OrderEvent::Ship { courier, tracking } => (Some(courier.clone()), Some(tracking.clone()), None),
+        OrderEvent::Reject { reason } => (None, None, Some(reason.clone())),
+        _ => (None, None, None),
+    };
+    let accept_by = (next == SubOrderStatus::Placed).then(|| accept_deadline(now));
+    let updated = on_tx!(tx, t => {
+        sqlx::query(
+            "UPDATE sub_orders SET status = $2, updated_at = $3, courier = COALESCE($4, courier), \
+             tracking = COALESCE($5, tracking), reason = COALESCE($6, reason), accept_by = COALESCE($7, accept_by) \
+             WHERE id = $1 AND status = $8",
+        )
+        .bind(sub_order)
+        .bind(next.code())
+        .bind(Timestamp(now))
+        .bind(courier)
+        .bind(tracking)
+        .bind(reason)
+        .bind(accept_by)
+        .bind(current.code())
+        .execute(&mut **t)
+        .await?
+        .rows_affected()
+    });
+    if updated != 1 {
+        return Err(MoveError::Conflict);
+    }
+    record_event(tx, sub_order, next, event.code(), party, actor, event.note(), now).await?;
+    let ends = matches!(next, SubOrderStatus::Cancelled | SubOrderStatus::Rejected);
+    if ends && !current.has_left_seller() {
+        return_stock(tx, sub_order).await?;
+    }
+    if ends && current != SubOrderStatus::AwaitingPayment {
+        owe_refund(tx, order, Some(sub_order), total, event.code(), now).await?;
+    }
+    if next == SubOrderStatus::Placed {
+        notify_sellers(tx, sub_order, notices, now).await?;
+    }
+    if party != Party::Buyer || next != SubOrderStatus::Cancelled {
+        notify_buyer(tx, order, next, event.note(), notices, now).await?;
+    }
+    Ok(next)
+}
+
+async fn notify_buyer(
+    tx: &mut Tx,
+    order: i64,
+    status: SubOrderStatus,
+    note: Option<String>,
+    notices: &dyn Notices,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let buyer: i64 = on_tx!(tx, t => {
+        sqlx::query_scalar("SELECT buyer_user_id FROM orders WHERE id = $1").bind(order).fetch_one(&mut **t).await?
+    });
+    if let Some(recipient) = phone_of(tx, buyer).await? {
+        let notice = BuyerNotice {
+            recipient,
+            order_number: order_number(order),
+            status,
+            note,
+        };
+        outbox::enqueue(tx, &notices.to_buyer(&notice), now).await?;
+    }
+    Ok(())
+}
+
+/// Records a refund owed for a captured payment of `order` (nothing when
+/// nothing was paid online).
+async fn owe_refund(
+    tx: &mut Tx,
+    order: i64,
+    sub_order: Option<i64>,
+    amount: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    on_tx!(tx, t => {
+        let payment: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM payments WHERE order_id = $1 AND status = 'captured' ORDER BY id DESC LIMIT 1",
+        )
+        .bind(order)
+        .fetch_optional(&mut **t)
+        .await?;
+        if let Some(payment) = payment {
+            sqlx::query(
+                "INSERT INTO refunds (payment_id, sub_order_id, amount_paise, reason, status, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, 'pending', $5, $5) ON CONFLICT DO NOTHING",
+            )
+            .bind(payment)
+            .bind(sub_order)
+            .bind(amount)
+            .bind(reason)
+            .bind(Timestamp(now))
+            .execute(&mut **t)
+            .await?;
+        }
+    });
+    Ok(())
+}
+
+/// Cancels the sub-orders whose stock hold expired unpaid, and those their
+/// seller left unanswered past the deadline; returns how many.
+pub async fn lapse_overdue(db: &Db, notices: &dyn Notices, now: DateTime<Utc>) -> Result<usize, StoreError> {
+    let overdue: Vec<(i64, String)> = dispatch!(db, pool => {
+        sqlx::query_as(
+            "SELECT s.id, s.status FROM sub_orders s JOIN orders o ON o.id = s.order_id \
+             WHERE (s.status = 'awaiting_payment' AND o.hold_until < $1) OR (s.status = 'placed' AND s.accept_by < $1) \
+             ORDER BY s.id LIMIT 500",
+        )
+        .bind(Timestamp(now))
+        .fetch_all(pool)
+        .await?
+    });
+    let mut lapsed = 0;
+    for (id, status) in overdue {
+        let event = if status == "awaiting_payment" {
+            OrderEvent::PaymentLapsed
+        } else {
+            OrderEvent::AcceptanceLapsed
+        };
+        // Another node, or the payment arriving, may have moved it first.
+        match transition(db, SubOrderId(id), &event, Party::Platform, None, notices, now).await {
+            Ok(_) => lapsed += 1,
+            Err(MoveError::Transition(_) | MoveError::Conflict) => {}
+            Err(MoveError::Store(e)) => return Err(e),
+            Err(MoveError::NotFound) => {}
+        }
+    }
+    Ok(lapsed)
+}
+
+/// A gateway's order for collecting an order's total.
+pub async fn record_payment(
+    db: &Db,
+    order: OrderId,
+    gateway: &str,
+    gateway_order_id: &str,
+    amount: Money,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    dispatch!(db, pool => {
+        sqlx::query(
+            "INSERT INTO payments (order_id, gateway, gateway_order_id, amount_paise, status, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, 'created', $5, $5)",
+        )
+        .bind(order.0)
+        .bind(gateway)
+        .bind(gateway_order_id)
+        .bind(amount.0)
+        .bind(Timestamp(now))
+        .execute(pool)
+        .await?;
+    });
+    Ok(())
+}
+
+/// What a gateway reported, as the store needs it.
+#[derive(Clone, Debug)]
+pub enum PaymentNews {
+    Captured {
+        gateway_order_id: String,
+        payment_id: String,
+        amount: Money,
+        method: String,
+    },
+    Failed {
+        gateway_order_id: String,
+        payment_id: String,
+        reason: String,
+    },
+    Refunded {
+        payment_id: String,
+        refund_id: String,
+    },
+    Other,
+}
+
+/// What applying a gateway event did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NewsOutcome {
+    /// Seen before: nothing changed.
+    Duplicate,
+    /// About a payment this platform does not know: recorded, ignored.
+    Unknown,
+    Applied,
+    /// Paid after the hold expired and the stock was gone: the payment is
+    /// owed back in full.
+    RefundOwed,
+}
+
+/// Applies a verified gateway event exactly once (by its id).
+pub async fn apply_payment_news(
+    db: &Db,
+    gateway: &str,
+    event_id: &str,
+    news: &PaymentNews,
+    notices: &dyn Notices,
+    now: DateTime<Utc>,
+) -> Result<NewsOutcome, StoreError> {
+    let mut tx = db.begin().await?;
+    let kind = match news {
+        PaymentNews::Captured { .. } => "captured",
+        PaymentNews::Failed { .. } => "failed",
+        PaymentNews::Refunded { .. } => "refunded",
+        PaymentNews::Other => "other",
+    };
+    let fresh = on_tx!(&mut tx, t => {
+        sqlx::query(
+            "INSERT INTO payment_events (gateway, event_id, kind, received_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (gateway, event_id) DO NOTHING",
+        )
+        .bind(gateway)
+        .bind(event_id)
+        .bind(kind)
+        .bind(Timestamp(now))
+        .execute(&mut **t)
+        .await?
+        .rows_affected()
+    });
+    if fresh == 0 {
+        return Ok(NewsOutcome::Duplicate);
+    }
+    let outcome = match news {
+        PaymentNews::Captured {
+            gateway_order_id,
+            payment_id,
+            amount,
+            method,
+        } => {
+            captured(
+                &mut tx,
+                gateway,
+                gateway_order_id,
+                payment_id,
+                *amount,
+                method,
+                notices,
+                now,
+            )
+            .await?
+        }
+        PaymentNews::Failed {
+            gateway_order_id,
+            payment_id,
+            reason,
+        } => {
+            let updated = on_tx!(&mut tx, t => {
+                sqlx::query(
+                    "UPDATE payments SET status = 'failed', gateway_payment_id = $3, failure = $4, updated_at = $5 \
+                     WHERE gateway = $1 AND gateway_order_id = $2 AND status = 'created'",
+                )
+                .bind(gateway)
+                .bind(gateway_order_id)
+                .bind(payment_id)
+                .bind(reason)
+                .bind(Timestamp(now))
+                .execute(&mut **t)
+                .await?
+                .rows_affected()
+            });
+            if updated == 1 {
+                NewsOutcome::Applied
+            } else {
+                NewsOutcome::Unknown
+            }
+        }
+        PaymentNews::Refunded { payment_id, refund_id } => {
+            let updated = on_tx!(&mut tx, t => {
+                sqlx::query(
+                    "UPDATE refunds SET status = 'processed', gateway_refund_id = COALESCE(gateway_refund_id, $2), updated_at = $3 \
+                     WHERE payment_id IN (SELECT id FROM payments WHERE gateway = $4 AND gateway_payment_id = $1) \
+                     AND (gateway_refund_id = $2 OR gateway_refund_id IS NULL) AND status <> 'processed'",
+                )
+                .bind(payment_id)
+                .bind(refund_id)
+                .bind(Timestamp(now))
+                .bind(gateway)
+                .execute(&mut **t)
+                .await?
+                .rows_affected()
+            });
+            if updated > 0 {
+                NewsOutcome::Applied
+            } else {
+                NewsOutcome::Unknown
+            }
+        }
+        PaymentNews::Other => NewsOutcome::Unknown,
+    };
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn captured(
+    tx: &mut Tx,
+    gateway: &str,
+    gateway_order_id: &str,
+    payment_id: &str,
+    amount: Money,
+    method: &str,
+    notices: &dyn Notices,
+    now: DateTime<Utc>,
+) -> Result<NewsOutcome, StoreError> {
+    let payment: Option<(i64, i64, i64, String)> = on_tx!(tx, t => {
+        sqlx::query_as("SELECT id, order_id, amount_paise, status FROM payments WHERE gateway = $1 AND gateway_order_id = $2")
+            .bind(gateway)
+            .bind(gateway_order_id)
+            .fetch_optional(&mut **t)
+            .await?
+    });
+    let Some((payment, order, expected, status)) = payment else {
+        return Ok(NewsOutcome::Unknown);
+    };
+    // A gateway may report one payment under several events (Razorpay sends
+    // both payment.captured and order.paid): it counts once.
+    if status == "captured" {
+        return Ok(NewsOutcome::Duplicate);
+    }
+    if amount.0 != expected {
+        tracing::error!(
+            gateway,
+            gateway_order_id,
+            amount = amount.0,
+            expected,
+            "a payment of the wrong amount"
+        );
+    }
+    on_tx!(tx, t => {
+        sqlx::query(
+            "UPDATE payments SET status = 'captured', gateway_payment_id = $2, method = $3, updated_at = $4 WHERE id = $1",
+        )
+        .bind(payment)
+        .bind(payment_id)
+        .bind(method)
+        .bind(Timestamp(now))
+        .execute(&mut **t)
+        .await?;
+    });
+    let parts: Vec<(i64, String, i64)> = on_tx!(tx, t => {
+        sqlx::query_as("SELECT id, status, total_paise FROM sub_orders WHERE order_id = $1 ORDER BY id")
+            .bind(order)
+            .fetch_all(&mut **t)
+            .await?
+    });
+    let waiting: Vec<i64> = parts
+        .iter()
+        .filter(|p| p.1 == "awaiting_payment")
+        .map(|p| p.0)
+        .collect();
+    if !waiting.is_empty() {
+        for (id, status, total) in &parts {
+            if status == "awaiting_payment" {
+                transition_in(
+                    tx,
+                    *id,
+                    &OrderEvent::PaymentSucceeded,
+                    Party::Platform,
+                    None,
+                    notices,
+                    now,
+                )
+                .await
+                .map_err(|e| StoreError::Corrupt(format!("paying sub-order {id}: {e}")))?;
+            } else {
+                // The buyer cancelled this part before paying for all.
+                owe_refund(tx, order, Some(*id), *total, "cancelled-before-payment", now).await?;
+            }
+        }
+        return Ok(NewsOutcome::Applied);
+    }
+    // Every part lapsed before the money came: take the stock again if it
+    // is all still there; otherwise the whole payment goes back.
+    let lapsed: i64 = on_tx!(tx, t => {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM sub_order_events e JOIN sub_orders s ON s.id = e.sub_order_id \
+             WHERE s.order_id = $1 AND e.event = 'payment-lapsed'",
+        )
+        .bind(order)
+        .fetch_one(&mut **t)
+        .await?
+    });
+    let ids: Vec<i64> = parts.iter().map(|p| p.0).collect();
+    if lapsed == parts.len() as i64 && retake_stock(tx, &ids).await? {
+        for id in &ids {
+            on_tx!(tx, t => {
+                sqlx::query("UPDATE sub_orders SET status = 'placed', accept_by = $2, updated_at = $3 WHERE id = $1")
+                    .bind(id)
+                    .bind(accept_deadline(now))
+                    .bind(Timestamp(now))
+                    .execute(&mut **t)
+                    .await?;
+            });
+            record_event(
+                tx,
+                *id,
+                SubOrderStatus::Placed,
+                "payment",
+                Party::Platform,
+                None,
+                Some("reserved again".into()),
+                now,
+            )
+            .await?;
+            notify_sellers(tx, *id, notices, now).await?;
+        }
+        notify_buyer(tx, order, SubOrderStatus::Placed, None, notices, now).await?;
+        return Ok(NewsOutcome::Applied);
+    }
+    owe_refund(tx, order, None, amount.0, "paid-after-hold", now).await?;
+    Ok(NewsOutcome::RefundOwed)
+}
+
+/// Takes the stock of all these sub-orders' items again, all or nothing.
+async fn retake_stock(tx: &mut Tx, parts: &[i64]) -> Result<bool, StoreError> {
+    let mut items: Vec<(i64, i64)> = Vec::new();
+    for id in parts {
+        let rows: Vec<(i64, i64)> = on_tx!(tx, t => {
+            sqlx::query_as("SELECT variant_id, quantity FROM order_items WHERE sub_order_id = $1")
+                .bind(id)
+                .fetch_all(&mut **t)
+                .await?
+        });
+        items.extend(rows);
+    }
+    items.sort_unstable();
+    let mut taken: Vec<(i64, i64)> = Vec::new();
+    for (variant, quantity) in items {
+        if take_stock(tx, variant, quantity).await? {
+            taken.push((variant, quantity));
+        } else {
+            // Give back what this attempt took; the caller refunds instead.
+            for (variant, quantity) in taken {
+                on_tx!(tx, t => {
+                    sqlx::query("UPDATE listing_variants SET stock = stock + $2 WHERE id = $1")
+                        .bind(variant)
+                        .bind(quantity)
+                        .execute(&mut **t)
+                        .await?;
+                });
+            }
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// A refund to send to the gateway.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct RefundToSend {
+    pub id: i64,
+    pub gateway: String,
+    pub gateway_payment_id: Option<String>,
+    pub amount_paise: i64,
+    pub order_id: i64,
+}
+
+/// Refunds owed and not yet accepted by the gateway, oldest first.
+pub async fn pending_refunds(db: &Db, limit: i64) -> Result<Vec<RefundToSend>, StoreError> {
+    let refunds = dispatch!(db, pool => {
+        sqlx::query_as(
+            "SELECT r.id, p.gateway, p.gateway_payment_id, r.amount_paise, p.order_id FROM refunds r \
+             JOIN payments p ON p.id = r.payment_id WHERE r.status = 'pending' ORDER BY r.id LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(refunds)
+}
+
+/// Records the gateway's answer to a refund request.
+pub async fn refund_sent(
+    db: &Db,
+    refund: i64,
+    gateway_refund_id: Option<&str>,
+    processed: bool,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let status = match (processed, gateway_refund_id) {
+        (true, _) => "processed",
+        (false, Some(_)) => "sent",
+        // The gateway did not take it: it stays owed and is tried again.
+        (false, None) => "pending",
+    };
+    dispatch!(db, pool => {
+        sqlx::query(
+            "UPDATE refunds SET status = $3, gateway_refund_id = COALESCE($2, gateway_refund_id), \
+             attempts = attempts + 1, updated_at = $4 WHERE id = $1 AND status = 'pending'",
+        )
+        .bind(refund)
+        .bind(gateway_refund_id)
+        .bind(status)
+        .bind(Timestamp(now))
+        .execute(pool)
+        .await?;
+    });
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Reading orders
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct OrderRecord {
+    pub id: i64,
+    pub buyer_user_id: i64,
+    pub payment_method: String,
+    pub ship_name: String,
+    pub ship_phone: String,
+    pub ship_line1: String,
+    pub ship_line2: Option<String>,
+    pub ship_city: String,
+    pub ship_state: String,
+    pub ship_pin: String,
+    pub items_paise: i64,
+    pub tax_paise: i64,
+    pub delivery_paise: i64,
+    pub total_paise: i64,
+    pub hold_until: Option<Timestamp>,
+    pub created_at: Timestamp,
+}
+
+impl OrderRecord {
+    pub fn number(&self) -> String {
+        order_number(self.id)
+    }
+
+    pub fn method(&self) -> PaymentMethod {
+        PaymentMethod::parse(&self.payment_method).unwrap_or(PaymentMethod::Online)
+    }
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct SubOrderRecord {
+    pub id: i64,
+    pub order_id: i64,
+    pub seller_user_id: i64,
+    pub vendor_user_id: Option<i64>,
+    pub seller_name: Option<String>,
+    pub status: String,
+    pub items_paise: i64,
+    pub cgst_paise: i64,
+    pub sgst_paise: i64,
+    pub igst_paise: i64,
+    pub delivery_paise: i64,
+    pub total_paise: i64,
+    pub accept_by: Option<Timestamp>,
+    pub courier: Option<String>,
+    pub tracking: Option<String>,
+    pub reason: Option<String>,
+    pub created_at: Timestamp,
+}
+
+impl SubOrderRecord {
+    pub fn status(&self) -> SubOrderStatus {
+        SubOrderStatus::parse(&self.status).unwrap_or(SubOrderStatus::Cancelled)
+    }
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ItemRecord {
+    pub sub_order_id: i64,
+    pub listing_id: i64,
+    pub title: String,
+    pub variant_label: String,
+    pub sku: String,
+    pub hsn: String,
+    pub unit_price_paise: i64,
+    pub quantity: i64,
+    pub gst_rate_bp: i64,
+    pub tax_paise: i64,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct EventRecord {
+    pub sub_order_id: i64,
+    pub status: String,
+    pub event: String,
+    pub party: String,
+    pub note: Option<String>,
+    pub at: Timestamp,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PaymentRecord {
+    pub id: i64,
+    pub gateway: String,
+    pub gateway_order_id: String,
+    pub amount_paise: i64,
+    pub status: String,
+    pub method: Option<String>,
+    pub failure: Option<String>,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct RefundRecord {
+    pub sub_order_id: Option<i64>,
+    pub amount_paise: i64,
+    pub status: String,
+}
+
+/// An order with everything its page shows.
+#[derive(Clone, Debug)]
+pub struct OrderView {
+    pub order: OrderRecord,
+    pub parts: Vec<SubOrderRecord>,
+    pub items: Vec<ItemRecord>,
+    pub events: Vec<EventRecord>,
+    pub payments: Vec<PaymentRecord>,
+    pub refunds: Vec<RefundRecord>,
+}
+
+const SELECT_ORDER: &str = "SELECT id, buyer_user_id, payment_method, ship_name, ship_phone, ship_line1, ship_line2, \
+     ship_city, ship_state, ship_pin, items_paise, tax_paise, delivery_paise, total_paise, hold_until, created_at FROM orders";
+
+const SELECT_SUB_ORDER: &str = "SELECT s.id, s.order_id, s.seller_user_id, s.vendor_user_id, \
+     (SELECT a.display_name FROM seller_applications a WHERE a.user_id = s.seller_user_id AND a.status = 'approved' \
+      ORDER BY a.id DESC LIMIT 1) AS seller_name, s.status, s.items_paise, s.cgst_paise, s.sgst_paise, s.igst_paise, \
+     s.delivery_paise, s.total_paise, s.accept_by, s.courier, s.tracking, s.reason, s.created_at FROM sub_orders s";
+
+/// An order and all its parts.
+pub async fn order(db: &Db, id: OrderId) -> Result<Option<OrderView>, StoreError> {
+    let view = dispatch!(db, pool => {
+        let mut conn = pool.acquire().await?;
+        let order: Option<OrderRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT_ORDER} WHERE id = $1")))
+            .bind(id.0)
+            .fetch_optional(&mut *conn)
+            .await?;
+        match order {
+            None => None,
+            Some(order) => {
+                let parts = sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT_SUB_ORDER} WHERE s.order_id = $1 ORDER BY s.id")))
+                    .bind(id.0)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                let items = sqlx::query_as(
+                    "SELECT i.sub_order_id, i.listing_id, i.title, i.variant_label, i.sku, i.hsn, i.unit_price_paise, \
+                     i.quantity, i.gst_rate_bp, i.tax_paise FROM order_items i JOIN sub_orders s ON s.id = i.sub_order_id \
+                     WHERE s.order_id = $1 ORDER BY i.id",
+                )
+                .bind(id.0)
+                .fetch_all(&mut *conn)
+                .await?;
+                let events = sqlx::query_as(
+                    "SELECT e.sub_order_id, e.status, e.event, e.party, e.note, e.at FROM sub_order_events e \
+                     JOIN sub_orders s ON s.id = e.sub_order_id WHERE s.order_id = $1 ORDER BY e.id",
+                )
+                .bind(id.0)
+                .fetch_all(&mut *conn)
+                .await?;
+                let payments = sqlx::query_as(
+                    "SELECT id, gateway, gateway_order_id, amount_paise, status, method, failure FROM payments \
+                     WHERE order_id = $1 ORDER BY id",
+                )
+                .bind(id.0)
+                .fetch_all(&mut *conn)
+                .await?;
+                let refunds = sqlx::query_as(
+                    "SELECT r.sub_order_id, r.amount_paise, r.status FROM refunds r JOIN payments p ON p.id = r.payment_id \
+                     WHERE p.order_id = $1 ORDER BY r.id",
+                )
+                .bind(id.0)
+                .fetch_all(&mut *conn)
+                .await?;
+                Some(OrderView { order, parts, items, events, payments, refunds })
+            }
+        }
+    });
+    Ok(view)
+}
+
+/// A buyer's orders, newest first.
+pub async fn of_buyer(db: &Db, buyer: UserId, limit: i64) -> Result<Vec<OrderRecord>, StoreError> {
+    let orders = dispatch!(db, pool => {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT_ORDER} WHERE buyer_user_id = $1 ORDER BY id DESC LIMIT $2")))
+            .bind(buyer.0)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+    });
+    Ok(orders)
+}
+
+/// The sub-orders a seller keeps (its own and, for a vendor, its
+/// sub-vendors'): those waiting for an answer first, then by newest.
+pub async fn for_seller(db: &Db, seller: UserId, limit: i64) -> Result<Vec<SubOrderRecord>, StoreError> {
+    let parts = dispatch!(db, pool => {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{SELECT_SUB_ORDER} WHERE (s.seller_user_id = $1 OR s.vendor_user_id = $1) AND s.status <> 'awaiting_payment' \
+             ORDER BY CASE s.status WHEN 'placed' THEN 0 WHEN 'accepted' THEN 1 WHEN 'packed' THEN 2 ELSE 3 END, s.id DESC LIMIT $2"
+        )))
+        .bind(seller.0)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(parts)
+}
+
+/// One sub-order.
+pub async fn sub_order(db: &Db, id: SubOrderId) -> Result<Option<SubOrderRecord>, StoreError> {
+    let part = dispatch!(db, pool => {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT_SUB_ORDER} WHERE s.id = $1")))
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await?
+    });
+    Ok(part)
+}
