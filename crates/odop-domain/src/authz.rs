@@ -67,6 +67,11 @@ pub enum Action<'a> {
         seller: UserId,
         sellers_vendor: Option<UserId>,
     },
+    /// See an order placed by `buyer`, cancel its parts, pay for it.
+    ViewOrder { buyer: UserId },
+    /// Accept, reject, pack, ship and deliver a sub-order sold by `seller`
+    /// through `vendor` (for a sub-vendor).
+    FulfilOrder { seller: UserId, vendor: Option<UserId> },
 }
 
 impl Actor {
@@ -122,6 +127,11 @@ pub fn may(actor: &Actor, action: Action<'_>) -> bool {
         Action::ManageListingsOf { seller, sellers_vendor } => {
             actor.user == seller || (actor.is_vendor() && sellers_vendor == Some(actor.user))
         }
+        Action::ViewOrder { buyer } => actor.user == buyer,
+        // A seller keeps the orders it took even after losing its standing:
+        // what was sold must still be delivered. The vendor that invoices
+        // for a sub-vendor keeps them too.
+        Action::FulfilOrder { seller, vendor } => actor.user == seller || vendor == Some(actor.user),
     }
 }
 

@@ -564,3 +564,16 @@ pub async fn remove_photo(
     tx.commit().await?;
     Ok(record)
 }
+
+/// The name a seller trades under (from their newest approved application).
+pub async fn seller_name(db: &Db, seller: UserId) -> Result<Option<String>, StoreError> {
+    let name = dispatch!(db, pool => {
+        sqlx::query_scalar(
+            "SELECT display_name FROM seller_applications WHERE user_id = $1 AND status = 'approved' ORDER BY id DESC LIMIT 1",
+        )
+        .bind(seller.0)
+        .fetch_optional(pool)
+        .await?
+    });
+    Ok(name)
+}

@@ -1249,3 +1249,29 @@ pub async fn sub_order(db: &Db, id: SubOrderId) -> Result<Option<SubOrderRecord>
     });
     Ok(part)
 }
+
+/// The payment a gateway knows by `gateway_order_id`, with its order.
+pub async fn payment_by_gateway_order(
+    db: &Db,
+    gateway: &str,
+    gateway_order_id: &str,
+) -> Result<Option<(PaymentRecord, i64)>, StoreError> {
+    let row: Option<(i64, i64)> = dispatch!(db, pool => {
+        sqlx::query_as("SELECT id, order_id FROM payments WHERE gateway = $1 AND gateway_order_id = $2")
+            .bind(gateway)
+            .bind(gateway_order_id)
+            .fetch_optional(pool)
+            .await?
+    });
+    let Some((id, order)) = row else { return Ok(None) };
+    let view = self::order(db, OrderId(order)).await?;
+    Ok(view
+        .and_then(|v| v.payments.into_iter().find(|p| p.id == id))
+        .map(|p| (p, order)))
+}
+
+/// The order `buyer` placed with this idempotency key, if any.
+pub async fn by_key(db: &Db, buyer: UserId, key: &str) -> Result<Option<OrderId>, StoreError> {
+    let mut tx = db.begin_read().await?;
+    Ok(existing_order(&mut tx, buyer, key).await?.map(OrderId))
+}

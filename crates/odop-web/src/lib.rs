@@ -18,6 +18,7 @@ pub mod localize;
 pub mod metrics;
 pub mod ops;
 pub mod pages;
+pub mod payments;
 mod state;
 
 use std::sync::Arc;

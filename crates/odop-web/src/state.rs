@@ -7,6 +7,7 @@ use odop_store::files::FileStore;
 
 use crate::i18n::Catalog;
 use crate::metrics::Metrics;
+use crate::payments::Payments;
 
 /// How this node serves, from the command line and configuration.
 #[derive(Clone, Debug, Default)]
@@ -19,6 +20,14 @@ pub struct WebConfig {
     /// Behind a reverse proxy: the client's address is the last hop of
     /// `X-Forwarded-For` (rate limits count per address).
     pub trust_forwarded_for: bool,
+    /// How long an unpaid online order holds its stock (default 15 minutes).
+    pub payment_hold_minutes: Option<i64>,
+}
+
+impl WebConfig {
+    pub fn payment_hold(&self) -> chrono::Duration {
+        chrono::Duration::minutes(self.payment_hold_minutes.unwrap_or(15).max(1))
+    }
 }
 
 /// What every handler may use. Cloning is cheap: it is one `Arc`.
@@ -34,10 +43,22 @@ struct Inner {
     otp: OtpPolicy,
     catalog: Arc<Catalog>,
     metrics: Metrics,
+    payments: Payments,
 }
 
 impl AppState {
+    /// A node taking payments through the local sandbox gateway.
     pub fn new(db: Db, files: FileStore, search: Arc<SearchIndex>, config: WebConfig) -> Self {
+        Self::with_payments(db, files, search, config, Payments::sandbox())
+    }
+
+    pub fn with_payments(
+        db: Db,
+        files: FileStore,
+        search: Arc<SearchIndex>,
+        config: WebConfig,
+        payments: Payments,
+    ) -> Self {
         let catalog = Catalog::load().expect("the message catalogue compiled into the binary is valid");
         Self(Arc::new(Inner {
             db,
@@ -47,6 +68,7 @@ impl AppState {
             otp: OtpPolicy::default(),
             catalog: Arc::new(catalog),
             metrics: Metrics::new(),
+            payments,
         }))
     }
 
@@ -76,5 +98,9 @@ impl AppState {
 
     pub fn metrics(&self) -> &Metrics {
         &self.0.metrics
+    }
+
+    pub fn payments(&self) -> &Payments {
+        &self.0.payments
     }
 }

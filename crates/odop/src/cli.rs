@@ -134,6 +134,10 @@ pub struct ServeArgs {
     #[arg(long, env = "ODOP_TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
 
+    /// How long an unpaid online order holds its stock, in minutes [default: 15]
+    #[arg(long, env = "ODOP_PAYMENT_HOLD_MINUTES", value_name = "MINUTES", value_parser = clap::value_parser!(i64).range(1..=1440))]
+    pub payment_hold_minutes: Option<i64>,
+
     #[command(flatten)]
     pub database: DatabaseArgs,
 }

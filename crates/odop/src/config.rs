@@ -33,6 +33,8 @@ pub struct FileConfig {
     pub dev: Option<bool>,
     pub public_url: Option<String>,
     pub trust_forwarded_for: Option<bool>,
+    /// How long an unpaid online order holds its stock, in minutes.
+    pub payment_hold_minutes: Option<i64>,
     /// How messages (SMS) leave; the log by default.
     pub sms: Option<SmsConfig>,
 }
@@ -84,6 +86,7 @@ pub struct ServeSettings {
     pub dev: bool,
     pub secure_cookies: bool,
     pub trust_forwarded_for: bool,
+    pub payment_hold_minutes: Option<i64>,
     pub sms: SmsConfig,
     pub database: DatabaseSettings,
 }
@@ -136,6 +139,7 @@ impl ServeSettings {
             dev: args.dev || file.dev.unwrap_or(false),
             secure_cookies: public_url.is_some_and(|url| url.starts_with("https://")),
             trust_forwarded_for: args.trust_forwarded_for || file.trust_forwarded_for.unwrap_or(false),
+            payment_hold_minutes: args.payment_hold_minutes.or(file.payment_hold_minutes),
             sms: file.sms.clone().unwrap_or(SmsConfig::Log),
             database: DatabaseSettings::resolve(&args.database, file),
         }
@@ -161,6 +165,7 @@ mod tests {
             dev: false,
             public_url: None,
             trust_forwarded_for: false,
+            payment_hold_minutes: None,
             database,
         }
     }

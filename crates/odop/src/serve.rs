@@ -47,6 +47,7 @@ pub async fn run(settings: ServeSettings, shutdown: impl Future<Output = ()> + S
         dev: settings.dev,
         secure_cookies: settings.secure_cookies,
         trust_forwarded_for: settings.trust_forwarded_for,
+        payment_hold_minutes: settings.payment_hold_minutes,
     };
     if settings.dev {
         tracing::warn!("development mode: /dev/outbox shows every message sent, one-time codes included");
@@ -77,7 +78,16 @@ pub async fn run(settings: ServeSettings, shutdown: impl Future<Output = ()> + S
     let follower = tokio::spawn(follower.run(std::time::Duration::from_millis(250), async move {
         let _ = follower_stopped.wait_for(|stop| *stop).await;
     }));
-    let app = odop_web::app(odop_web::AppState::new(db.clone(), files, index, config));
+    let state = odop_web::AppState::new(db.clone(), files, index, config);
+    let mut housekeeping_stopped = stopped.clone();
+    let housekeeping = tokio::spawn(odop_web::payments::housekeeping(
+        state.clone(),
+        std::time::Duration::from_secs(15),
+        async move {
+            let _ = housekeeping_stopped.wait_for(|stop| *stop).await;
+        },
+    ));
+    let app = odop_web::app(state);
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async move {
             shutdown.await;
@@ -89,6 +99,7 @@ pub async fn run(settings: ServeSettings, shutdown: impl Future<Output = ()> + S
         let _ = worker.await;
     }
     let _ = follower.await;
+    let _ = housekeeping.await;
     db.close().await;
     tracing::info!("stopped");
     Ok(())

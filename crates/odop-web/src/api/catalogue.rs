@@ -420,7 +420,7 @@ impl ListingDto {
 }
 
 /// Cookie-authenticated writes carry the CSRF token in a header.
-fn check_csrf(headers: &HeaderMap) -> Result<(), AppError> {
+pub(super) fn check_csrf(headers: &HeaderMap) -> Result<(), AppError> {
     let token = headers
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())

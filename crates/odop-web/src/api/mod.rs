@@ -11,6 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 mod catalogue;
+mod orders;
 
 use crate::AppState;
 use crate::error::{AppError, BadRequest, ErrorBody, NotFound};
@@ -28,6 +29,7 @@ use crate::extract::{Path, Query};
         (name = "registry", description = "Divisions, districts and their ODOP products"),
         (name = "accounts", description = "The signed-in person (session cookie)"),
         (name = "catalogue", description = "Search, and the listings sellers keep. Writes use the session cookie and an `X-CSRF-Token` header holding the `odop_csrf` cookie's value"),
+        (name = "orders", description = "Placing and reading orders, and payment gateways' webhooks"),
         (name = "operations", description = "Health, readiness and metrics")
     )
 )]
@@ -50,6 +52,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(catalogue::create_listing))
         .routes(routes!(catalogue::change_listing_status))
+        .routes(routes!(orders::place_order))
+        .routes(routes!(orders::get_order))
+        .routes(routes!(orders::webhook))
         .routes(routes!(crate::ops::healthz))
         .routes(routes!(crate::ops::readyz))
         .routes(routes!(crate::ops::metrics))

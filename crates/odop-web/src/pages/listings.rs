@@ -648,14 +648,11 @@ async fn add_photo(
     }
 }
 
-#[derive(serde::Deserialize)]
-struct Nothing {}
-
 async fn remove_photo(
     page: Page,
     State(state): State<AppState>,
     Path((id, photo)): Path<(String, String)>,
-    CsrfForm(_): CsrfForm<Nothing>,
+    CsrfForm(_): CsrfForm<super::Nothing>,
 ) -> Result<Response, AppError> {
     let me = page.signed_in()?.clone();
     let (listing, _) = my_listing(&state, &me, &id).await?;

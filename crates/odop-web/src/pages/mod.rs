@@ -3,12 +3,15 @@
 
 mod account;
 mod admin;
+pub(crate) mod cart;
 pub(crate) mod catalogue;
 mod desk;
 mod dev;
 mod districts;
 pub(crate) mod forms;
 pub(crate) mod listings;
+mod order_desk;
+mod orders;
 pub(crate) mod product;
 pub(crate) mod search;
 mod sell;
@@ -53,7 +56,10 @@ pub fn router(config: &crate::WebConfig) -> Router<AppState> {
         .merge(admin::router())
         .merge(search::router())
         .merge(product::router())
-        .merge(listings::router());
+        .merge(listings::router())
+        .merge(cart::router())
+        .merge(orders::router())
+        .merge(order_desk::router());
     if config.dev {
         router.merge(dev::router())
     } else {
@@ -123,6 +129,11 @@ pub(crate) const NOTICES: &[&str] = &[
     "listing-paused",
     "listing-deleted",
     "photo-added",
+    "order-placed",
+    "order-cancelled",
+    "order-updated",
+    "payment-received",
+    "payment-failed",
 ];
 
 /// The cookie that carries a notice to the page after a redirect.
@@ -196,6 +207,10 @@ impl Page {
         })
     }
 }
+
+/// A form that carries nothing but its CSRF token.
+#[derive(serde::Deserialize)]
+pub(crate) struct Nothing {}
 
 /// Renders a template into a response, reporting a failure as our fault.
 pub fn render(template: &impl Template) -> Result<Html<String>, AppError> {

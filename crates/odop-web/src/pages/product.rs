@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
 }
 
 pub struct VariantRow {
+    pub id: i64,
     pub label: String,
     pub sku: String,
     pub price: String,
@@ -239,6 +240,7 @@ async fn product(
             .map(|v| VariantRow {
                 label: v.label.clone(),
                 sku: v.sku.clone(),
+                id: v.id,
                 price: Money(v.price_paise).to_string(),
                 mrp: (v.mrp_paise > v.price_paise).then(|| Money(v.mrp_paise).to_string()),
                 in_stock: v.stock > 0,

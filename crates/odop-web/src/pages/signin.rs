@@ -359,6 +359,7 @@ async fn check_code(
     page: Page,
     State(state): State<AppState>,
     ip: ClientIp,
+    cart: super::cart::CartCookie,
     CsrfForm(form): CsrfForm<CodeSubmission>,
 ) -> Result<Response, AppError> {
     let Ok(phone) = Phone::parse(&form.phone) else {
@@ -375,6 +376,10 @@ async fn check_code(
             end_current_session(&state, &page).await?;
             // Staff may sign in with a code too; their session is a staff one.
             let staff = accounts::actor(state.db(), user).await?.is_staff();
+            // What the guest put in the cart stays in the buyer's cart.
+            if let Some(guest_cart) = &cart.0 {
+                odop_store::carts::merge(state.db(), guest_cart, user, Utc::now()).await?;
+            }
             let mut response = start_session(&state, user, staff, next.as_deref().unwrap_or("/account")).await?;
             response.headers_mut().append(
                 header::SET_COOKIE,

@@ -166,9 +166,6 @@ async fn invite(
     }
 }
 
-#[derive(Deserialize)]
-struct Nothing {}
-
 fn invitation_id(raw: &str) -> Result<InvitationId, AppError> {
     raw.parse().map_err(|_| AppError::NotFound(NotFound::Object))
 }
@@ -177,7 +174,7 @@ async fn remove(
     page: Page,
     State(state): State<AppState>,
     Path(id): Path<String>,
-    CsrfForm(_): CsrfForm<Nothing>,
+    CsrfForm(_): CsrfForm<super::Nothing>,
 ) -> Result<Response, AppError> {
     let me = as_vendor(&page)?;
     if vendors::remove(state.db(), invitation_id(&id)?, me.user.id, Utc::now()).await? {
@@ -205,7 +202,7 @@ async fn accept(
     State(state): State<AppState>,
     ip: ClientIp,
     Path(id): Path<String>,
-    CsrfForm(_): CsrfForm<Nothing>,
+    CsrfForm(_): CsrfForm<super::Nothing>,
 ) -> Result<Response, AppError> {
     let me = page.signed_in()?.clone();
     let id = invitation_id(&id)?;
@@ -299,7 +296,7 @@ async fn decline(
     page: Page,
     State(state): State<AppState>,
     Path(id): Path<String>,
-    CsrfForm(_): CsrfForm<Nothing>,
+    CsrfForm(_): CsrfForm<super::Nothing>,
 ) -> Result<Response, AppError> {
     let me = page.signed_in()?.clone();
     let id = invitation_id(&id)?;
@@ -316,7 +313,7 @@ async fn leave(
     page: Page,
     State(state): State<AppState>,
     Path(id): Path<String>,
-    CsrfForm(_): CsrfForm<Nothing>,
+    CsrfForm(_): CsrfForm<super::Nothing>,
 ) -> Result<Response, AppError> {
     let me = page.signed_in()?;
     if !authz::may(&me.actor, Action::LeaveVendor { artisan: me.user.id }) {

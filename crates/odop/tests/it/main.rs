@@ -7,6 +7,7 @@ mod accounts;
 mod api;
 mod browser;
 mod catalogue;
+mod checkout;
 mod cli;
 mod onboarding;
 mod ops;

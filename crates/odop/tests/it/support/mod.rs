@@ -87,6 +87,7 @@ impl TestApp {
             dev: true,
             secure_cookies: false,
             trust_forwarded_for: false,
+            payment_hold_minutes: None,
         };
         let registry = odop_store::registry::load(&db).await.unwrap();
         let (index, checkpoint) =

@@ -1,0 +1,404 @@
+//! A buyer's orders: history, an order's page with each seller's part and
+//! its timeline, cancelling a part, paying, and the sandbox gateway's local
+//! payment page.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::Utc;
+use odop_domain::authz::{self, Action};
+use odop_domain::checkout;
+use odop_domain::money::Money;
+use odop_domain::orders::{OrderEvent, Party, PaymentMethod};
+use odop_domain::{OrderId, SubOrderId, UserId};
+use odop_pay::{SandboxOutcome, WebhookDelivery};
+use odop_store::orders::{self, MoveError, OrderView};
+use serde::Deserialize;
+
+use super::{Chrome, Page, render};
+use crate::AppState;
+use crate::auth::csrf::CsrfForm;
+use crate::error::{AppError, NotFound};
+use crate::extract::Path;
+use crate::i18n::Tr;
+use crate::payments;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/orders", get(history))
+        .route("/orders/{id}", get(show))
+        .route("/orders/{id}/pay", get(pay))
+        .route("/orders/{id}/parts/{part}/cancel", post(cancel))
+        .route("/pay/sandbox/{gateway_order}", get(sandbox_page).post(sandbox_pay))
+}
+
+fn order_id(raw: &str) -> Result<OrderId, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound(NotFound::Object))
+}
+
+/// The order, if `page`'s visitor placed it; otherwise not found.
+pub(crate) async fn own_order(state: &AppState, page: &Page, id: OrderId) -> Result<OrderView, AppError> {
+    let me = page.signed_in()?;
+    let view = orders::order(state.db(), id)
+        .await?
+        .ok_or(AppError::NotFound(NotFound::Object))?;
+    if authz::may(
+        &me.actor,
+        Action::ViewOrder {
+            buyer: UserId(view.order.buyer_user_id),
+        },
+    ) {
+        Ok(view)
+    } else {
+        Err(AppError::NotFound(NotFound::Object))
+    }
+}
+
+pub struct OrderRow {
+    pub href: String,
+    pub number: String,
+    pub placed: String,
+    pub total: String,
+}
+
+#[derive(Template)]
+#[template(path = "orders/index.html")]
+struct HistoryPage {
+    tr: Tr,
+    chrome: Chrome,
+    rows: Vec<OrderRow>,
+}
+
+async fn history(page: Page, State(state): State<AppState>) -> Result<Html<String>, AppError> {
+    let me = page.signed_in()?;
+    let rows = orders::of_buyer(state.db(), me.user.id, 100)
+        .await?
+        .into_iter()
+        .map(|o| OrderRow {
+            href: format!("/orders/{}", o.id),
+            number: o.number(),
+            placed: page.tr.when(o.created_at.0),
+            total: Money(o.total_paise).to_string(),
+        })
+        .collect();
+    render(&HistoryPage {
+        tr: page.tr.clone(),
+        chrome: page.chrome(),
+        rows,
+    })
+}
+
+pub struct ItemView {
+    pub title: String,
+    pub variant: String,
+    pub quantity: i64,
+    pub amount: String,
+}
+
+pub struct StepView {
+    pub status: String,
+    pub at: String,
+    pub note: Option<String>,
+}
+
+pub struct PartView {
+    pub id: i64,
+    pub seller: String,
+    pub status: String,
+    pub status_code: &'static str,
+    pub items: Vec<ItemView>,
+    pub items_total: String,
+    pub delivery: String,
+    pub tax: Vec<(String, String)>,
+    pub total: String,
+    pub shipment: Option<String>,
+    pub reason: Option<String>,
+    pub timeline: Vec<StepView>,
+    pub cancellable: bool,
+    pub refund: Option<String>,
+}
+
+/// An order's parts as the buyer (or the seller's desk) shows them.
+pub(crate) fn part_views(tr: &Tr, view: &OrderView, only: Option<i64>) -> Vec<PartView> {
+    view.parts
+        .iter()
+        .filter(|p| only.is_none_or(|id| id == p.id))
+        .map(|p| {
+            let status = p.status();
+            let mut tax = Vec::new();
+            for (label, amount) in [("CGST", p.cgst_paise), ("SGST", p.sgst_paise), ("IGST", p.igst_paise)] {
+                if amount > 0 {
+                    tax.push((label.to_owned(), Money(amount).to_string()));
+                }
+            }
+            PartView {
+                id: p.id,
+                seller: p.seller_name.clone().unwrap_or_else(|| "—".into()),
+                status: tr.t(&format!("order-status-{}", status.code())),
+                status_code: status.code(),
+                items: view
+                    .items
+                    .iter()
+                    .filter(|i| i.sub_order_id == p.id)
+                    .map(|i| ItemView {
+                        title: i.title.clone(),
+                        variant: i.variant_label.clone(),
+                        quantity: i.quantity,
+                        amount: Money(i.unit_price_paise * i.quantity).to_string(),
+                    })
+                    .collect(),
+                items_total: Money(p.items_paise).to_string(),
+                delivery: Money(p.delivery_paise).to_string(),
+                tax,
+                total: Money(p.total_paise).to_string(),
+                shipment: match (&p.courier, &p.tracking) {
+                    (Some(courier), Some(tracking)) => Some(format!("{courier} · {tracking}")),
+                    _ => None,
+                },
+                reason: p.reason.clone(),
+                timeline: view
+                    .events
+                    .iter()
+                    .filter(|e| e.sub_order_id == p.id)
+                    .map(|e| StepView {
+                        status: tr.t(&format!("order-status-{}", e.status)),
+                        at: tr.when(e.at.0),
+                        note: e.note.clone(),
+                    })
+                    .collect(),
+                cancellable: status.after(&OrderEvent::Cancel, Party::Buyer).is_ok(),
+                refund: view
+                    .refunds
+                    .iter()
+                    .find(|r| r.sub_order_id == Some(p.id) || r.sub_order_id.is_none())
+                    .map(|r| {
+                        let state = if r.status == "processed" {
+                            "refund-processed"
+                        } else {
+                            "refund-pending"
+                        };
+                        tr.t1(state, "amount", Money(r.amount_paise))
+                    }),
+            }
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "orders/show.html")]
+struct OrderPage {
+    tr: Tr,
+    chrome: Chrome,
+    order_id: i64,
+    number: String,
+    placed: String,
+    parts: Vec<PartView>,
+    address: Vec<String>,
+    method: String,
+    payment: Option<String>,
+    pay_href: Option<String>,
+    items: String,
+    delivery: String,
+    total: String,
+}
+
+async fn show(page: Page, State(state): State<AppState>, Path(id): Path<String>) -> Result<Html<String>, AppError> {
+    let view = own_order(&state, &page, order_id(&id)?).await?;
+    let tr = &page.tr;
+    let o = &view.order;
+    let awaiting = view.parts.iter().any(|p| payments::payable(p.status()));
+    let state_name = checkout::state(&o.ship_state).map_or(o.ship_state.clone(), |s| {
+        if tr.locale() == odop_domain::Locale::Hi {
+            s.name_hi.to_owned()
+        } else {
+            s.name_en.to_owned()
+        }
+    });
+    let payment = view
+        .payments
+        .last()
+        .map(|p| tr.t(&format!("payment-status-{}", p.status)));
+    render(&OrderPage {
+        tr: tr.clone(),
+        chrome: page.chrome(),
+        order_id: o.id,
+        number: o.number(),
+        placed: tr.when(o.created_at.0),
+        parts: part_views(tr, &view, None),
+        address: [
+            Some(o.ship_name.clone()),
+            Some(o.ship_line1.clone()),
+            o.ship_line2.clone(),
+            Some(format!("{} {}", o.ship_city, o.ship_pin)),
+            Some(state_name),
+            Some(o.ship_phone.clone()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
+        method: tr.t(&format!("payment-method-{}", o.method().code())),
+        payment,
+        pay_href: (awaiting && o.method() == PaymentMethod::Online).then(|| format!("/orders/{}/pay", o.id)),
+        items: Money(o.items_paise).to_string(),
+        delivery: Money(o.delivery_paise).to_string(),
+        total: Money(o.total_paise).to_string(),
+    })
+}
+
+/// Starts (or starts again, after a failure) paying for an order.
+async fn pay(page: Page, State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, AppError> {
+    let view = own_order(&state, &page, order_id(&id)?).await?;
+    let o = &view.order;
+    let awaiting = view.parts.iter().any(|p| payments::payable(p.status()));
+    if !awaiting || o.method() != PaymentMethod::Online {
+        return Ok(Redirect::to(&format!("/orders/{}", o.id)).into_response());
+    }
+    let open = view.payments.iter().rev().find(|p| p.status == "created");
+    let gateway_order = match open {
+        Some(p) if p.gateway == state.payments().gateway().code() => p.gateway_order_id.clone(),
+        _ => payments::start(&state, OrderId(o.id), &o.number(), Money(o.total_paise)).await?,
+    };
+    match state.payments().sandbox_gateway() {
+        Some(_) => Ok(Redirect::to(&format!("/pay/sandbox/{gateway_order}")).into_response()),
+        // A real gateway's checkout runs in the payer's browser with the
+        // gateway's script; its result reaches us through the webhook.
+        None => Err(AppError::Conflict(format!(
+            "pay order {} with gateway order {gateway_order}",
+            o.number()
+        ))),
+    }
+}
+
+#[derive(Deserialize)]
+struct CancelPath {
+    id: String,
+    part: String,
+}
+
+async fn cancel(
+    page: Page,
+    State(state): State<AppState>,
+    axum::extract::Path(path): axum::extract::Path<CancelPath>,
+    CsrfForm(_): CsrfForm<super::Nothing>,
+) -> Result<Response, AppError> {
+    let view = own_order(&state, &page, order_id(&path.id)?).await?;
+    let part: i64 = path.part.parse().map_err(|_| AppError::NotFound(NotFound::Object))?;
+    if !view.parts.iter().any(|p| p.id == part) {
+        return Err(AppError::NotFound(NotFound::Object));
+    }
+    let me = page.signed_in()?;
+    match orders::transition(
+        state.db(),
+        SubOrderId(part),
+        &OrderEvent::Cancel,
+        Party::Buyer,
+        Some(me.user.id),
+        &payments::notices(&state),
+        Utc::now(),
+    )
+    .await
+    {
+        Ok(_) => {
+            payments::send_refunds(&state).await?;
+            Ok(super::redirect_with_notice(
+                &format!("/orders/{}", view.order.id),
+                "order-cancelled",
+                state.config().secure_cookies,
+            ))
+        }
+        Err(MoveError::Transition(_) | MoveError::Conflict) => {
+            Err(AppError::Conflict(page.tr.t("order-cannot-cancel")))
+        }
+        Err(MoveError::NotFound) => Err(AppError::NotFound(NotFound::Object)),
+        Err(MoveError::Store(e)) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "orders/sandbox.html")]
+struct SandboxPage {
+    tr: Tr,
+    chrome: Chrome,
+    number: String,
+    amount: String,
+    gateway_order: String,
+}
+
+/// The sandbox payment the visitor may act on: theirs, still open.
+async fn sandbox_payment(state: &AppState, page: &Page, gateway_order: &str) -> Result<(OrderView, i64), AppError> {
+    if state.payments().sandbox_gateway().is_none() {
+        return Err(AppError::NotFound(NotFound::Route));
+    }
+    let (payment, order) = orders::payment_by_gateway_order(state.db(), "sandbox", gateway_order)
+        .await?
+        .ok_or(AppError::NotFound(NotFound::Object))?;
+    let view = own_order(state, page, OrderId(order)).await?;
+    Ok((view, payment.amount_paise))
+}
+
+async fn sandbox_page(
+    page: Page,
+    State(state): State<AppState>,
+    Path(gateway_order): Path<String>,
+) -> Result<Response, AppError> {
+    let (view, amount) = sandbox_payment(&state, &page, &gateway_order).await?;
+    let html = render(&SandboxPage {
+        tr: page.tr.clone(),
+        chrome: page.chrome(),
+        number: view.order.number(),
+        amount: Money(amount).to_string(),
+        gateway_order,
+    })?;
+    Ok(html.into_response())
+}
+
+#[derive(Deserialize)]
+struct SandboxForm {
+    #[serde(default)]
+    method: String,
+    #[serde(default)]
+    outcome: String,
+}
+
+/// The payer's choice comes back as the gateway's signed event, through the
+/// same function the webhook route uses.
+async fn sandbox_pay(
+    page: Page,
+    State(state): State<AppState>,
+    Path(gateway_order): Path<String>,
+    CsrfForm(form): CsrfForm<SandboxForm>,
+) -> Result<Response, AppError> {
+    let (view, amount) = sandbox_payment(&state, &page, &gateway_order).await?;
+    let sandbox = state
+        .payments()
+        .sandbox_gateway()
+        .ok_or(AppError::NotFound(NotFound::Route))?;
+    let method = if form.method == "card" { "card" } else { "upi" };
+    let outcome = if form.outcome == "success" {
+        SandboxOutcome::Success
+    } else {
+        SandboxOutcome::Failure
+    };
+    let event = sandbox.simulate(&gateway_order, amount, method, outcome);
+    let delivery = WebhookDelivery {
+        signature: Some(&event.signature),
+        event_id: Some(&event.event_id),
+        body: &event.body,
+    };
+    if let Err(refusal) = payments::receive(&state, "sandbox", &delivery).await? {
+        return Err(AppError::Internal(format!(
+            "the sandbox's own event was refused: {refusal}"
+        )));
+    }
+    let notice = match outcome {
+        SandboxOutcome::Success => "payment-received",
+        SandboxOutcome::Failure => "payment-failed",
+    };
+    Ok(super::redirect_with_notice(
+        &format!("/orders/{}", view.order.id),
+        notice,
+        state.config().secure_cookies,
+    ))
+}

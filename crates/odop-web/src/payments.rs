@@ -1,0 +1,274 @@
+//! Money in and out: starting a payment with the configured gateway,
+//! receiving its webhooks (the sandbox's come through the same function),
+//! sending the refunds the store records as owed, and the housekeeping that
+//! lapses unpaid holds and unanswered orders.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use odop_domain::OrderId;
+use odop_domain::money::Money;
+use odop_domain::orders::SubOrderStatus;
+use odop_pay::{EventKind, PayError, PaymentGateway, PaymentRequest, SandboxGateway, WebhookDelivery};
+use odop_store::orders::{self, BuyerNotice, NewsOutcome, Notices, PaymentNews, SellerNotice};
+use odop_store::outbox::{Channel, NewMessage};
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::i18n::{Arg, Catalog, Tr};
+
+/// The secret the sandbox signs its events with unless configured. The
+/// sandbox moves no money, so a known secret harms nothing; it must be the
+/// same on every node, since any node may receive the event.
+pub const SANDBOX_SECRET: &str = "odop-sandbox-webhook-secret";
+
+/// The gateway this node takes payments through.
+#[derive(Clone)]
+pub struct Payments {
+    gateway: Arc<dyn PaymentGateway>,
+    /// Present when the gateway is the sandbox, for its local payment page.
+    sandbox: Option<Arc<SandboxGateway>>,
+}
+
+impl fmt::Debug for Payments {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Payments")
+            .field("gateway", &self.gateway.code())
+            .finish()
+    }
+}
+
+impl Payments {
+    /// The local sandbox: a payment page where the payer chooses the outcome.
+    pub fn sandbox() -> Self {
+        let sandbox = Arc::new(SandboxGateway::new(SANDBOX_SECRET.as_bytes().to_vec()));
+        Self {
+            gateway: sandbox.clone(),
+            sandbox: Some(sandbox),
+        }
+    }
+
+    /// A real gateway.
+    pub fn through(gateway: Arc<dyn PaymentGateway>) -> Self {
+        Self { gateway, sandbox: None }
+    }
+
+    pub fn gateway(&self) -> &dyn PaymentGateway {
+        self.gateway.as_ref()
+    }
+
+    pub fn sandbox_gateway(&self) -> Option<&SandboxGateway> {
+        self.sandbox.as_deref()
+    }
+}
+
+/// Words notices in both languages of the state, Hindi first: an SMS
+/// reaches a phone, not a browser with a language setting.
+pub struct SmsNotices {
+    hi: Tr,
+    en: Tr,
+}
+
+impl SmsNotices {
+    pub fn new(catalog: &Arc<Catalog>) -> Self {
+        Self {
+            hi: Tr::new(odop_domain::Locale::Hi, catalog.clone()),
+            en: Tr::new(odop_domain::Locale::En, catalog.clone()),
+        }
+    }
+
+    fn both(&self, id: &str, args: &[(&str, Arg)]) -> String {
+        format!("{}\n{}", self.hi.with(id, args), self.en.with(id, args))
+    }
+}
+
+impl Notices for SmsNotices {
+    fn to_seller(&self, notice: &SellerNotice) -> NewMessage {
+        let items = notice
+            .items
+            .iter()
+            .map(|(title, variant, quantity)| format!("{quantity} × {title} ({variant})"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        NewMessage {
+            channel: Channel::Sms,
+            recipient: notice.recipient.clone(),
+            body: self.both(
+                "sms-new-order",
+                &[
+                    ("number", Arg::from(notice.order_number.as_str())),
+                    ("items", Arg::from(items.as_str())),
+                    ("pickup", Arg::from(notice.pickup.as_str())),
+                ],
+            ),
+            sensitive: false,
+            kind: "order",
+        }
+    }
+
+    fn to_buyer(&self, notice: &BuyerNotice) -> NewMessage {
+        let status_hi = self.hi.t(&format!("order-status-{}", notice.status.code()));
+        let status_en = self.en.t(&format!("order-status-{}", notice.status.code()));
+        let note = notice.note.clone().unwrap_or_default();
+        let line = |tr: &Tr, status: String| {
+            tr.with(
+                "sms-order-moved",
+                &[
+                    ("number", Arg::from(notice.order_number.as_str())),
+                    ("status", Arg::from(status)),
+                    ("note", Arg::from(note.as_str())),
+                ],
+            )
+        };
+        NewMessage {
+            channel: Channel::Sms,
+            recipient: notice.recipient.clone(),
+            body: format!("{}\n{}", line(&self.hi, status_hi), line(&self.en, status_en)),
+            sensitive: false,
+            kind: "order",
+        }
+    }
+}
+
+pub fn notices(state: &AppState) -> SmsNotices {
+    SmsNotices::new(state.catalog())
+}
+
+/// Asks the gateway to collect an order's total; returns the gateway's
+/// order id, recorded against ours.
+pub async fn start(state: &AppState, order: OrderId, number: &str, total: Money) -> Result<String, AppError> {
+    let gateway = state.payments().gateway();
+    let request = PaymentRequest {
+        receipt: number.to_owned(),
+        amount_paise: total.0,
+        notes: vec![("order".into(), number.to_owned())],
+    };
+    let created = gateway.create_order(&request).await.map_err(|e| match e {
+        PayError::Unreachable(_) => AppError::Conflict(format!("the payment gateway could not be reached: {e}")),
+        other => AppError::Internal(format!("the payment gateway refused an order: {other}")),
+    })?;
+    orders::record_payment(state.db(), order, gateway.code(), &created.id, total, Utc::now()).await?;
+    Ok(created.id)
+}
+
+/// Why a webhook was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum WebhookRefusal {
+    #[error("no such payment gateway")]
+    UnknownGateway,
+    #[error(transparent)]
+    Pay(#[from] PayError),
+}
+
+/// Verifies and applies one webhook delivery from gateway `code`. A forged
+/// or malformed delivery changes nothing and is logged; a repeated one is
+/// acknowledged and changes nothing.
+pub async fn receive(
+    state: &AppState,
+    code: &str,
+    delivery: &WebhookDelivery<'_>,
+) -> Result<Result<NewsOutcome, WebhookRefusal>, AppError> {
+    let gateway = state.payments().gateway();
+    if gateway.code() != code {
+        return Ok(Err(WebhookRefusal::UnknownGateway));
+    }
+    let event = match gateway.parse_webhook(delivery) {
+        Ok(event) => event,
+        Err(error) => {
+            tracing::warn!(gateway = code, %error, "refused a payment webhook");
+            return Ok(Err(error.into()));
+        }
+    };
+    let news = match event.kind {
+        EventKind::PaymentCaptured {
+            gateway_order_id,
+            payment_id,
+            amount_paise,
+            method,
+        } => PaymentNews::Captured {
+            gateway_order_id,
+            payment_id,
+            amount: Money(amount_paise),
+            method,
+        },
+        EventKind::PaymentFailed {
+            gateway_order_id,
+            payment_id,
+            reason,
+        } => PaymentNews::Failed {
+            gateway_order_id,
+            payment_id,
+            reason,
+        },
+        EventKind::RefundProcessed {
+            payment_id, refund_id, ..
+        } => PaymentNews::Refunded { payment_id, refund_id },
+        EventKind::Other(_) => PaymentNews::Other,
+    };
+    let outcome = orders::apply_payment_news(state.db(), code, &event.id, &news, &notices(state), Utc::now()).await?;
+    tracing::info!(gateway = code, event = %event.id, ?outcome, "payment webhook");
+    if outcome == NewsOutcome::RefundOwed {
+        send_refunds(state).await?;
+    }
+    Ok(Ok(outcome))
+}
+
+/// Sends owed refunds to the gateway; returns how many it accepted.
+pub async fn send_refunds(state: &AppState) -> Result<usize, AppError> {
+    let gateway = state.payments().gateway();
+    let mut accepted = 0;
+    for refund in orders::pending_refunds(state.db(), 50).await? {
+        if refund.gateway != gateway.code() {
+            continue;
+        }
+        let Some(payment_id) = refund.gateway_payment_id.as_deref() else {
+            continue;
+        };
+        let receipt = format!("{}-R{}", odop_domain::orders::order_number(refund.order_id), refund.id);
+        match gateway.refund(payment_id, refund.amount_paise, &receipt).await {
+            Ok(done) => {
+                orders::refund_sent(state.db(), refund.id, Some(&done.id), done.processed, Utc::now()).await?;
+                accepted += 1;
+            }
+            Err(error) => {
+                tracing::warn!(refund = refund.id, %error, "a refund was not accepted; will retry");
+                orders::refund_sent(state.db(), refund.id, None, false, Utc::now()).await?;
+            }
+        }
+    }
+    Ok(accepted)
+}
+
+/// Lapses overdue orders and sends owed refunds, every `every`, until the
+/// server stops. Every node may run it: each change is a conditional write.
+pub async fn housekeeping(state: AppState, every: Duration, shutdown: impl Future<Output = ()> + Send) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            () = &mut shutdown => break,
+            _ = tick.tick() => {
+                if let Err(error) = housekeeping_once(&state).await {
+                    tracing::error!(%error, "order housekeeping failed; will retry");
+                }
+            }
+        }
+    }
+}
+
+pub async fn housekeeping_once(state: &AppState) -> Result<(), AppError> {
+    let lapsed = orders::lapse_overdue(state.db(), &notices(state), Utc::now()).await?;
+    if lapsed > 0 {
+        tracing::info!(lapsed, "cancelled overdue orders");
+    }
+    send_refunds(state).await?;
+    Ok(())
+}
+
+/// Whether a buyer may still pay for a sub-order in this status.
+pub fn payable(status: SubOrderStatus) -> bool {
+    status == SubOrderStatus::AwaitingPayment
+}

@@ -1,0 +1,429 @@
+//! Buying: a guest's cart joins the buyer's at sign-in; checkout takes an
+//! address and a payment; the sandbox gateway's answer comes back through
+//! the signed webhook path; the seller fulfils the order from the desk.
+//! Stock never oversells, payments count once, forgeries change nothing,
+//! and unpaid holds return their stock.
+
+use chrono::Utc;
+use odop_domain::ListingId;
+use odop_store::orders::{BuyerNotice, Notices, SellerNotice};
+use odop_store::outbox::{Channel, NewMessage};
+use serde_json::{Value, json};
+
+use crate::catalogue::{create_listing, kurta, set_status};
+use crate::support::on_both_backends;
+use crate::support::people::{Person, SellerSpec, location};
+use crate::support::{Backend, TestApp};
+
+const SELLER: &str = "9822200001";
+const BUYER: &str = "9833300001";
+const OTHER_BUYER: &str = "9833300002";
+
+/// A published chikankari kurta whose first size has `stock` units; returns
+/// that variant's id.
+async fn kurta_on_sale(app: &TestApp, stock: u32) -> i64 {
+    app.verified_seller(SellerSpec {
+        phone: SELLER,
+        name: "Noor Chikan House",
+        district: "lucknow",
+        craft: "chikankari",
+        vendor: None,
+    })
+    .await;
+    let seller = app.sign_in(SELLER).await;
+    let stock = stock.to_string();
+    let id = create_listing(&seller, &kurta(&[("variant-0-stock", &stock)])).await;
+    assert_eq!(set_status(&seller, id, "publish").await.status(), 303);
+    variant_of(app, id).await
+}
+
+async fn variant_of(app: &TestApp, listing: i64) -> i64 {
+    odop_store::catalogue::get(&app.db, ListingId(listing))
+        .await
+        .unwrap()
+        .unwrap()
+        .variants[0]
+        .id
+}
+
+async fn stock_of(app: &TestApp, variant: i64) -> i64 {
+    let listings = odop_store::catalogue::listings(&app.db, &[listing_of(app, variant).await])
+        .await
+        .unwrap();
+    listings[0].variants.iter().find(|v| v.id == variant).unwrap().stock
+}
+
+async fn listing_of(app: &TestApp, variant: i64) -> i64 {
+    for id in 1..1000 {
+        if let Some(listing) = odop_store::catalogue::get(&app.db, ListingId(id)).await.unwrap()
+            && listing.variants.iter().any(|v| v.id == variant)
+        {
+            return id;
+        }
+    }
+    panic!("no listing has variant {variant}");
+}
+
+/// The value of a hidden input in a page.
+fn hidden(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = page.find(&marker).unwrap_or_else(|| panic!("no {name} in the page")) + marker.len();
+    page[start..].split('"').next().unwrap().to_owned()
+}
+
+fn address(changes: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut fields: Vec<(String, String)> = [
+        ("name", "Asha Verma"),
+        ("phone", "98333 00001"),
+        ("line1", "12 Hazratganj"),
+        ("line2", ""),
+        ("city", "Lucknow"),
+        ("state", "09"),
+        ("pin", "226001"),
+        ("method", "online"),
+        ("accept_terms", "yes"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    for (key, value) in changes {
+        fields.iter_mut().find(|(k, _)| k == key).unwrap().1 = value.to_string();
+    }
+    fields
+}
+
+async fn post_form(person: &Person, path: &str, fields: &[(String, String)]) -> reqwest::Response {
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    person.post(path, &pairs).await
+}
+
+/// Messages of `kind` sent to `phone`.
+async fn messages_to(app: &TestApp, phone: &str, kind: &str) -> Vec<String> {
+    let phone = odop_domain::identity::Phone::parse(phone).unwrap().to_string();
+    odop_store::outbox::recent(&app.db, 500)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.recipient == phone && e.kind == kind)
+        .filter_map(|e| e.body)
+        .collect()
+}
+
+fn order_body(variant: i64, quantity: i64, method: &str) -> Value {
+    json!({
+        "items": [{"variant_id": variant, "quantity": quantity}],
+        "address": {"name": "Asha Verma", "phone": "9833300001", "line1": "12 Hazratganj", "city": "Lucknow", "state": "09", "pin": "226001"},
+        "payment_method": method,
+        "accept_terms": true
+    })
+}
+
+async fn place_by_api(person: &Person, key: &str, body: &Value) -> (reqwest::StatusCode, Value) {
+    let token = person.csrf().await;
+    let response = person
+        .client
+        .post(person.url("/api/v1/orders"))
+        .header("x-csrf-token", token)
+        .header("idempotency-key", key)
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// Delivers a sandbox event to the webhook route, as the gateway would.
+async fn deliver(app: &TestApp, event: &odop_pay::SignedEvent, signature: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/payments/webhook/sandbox"))
+        .header("x-razorpay-signature", signature)
+        .header("x-razorpay-event-id", &event.event_id)
+        .header("content-type", "application/json")
+        .body(event.body.clone())
+        .send()
+        .await
+        .unwrap()
+}
+
+fn sandbox() -> odop_pay::SandboxGateway {
+    odop_pay::SandboxGateway::new(odop_web::payments::SANDBOX_SECRET.as_bytes().to_vec())
+}
+
+/// Notices for calling the store directly, as the housekeeping task does.
+struct PlainNotices;
+
+impl Notices for PlainNotices {
+    fn to_seller(&self, notice: &SellerNotice) -> NewMessage {
+        NewMessage {
+            channel: Channel::Sms,
+            recipient: notice.recipient.clone(),
+            body: format!("new order {}", notice.order_number),
+            sensitive: false,
+            kind: "order",
+        }
+    }
+
+    fn to_buyer(&self, notice: &BuyerNotice) -> NewMessage {
+        NewMessage {
+            channel: Channel::Sms,
+            recipient: notice.recipient.clone(),
+            body: format!("{} {}", notice.order_number, notice.status),
+            sensitive: false,
+            kind: "order",
+        }
+    }
+}
+
+on_both_backends! {
+    async fn a_guest_fills_a_cart_signs_in_pays_and_the_seller_ships(app) {
+        let variant = kurta_on_sale(&app, 5).await;
+        let buyer = app.visitor(BUYER);
+        let (_, product) = buyer.page(&location(&buyer.get(&format!("/p/{}", listing_of(&app, variant).await)).await)).await;
+        assert!(product.contains("action=\"/cart/add\""), "the product page offers the cart");
+
+        // As a guest: two of size M, then too many.
+        let response = buyer.post("/cart/add", &[("variant", &variant.to_string()), ("quantity", "2")]).await;
+        assert_eq!(response.status(), 303);
+        assert!(buyer.cookie("odop_cart").is_some(), "the guest's cart lives in a cookie");
+        let response = buyer.post("/cart/update", &[("variant", &variant.to_string()), ("quantity", "6")]).await;
+        assert_eq!(response.status(), 400);
+        assert!(response.text().await.unwrap().contains("Only 5 left"), "quantities are bounded by stock");
+        let (_, cart) = buyer.page("/cart").await;
+        assert!(cart.contains("Chikan Kurta in White Cotton") && cart.contains("₹2,998"), "{cart}");
+
+        // Checkout needs an account: signing in keeps the cart.
+        let response = buyer.get("/checkout").await;
+        assert_eq!(response.status(), 303);
+        assert!(location(&response).starts_with("/signin"));
+        assert_eq!(buyer.post("/signin", &[("phone", BUYER)]).await.status(), 303);
+        let code = app.latest_code(BUYER).await;
+        let response = buyer.post("/signin/code", &[("phone", &buyer.phone.clone()), ("code", &code)]).await;
+        assert_eq!(response.status(), 303);
+        let (status, checkout) = buyer.page("/checkout").await;
+        assert_eq!(status, 200);
+        assert!(checkout.contains("₹2,998"), "the merged cart is checked out");
+        assert!(!checkout.contains("checked> I accept") && !checkout.contains("value=\"yes\" checked"), "terms are never pre-ticked");
+        let key = hidden(&checkout, "key");
+        let total = hidden(&checkout, "total_paise");
+        assert_eq!(total, "299800", "free delivery above ₹999");
+
+        // Mistakes come back named, and nothing is ordered.
+        let mut fields = address(&[("accept_terms", ""), ("pin", "110001")]);
+        fields.extend([("key".into(), key.clone()), ("total_paise".into(), total.clone())]);
+        let response = post_form(&buyer, "/checkout", &fields).await;
+        assert_eq!(response.status(), 400);
+        let page = response.text().await.unwrap();
+        assert!(page.contains("accept the terms") && page.contains("not in the chosen state"), "{page}");
+        assert_eq!(stock_of(&app, variant).await, 5);
+
+        let mut fields = address(&[]);
+        fields.extend([("key".into(), key.clone()), ("total_paise".into(), total.clone())]);
+        let response = post_form(&buyer, "/checkout", &fields).await;
+        assert_eq!(response.status(), 303);
+        let pay = location(&response);
+        let order_path = pay.trim_end_matches("/pay").to_owned();
+        assert_eq!(stock_of(&app, variant).await, 3, "the stock is held");
+        // A double-submitted form is the same order.
+        let again = post_form(&buyer, "/checkout", &fields).await;
+        assert_eq!(location(&again), order_path);
+        assert_eq!(stock_of(&app, variant).await, 3);
+
+        // The sandbox gateway: the payer chooses UPI and success.
+        let response = buyer.get(&pay).await;
+        assert_eq!(response.status(), 303);
+        let sandbox_path = location(&response);
+        let (status, sandbox_page) = buyer.page(&sandbox_path).await;
+        assert_eq!(status, 200);
+        assert!(sandbox_page.contains("₹2,998"));
+        let response = buyer.post(&sandbox_path, &[("method", "upi"), ("outcome", "success")]).await;
+        assert_eq!(response.status(), 303);
+        assert_eq!(location(&response), order_path);
+        let (_, order_page) = buyer.page(&order_path).await;
+        assert!(order_page.contains("Placed") && order_page.contains("paid"), "{order_page}");
+        let number = order_page.split("Order OD-").nth(1).unwrap()[..7].to_owned();
+        let sms = messages_to(&app, SELLER, "order").await;
+        assert_eq!(sms.len(), 1, "the seller is told once: {sms:?}");
+        assert!(sms[0].contains(&format!("OD-{number}")) && sms[0].contains("2 × Chikan Kurta"), "{}", sms[0]);
+
+        // The seller accepts and ships from the desk.
+        let seller = app.quick_sign_in(SELLER).await;
+        let (_, desk) = seller.page("/sell/orders").await;
+        let part_path = desk.split("href=\"/sell/orders/").nth(1).map(|rest| format!("/sell/orders/{}", rest.split('"').next().unwrap())).expect("the order is on the desk");
+        assert_eq!(seller.post(&part_path, &[("action", "accept")]).await.status(), 303);
+        let response = seller.post(&part_path, &[("action", "ship"), ("courier", "India Post"), ("tracking", "x")]).await;
+        assert_eq!(response.status(), 400, "a tracking number is needed");
+        assert!(response.text().await.unwrap().contains("tracking number"));
+        let response = seller.post(&part_path, &[("action", "ship"), ("courier", "India Post"), ("tracking", "EE123456789IN")]).await;
+        assert_eq!(response.status(), 303);
+        let (status, slip) = seller.page(&format!("{part_path}/slip")).await;
+        assert_eq!(status, 200);
+        assert!(slip.contains("Asha Verma") && slip.contains("226001"));
+
+        let (_, order_page) = buyer.page(&order_path).await;
+        assert!(order_page.contains("Shipped") && order_page.contains("EE123456789IN"), "{order_page}");
+        assert!(messages_to(&app, BUYER, "order").await.iter().any(|m| m.contains("Shipped")), "the buyer is told");
+        // Too late to cancel.
+        let part = part_path.trim_start_matches("/sell/orders/");
+        let response = buyer.post(&format!("{order_path}/parts/{part}/cancel"), &[]).await;
+        assert_eq!(response.status(), 409);
+
+        // Nobody else sees the order or its desk page.
+        let stranger = app.quick_sign_in(OTHER_BUYER).await;
+        assert_eq!(stranger.get(&order_path).await.status(), 404);
+        let order_id = order_path.trim_start_matches("/orders/");
+        assert_eq!(stranger.get(&format!("/api/v1/orders/{order_id}")).await.status(), 404);
+        assert_eq!(stranger.get(&part_path).await.status(), 404);
+        assert_eq!(stranger.post(&part_path, &[("action", "deliver")]).await.status(), 404);
+    }
+
+    async fn payments_count_once_and_forged_webhooks_change_nothing(app) {
+        let variant = kurta_on_sale(&app, 5).await;
+        let buyer = app.quick_sign_in(BUYER).await;
+        let key = "order-key-0001-abcdef";
+        let (status, order) = place_by_api(&buyer, key, &order_body(variant, 1, "online")).await;
+        assert_eq!(status, 201, "{order}");
+        let (status, again) = place_by_api(&buyer, key, &order_body(variant, 1, "online")).await;
+        assert_eq!(status, 200, "the same key is the same order");
+        assert_eq!(again["id"], order["id"]);
+        assert_eq!(stock_of(&app, variant).await, 4, "taken once");
+        assert_eq!(order["sub_orders"][0]["status"], "awaiting_payment");
+        let gateway_order = order["payments"][0]["gateway_order_id"].as_str().unwrap().to_owned();
+        let total = order["total_paise"].as_i64().unwrap();
+
+        let event = sandbox().simulate(&gateway_order, total, "upi", odop_pay::SandboxOutcome::Success);
+        // Forged: signed with another secret, or altered after signing.
+        let forger = odop_pay::SandboxGateway::new(b"not-the-secret".to_vec());
+        assert_eq!(deliver(&app, &event, &forger.sign(&event.body)).await.status(), 400);
+        let mut altered = event.clone();
+        altered.body = String::from_utf8(event.body.clone()).unwrap().replace("upi", "card").into_bytes();
+        assert_eq!(deliver(&app, &altered, &event.signature).await.status(), 400);
+        let (_, unchanged) = buyer.page(&format!("/api/v1/orders/{}", order["id"])).await;
+        assert!(unchanged.contains("awaiting_payment"));
+
+        let response = deliver(&app, &event, &event.signature).await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.json::<Value>().await.unwrap()["outcome"], "applied");
+        let response = deliver(&app, &event, &event.signature).await;
+        assert_eq!(response.json::<Value>().await.unwrap()["outcome"], "duplicate", "a replay changes nothing");
+        let (_, paid) = buyer.page(&format!("/api/v1/orders/{}", order["id"])).await;
+        let paid: Value = serde_json::from_str(&paid).unwrap();
+        assert_eq!(paid["sub_orders"][0]["status"], "placed");
+        assert_eq!(paid["payments"][0]["status"], "captured");
+        assert_eq!(messages_to(&app, SELLER, "order").await.len(), 1, "the seller is told once");
+
+        // Malformed requests get clear answers.
+        let (status, body) = place_by_api(&buyer, "short", &order_body(variant, 1, "online")).await;
+        assert_eq!(status, 400, "{body}");
+        let (status, body) = place_by_api(&buyer, "order-key-0002-abcdef", &json!({"items": [{"variant_id": variant, "quantity": 1}], "address": {"name": "A", "phone": "1", "line1": "", "city": "", "state": "99", "pin": "1"}, "payment_method": "cheque", "accept_terms": false})).await;
+        assert_eq!(status, 422);
+        let fields: Vec<&str> = body["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+        for field in ["name", "phone", "state", "pin", "payment_method", "accept_terms"] {
+            assert!(fields.contains(&field), "{field} named in {body}");
+        }
+        let (status, body) = place_by_api(&buyer, "order-key-0003-abcdef", &order_body(variant, 9, "cod")).await;
+        assert_eq!(status, 409, "{body}");
+        assert!(body["error"]["message"].as_str().unwrap().contains("sold out"));
+        assert_eq!(stock_of(&app, variant).await, 4, "a refused order takes nothing");
+    }
+
+    async fn an_unpaid_hold_returns_its_stock_and_a_late_payment_is_reserved_or_refunded(app) {
+        let variant = kurta_on_sale(&app, 5).await;
+        let buyer = app.quick_sign_in(BUYER).await;
+        let (_, first) = place_by_api(&buyer, "hold-key-0001-abcdef", &order_body(variant, 2, "online")).await;
+        assert_eq!(stock_of(&app, variant).await, 3);
+        let later = Utc::now() + chrono::Duration::minutes(16);
+        let lapsed = odop_store::orders::lapse_overdue(&app.db, &PlainNotices, later).await.unwrap();
+        assert_eq!(lapsed, 1);
+        assert_eq!(stock_of(&app, variant).await, 5, "the hold returned the stock");
+        let (_, view) = buyer.page(&format!("/api/v1/orders/{}", first["id"])).await;
+        assert!(view.contains("\"cancelled\""), "{view}");
+
+        // Paid late while the stock is still there: taken again.
+        let gateway_order = first["payments"][0]["gateway_order_id"].as_str().unwrap().to_owned();
+        let event = sandbox().simulate(&gateway_order, first["total_paise"].as_i64().unwrap(), "upi", odop_pay::SandboxOutcome::Success);
+        let response = deliver(&app, &event, &event.signature).await;
+        assert_eq!(response.json::<Value>().await.unwrap()["outcome"], "applied");
+        assert_eq!(stock_of(&app, variant).await, 3);
+        let (_, view) = buyer.page(&format!("/api/v1/orders/{}", first["id"])).await;
+        assert!(view.contains("\"placed\""), "{view}");
+
+        // Paid late after someone else bought the stock: refunded in full.
+        let (_, second) = place_by_api(&buyer, "hold-key-0002-abcdef", &order_body(variant, 3, "online")).await;
+        assert_eq!(stock_of(&app, variant).await, 0);
+        odop_store::orders::lapse_overdue(&app.db, &PlainNotices, later).await.unwrap();
+        let other = app.quick_sign_in(OTHER_BUYER).await;
+        let (status, _) = place_by_api(&other, "hold-key-0003-abcdef", &order_body(variant, 3, "cod")).await;
+        assert_eq!(status, 201);
+        let gateway_order = second["payments"][0]["gateway_order_id"].as_str().unwrap().to_owned();
+        let event = sandbox().simulate(&gateway_order, second["total_paise"].as_i64().unwrap(), "upi", odop_pay::SandboxOutcome::Success);
+        let response = deliver(&app, &event, &event.signature).await;
+        assert_eq!(response.json::<Value>().await.unwrap()["outcome"], "refund_owed");
+        let view = odop_store::orders::order(&app.db, odop_domain::OrderId(second["id"].as_i64().unwrap())).await.unwrap().unwrap();
+        assert_eq!(view.refunds.len(), 1);
+        assert_eq!(view.refunds[0].status, "processed", "the sandbox refunds at once");
+        assert_eq!(view.refunds[0].amount_paise, second["total_paise"].as_i64().unwrap());
+        assert_eq!(stock_of(&app, variant).await, 0, "never negative");
+    }
+}
+
+/// 200 buyers each order one of the last 10 units at once, through `nodes`
+/// in turn: exactly 10 succeed, the rest hear "sold out", none oversells.
+async fn race(nodes: &[&TestApp]) {
+    let app = nodes[0];
+    let variant = kurta_on_sale(app, 10).await;
+    let mut buyers = Vec::new();
+    for i in 0..200 {
+        let node = nodes[i % nodes.len()];
+        let buyer = node.quick_sign_in(&format!("97{i:08}")).await;
+        buyer.csrf().await;
+        buyers.push(buyer);
+    }
+    let tasks: Vec<_> = buyers
+        .into_iter()
+        .enumerate()
+        .map(|(i, buyer)| {
+            tokio::spawn(async move {
+                let method = if i % 2 == 0 { "online" } else { "cod" };
+                place_by_api(
+                    &buyer,
+                    &format!("race-key-{i:04}-abcdef"),
+                    &order_body(variant, 1, method),
+                )
+                .await
+            })
+        })
+        .collect();
+    let mut placed = 0;
+    let mut sold_out = 0;
+    for task in tasks {
+        let (status, body) = task.await.unwrap();
+        match status.as_u16() {
+            201 => placed += 1,
+            409 if body["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("sold out")) =>
+            {
+                sold_out += 1
+            }
+            other => panic!("unexpected answer {other}: {body}"),
+        }
+    }
+    assert_eq!((placed, sold_out), (10, 190));
+    assert_eq!(stock_of(app, variant).await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_hundred_buyers_race_for_ten_units_on_sqlite() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    race(&[&app]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_hundred_buyers_race_for_ten_units_through_two_postgres_nodes() {
+    let Some(first) = TestApp::spawn(Backend::Postgres).await else {
+        return;
+    };
+    let second = TestApp::spawn_on(&first.database_url()).await;
+    race(&[&first, &second]).await;
+}
