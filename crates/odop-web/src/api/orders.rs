@@ -331,3 +331,377 @@ pub(super) async fn webhook(
         Err(WebhookRefusal::Pay(error)) => Err(AppError::bad_request(BadRequest::InvalidForm, error.to_string())),
     }
 }
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrderSummaryDto {
+    pub id: i64,
+    pub number: String,
+    pub total_paise: i64,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+}
+
+/// The signed-in buyer's orders, newest first (at most 100).
+#[utoipa::path(
+    get,
+    path = "/api/v1/orders",
+    tag = "orders",
+    responses(
+        (status = 200, description = "The buyer's orders", body = [OrderSummaryDto]),
+        (status = 401, description = "Nobody is signed in", body = ErrorBody)
+    )
+)]
+pub(super) async fn list_orders(
+    State(state): State<AppState>,
+    me: SignedIn,
+) -> Result<Json<Vec<OrderSummaryDto>>, AppError> {
+    let orders = orders::of_buyer(state.db(), me.user.id, 100).await?;
+    Ok(Json(
+        orders
+            .into_iter()
+            .map(|o| OrderSummaryDto {
+                id: o.id,
+                number: o.number(),
+                total_paise: o.total_paise,
+                created_at: o.created_at.0.to_rfc3339(),
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct CancelDto {
+    /// One seller's part to cancel; without it, every part that may still
+    /// be cancelled.
+    pub sub_order_id: Option<i64>,
+}
+
+/// Cancels an order, or one seller's part of it, until it ships. Money paid
+/// for what is cancelled goes back through the gateway.
+#[utoipa::path(
+    post,
+    path = "/api/v1/orders/{id}/cancel",
+    tag = "orders",
+    request_body = CancelDto,
+    params(("id" = i64, Path, description = "The order's id"), ("X-CSRF-Token" = String, Header, description = "The value of the odop_csrf cookie")),
+    responses(
+        (status = 200, description = "The order after cancelling", body = OrderDto),
+        (status = 401, description = "Nobody is signed in", body = ErrorBody),
+        (status = 403, description = "The CSRF token is missing or wrong", body = ErrorBody),
+        (status = 404, description = "No such order among the buyer's", body = ErrorBody),
+        (status = 409, description = "Nothing in it can be cancelled any more", body = ErrorBody)
+    )
+)]
+pub(super) async fn cancel_order(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    me: SignedIn,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<CancelDto>,
+) -> Result<Json<OrderDto>, AppError> {
+    check_csrf(&headers)?;
+    let id = id.parse().map_err(|_| AppError::NotFound(NotFound::Object))?;
+    let view = orders::order(state.db(), id)
+        .await?
+        .filter(|v| {
+            authz::may(
+                &me.actor,
+                Action::ViewOrder {
+                    buyer: UserId(v.order.buyer_user_id),
+                },
+            )
+        })
+        .ok_or(AppError::NotFound(NotFound::Object))?;
+    let parts: Vec<i64> = view
+        .parts
+        .iter()
+        .filter(|p| body.sub_order_id.is_none_or(|wanted| wanted == p.id))
+        .map(|p| p.id)
+        .collect();
+    if parts.is_empty() {
+        return Err(AppError::NotFound(NotFound::Object));
+    }
+    let mut cancelled = 0;
+    for part in parts {
+        match orders::transition(
+            state.db(),
+            odop_domain::SubOrderId(part),
+            &odop_domain::orders::OrderEvent::Cancel,
+            odop_domain::orders::Party::Buyer,
+            Some(me.user.id),
+            &payments::notices(&state),
+            Utc::now(),
+        )
+        .await
+        {
+            Ok(_) => cancelled += 1,
+            Err(orders::MoveError::Transition(_) | orders::MoveError::Conflict) => {}
+            Err(orders::MoveError::NotFound) => return Err(AppError::NotFound(NotFound::Object)),
+            Err(orders::MoveError::Store(e)) => return Err(e.into()),
+        }
+    }
+    if cancelled == 0 {
+        return Err(AppError::Conflict("this order can no longer be cancelled".into()));
+    }
+    payments::send_refunds(&state).await?;
+    let view = orders::order(state.db(), id)
+        .await?
+        .ok_or(AppError::NotFound(NotFound::Object))?;
+    Ok(Json(OrderDto::new(&view)))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SellerSubOrderDto {
+    pub id: i64,
+    pub order_id: i64,
+    pub number: String,
+    pub seller_id: i64,
+    pub status: String,
+    pub total_paise: i64,
+    /// When the seller must accept or reject by (RFC 3339, UTC), while placed.
+    pub accept_by: Option<String>,
+    pub courier: Option<String>,
+    pub tracking: Option<String>,
+}
+
+impl SellerSubOrderDto {
+    fn new(p: &orders::SubOrderRecord) -> Self {
+        Self {
+            id: p.id,
+            order_id: p.order_id,
+            number: odop_domain::orders::order_number(p.order_id),
+            seller_id: p.seller_user_id,
+            status: p.status.clone(),
+            total_paise: p.total_paise,
+            accept_by: p.accept_by.map(|t| t.0.to_rfc3339()),
+            courier: p.courier.clone(),
+            tracking: p.tracking.clone(),
+        }
+    }
+}
+
+/// The sub-orders the signed-in seller fulfils (a vendor's include its
+/// sub-vendors'), those waiting for an answer first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/seller/orders",
+    tag = "orders",
+    responses(
+        (status = 200, description = "The seller's sub-orders", body = [SellerSubOrderDto]),
+        (status = 401, description = "Nobody is signed in", body = ErrorBody)
+    )
+)]
+pub(super) async fn seller_orders(
+    State(state): State<AppState>,
+    me: SignedIn,
+) -> Result<Json<Vec<SellerSubOrderDto>>, AppError> {
+    let parts = orders::for_seller(state.db(), me.user.id, 200).await?;
+    Ok(Json(parts.iter().map(SellerSubOrderDto::new).collect()))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TransitionDto {
+    /// `accept`, `reject` (with `reason`), `pack`, `ship` (with `courier`
+    /// and `tracking`) or `deliver`.
+    pub action: String,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub courier: String,
+    #[serde(default)]
+    pub tracking: String,
+}
+
+/// Moves one of the seller's sub-orders along its life cycle; the buyer is
+/// told, and a rejection refunds what was paid.
+#[utoipa::path(
+    post,
+    path = "/api/v1/seller/orders/{id}/transition",
+    tag = "orders",
+    request_body = TransitionDto,
+    params(("id" = i64, Path, description = "The sub-order's id"), ("X-CSRF-Token" = String, Header, description = "The value of the odop_csrf cookie")),
+    responses(
+        (status = 200, description = "The sub-order after the move", body = SellerSubOrderDto),
+        (status = 401, description = "Nobody is signed in", body = ErrorBody),
+        (status = 403, description = "The CSRF token is missing or wrong", body = ErrorBody),
+        (status = 404, description = "No such sub-order among the seller's", body = ErrorBody),
+        (status = 409, description = "The move does not apply now", body = ErrorBody),
+        (status = 422, description = "A reason, courier or tracking number is missing or malformed", body = ErrorBody)
+    )
+)]
+pub(super) async fn transition_sub_order(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    me: SignedIn,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<TransitionDto>,
+) -> Result<Json<SellerSubOrderDto>, AppError> {
+    check_csrf(&headers)?;
+    let id: odop_domain::SubOrderId = id.parse().map_err(|_| AppError::NotFound(NotFound::Object))?;
+    let part = orders::sub_order(state.db(), id)
+        .await?
+        .filter(|p| {
+            p.status != "awaiting_payment"
+                && authz::may(
+                    &me.actor,
+                    Action::FulfilOrder {
+                        seller: UserId(p.seller_user_id),
+                        vendor: p.vendor_user_id.map(UserId),
+                    },
+                )
+        })
+        .ok_or(AppError::NotFound(NotFound::Object))?;
+    let event =
+        odop_domain::orders::OrderEvent::from_seller_action(&body.action, &body.reason, &body.courier, &body.tracking)
+            .ok_or_else(|| AppError::Invalid {
+                fields: vec![("action".into(), "one of accept, reject, pack, ship, deliver".into())],
+            })?;
+    let tr = Tr::new(odop_domain::Locale::En, state.catalog().clone());
+    let result = orders::transition(
+        state.db(),
+        id,
+        &event,
+        odop_domain::orders::Party::Seller,
+        Some(me.user.id),
+        &payments::notices(&state),
+        Utc::now(),
+    )
+    .await;
+    match result {
+        Ok(_) => {}
+        Err(orders::MoveError::Transition(odop_domain::orders::TransitionError::Invalid(message))) => {
+            let field = match message {
+                "order-courier-invalid" => "courier",
+                "order-tracking-invalid" => "tracking",
+                _ => "reason",
+            };
+            return Err(AppError::Invalid {
+                fields: vec![(field.into(), tr.t(message))],
+            });
+        }
+        Err(orders::MoveError::Transition(e)) => return Err(AppError::Conflict(e.to_string())),
+        Err(orders::MoveError::Conflict) => return Err(AppError::Conflict(tr.t("order-changed"))),
+        Err(orders::MoveError::NotFound) => return Err(AppError::NotFound(NotFound::Object)),
+        Err(orders::MoveError::Store(e)) => return Err(e.into()),
+    }
+    payments::send_refunds(&state).await?;
+    let part = orders::sub_order(state.db(), odop_domain::SubOrderId(part.id))
+        .await?
+        .ok_or(AppError::NotFound(NotFound::Object))?;
+    Ok(Json(SellerSubOrderDto::new(&part)))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CartLineDto {
+    pub variant_id: i64,
+    pub listing_id: i64,
+    pub title: String,
+    pub variant: String,
+    pub quantity: i64,
+    pub unit_price_paise: i64,
+    /// Units available now.
+    pub stock: i64,
+    /// Whether it can still be bought.
+    pub on_sale: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CartDto {
+    pub lines: Vec<CartLineDto>,
+    /// Goods on sale in the cart, inclusive of GST (delivery is priced at checkout).
+    pub items_paise: i64,
+}
+
+async fn cart_of(state: &AppState, me: &SignedIn) -> Result<CartDto, AppError> {
+    let lines = odop_store::carts::lines(state.db(), odop_store::carts::CartOwner::Buyer(me.user.id)).await?;
+    Ok(CartDto {
+        items_paise: lines
+            .iter()
+            .filter(|l| l.on_sale)
+            .map(|l| l.line.unit_price.0 * l.line.quantity)
+            .sum(),
+        lines: lines
+            .into_iter()
+            .map(|l| CartLineDto {
+                variant_id: l.line.variant,
+                listing_id: l.line.listing.0,
+                title: l.line.title,
+                variant: l.line.variant_label,
+                quantity: l.line.quantity,
+                unit_price_paise: l.line.unit_price.0,
+                stock: l.line.stock,
+                on_sale: l.on_sale,
+            })
+            .collect(),
+    })
+}
+
+/// The signed-in buyer's cart.
+#[utoipa::path(
+    get,
+    path = "/api/v1/cart",
+    tag = "orders",
+    responses(
+        (status = 200, description = "The cart", body = CartDto),
+        (status = 401, description = "Nobody is signed in", body = ErrorBody)
+    )
+)]
+pub(super) async fn get_cart(State(state): State<AppState>, me: SignedIn) -> Result<Json<CartDto>, AppError> {
+    Ok(Json(cart_of(&state, &me).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CartLineInputDto {
+    pub variant_id: i64,
+    /// 0 removes the line; at most 10, and no more than the stock.
+    pub quantity: i64,
+}
+
+/// Sets how many of a variant the cart holds.
+#[utoipa::path(
+    put,
+    path = "/api/v1/cart",
+    tag = "orders",
+    request_body = CartLineInputDto,
+    params(("X-CSRF-Token" = String, Header, description = "The value of the odop_csrf cookie")),
+    responses(
+        (status = 200, description = "The cart after the change", body = CartDto),
+        (status = 401, description = "Nobody is signed in", body = ErrorBody),
+        (status = 403, description = "The CSRF token is missing or wrong", body = ErrorBody),
+        (status = 409, description = "Not on sale, or not that many in stock", body = ErrorBody),
+        (status = 422, description = "The quantity is out of range, or the cart is full", body = ErrorBody)
+    )
+)]
+pub(super) async fn put_cart(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    me: SignedIn,
+    JsonBody(body): JsonBody<CartLineInputDto>,
+) -> Result<Json<CartDto>, AppError> {
+    check_csrf(&headers)?;
+    let tr = Tr::new(odop_domain::Locale::En, state.catalog().clone());
+    let max = odop_domain::checkout::MAX_QUANTITY;
+    if !(0..=max).contains(&body.quantity) {
+        return Err(AppError::Invalid {
+            fields: vec![("quantity".into(), tr.t1("cart-too-many", "count", max))],
+        });
+    }
+    let owner = odop_store::carts::CartOwner::Buyer(me.user.id);
+    match odop_store::carts::put(state.db(), owner, body.variant_id, body.quantity, false, Utc::now()).await {
+        Ok(()) => Ok(Json(cart_of(&state, &me).await?)),
+        Err(odop_store::carts::CartError::NotOnSale) => Err(AppError::Conflict(tr.t("cart-not-on-sale"))),
+        Err(odop_store::carts::CartError::NotEnoughStock { available }) => {
+            Err(AppError::Conflict(tr.t1("cart-only-left", "count", available)))
+        }
+        Err(odop_store::carts::CartError::TooMany) => Err(AppError::Invalid {
+            fields: vec![("quantity".into(), tr.t1("cart-too-many", "count", max))],
+        }),
+        Err(odop_store::carts::CartError::Full) => Err(AppError::Invalid {
+            fields: vec![(
+                "variant_id".into(),
+                tr.t1("cart-full", "count", odop_domain::checkout::MAX_CART_LINES),
+            )],
+        }),
+        Err(odop_store::carts::CartError::Store(e)) => Err(e.into()),
+    }
+}

@@ -327,6 +327,85 @@ on_both_backends! {
         assert_eq!(stock_of(&app, variant).await, 4, "a refused order takes nothing");
     }
 
+    async fn the_api_keeps_a_cart_and_lets_buyers_cancel_and_sellers_fulfil(app) {
+        let variant = kurta_on_sale(&app, 5).await;
+        let buyer = app.quick_sign_in(BUYER).await;
+        let token = buyer.csrf().await;
+        let send = |method: reqwest::Method, path: &str, body: Value| {
+            buyer.client.request(method, buyer.url(path)).header("x-csrf-token", &token).json(&body).send()
+        };
+        let response = send(reqwest::Method::PUT, "/api/v1/cart", json!({"variant_id": variant, "quantity": 2})).await.unwrap();
+        assert_eq!(response.status(), 200);
+        let cart: Value = response.json().await.unwrap();
+        assert_eq!(cart["lines"][0]["quantity"], 2);
+        assert_eq!(cart["items_paise"], 299_800);
+        let response = send(reqwest::Method::PUT, "/api/v1/cart", json!({"variant_id": variant, "quantity": 11})).await.unwrap();
+        assert_eq!(response.status(), 422);
+        let response = send(reqwest::Method::PUT, "/api/v1/cart", json!({"variant_id": variant, "quantity": 6})).await.unwrap();
+        assert_eq!(response.status(), 409, "not more than the stock");
+
+        let (status, first) = place_by_api(&buyer, "api-key-0001-abcdef", &order_body(variant, 2, "cod")).await;
+        assert_eq!(status, 201);
+        assert_eq!(first["sub_orders"][0]["status"], "placed", "cash on delivery is placed at once");
+        let cart: Value = buyer.get("/api/v1/cart").await.json().await.unwrap();
+        assert!(cart["lines"].as_array().unwrap().is_empty(), "what was bought leaves the cart");
+        let listed: Value = buyer.get("/api/v1/orders").await.json().await.unwrap();
+        assert_eq!(listed.as_array().unwrap().len(), 1);
+
+        // The seller declines with a reason; the stock returns.
+        let seller = app.quick_sign_in(SELLER).await;
+        let seller_token = seller.csrf().await;
+        let desk: Value = seller.get("/api/v1/seller/orders").await.json().await.unwrap();
+        assert_eq!(desk[0]["status"], "placed");
+        assert!(desk[0]["accept_by"].is_string(), "the deadline to answer is given");
+        let part = desk[0]["id"].as_i64().unwrap();
+        let move_part = |body: Value| {
+            seller
+                .client
+                .post(seller.url(&format!("/api/v1/seller/orders/{part}/transition")))
+                .header("x-csrf-token", &seller_token)
+                .json(&body)
+                .send()
+        };
+        assert_eq!(move_part(json!({"action": "reject"})).await.unwrap().status(), 422, "a reason is needed");
+        assert_eq!(move_part(json!({"action": "deliver"})).await.unwrap().status(), 409, "nothing is skipped");
+        let response = move_part(json!({"action": "reject", "reason": "This size is sold at the shop"})).await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.json::<Value>().await.unwrap()["status"], "rejected");
+        assert_eq!(stock_of(&app, variant).await, 5);
+        let stranger = app.quick_sign_in(OTHER_BUYER).await;
+        let stranger_token = stranger.csrf().await;
+        let response = stranger
+            .client
+            .post(stranger.url(&format!("/api/v1/seller/orders/{part}/transition")))
+            .header("x-csrf-token", &stranger_token)
+            .json(&json!({"action": "accept"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 404, "only the order's seller moves it");
+
+        // The buyer cancels the next order, once.
+        let (_, second) = place_by_api(&buyer, "api-key-0002-abcdef", &order_body(variant, 1, "cod")).await;
+        let cancel = format!("/api/v1/orders/{}/cancel", second["id"]);
+        let response = stranger.client.post(stranger.url(&cancel)).header("x-csrf-token", &stranger_token).json(&json!({})).send().await.unwrap();
+        assert_eq!(response.status(), 404, "nobody else cancels it");
+        let response = send(reqwest::Method::POST, &cancel, json!({})).await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.json::<Value>().await.unwrap()["sub_orders"][0]["status"], "cancelled");
+        assert_eq!(send(reqwest::Method::POST, &cancel, json!({})).await.unwrap().status(), 409);
+        assert_eq!(stock_of(&app, variant).await, 5);
+
+        // An order the seller leaves unanswered past the deadline is cancelled.
+        let (_, third) = place_by_api(&buyer, "api-key-0003-abcdef", &order_body(variant, 1, "cod")).await;
+        assert_eq!(stock_of(&app, variant).await, 4);
+        let after_deadline = Utc::now() + chrono::Duration::hours(49);
+        assert_eq!(odop_store::orders::lapse_overdue(&app.db, &PlainNotices, after_deadline).await.unwrap(), 1);
+        let view: Value = buyer.get(&format!("/api/v1/orders/{}", third["id"])).await.json().await.unwrap();
+        assert_eq!(view["sub_orders"][0]["status"], "cancelled");
+        assert_eq!(stock_of(&app, variant).await, 5);
+    }
+
     async fn an_unpaid_hold_returns_its_stock_and_a_late_payment_is_reserved_or_refunded(app) {
         let variant = kurta_on_sale(&app, 5).await;
         let buyer = app.quick_sign_in(BUYER).await;
