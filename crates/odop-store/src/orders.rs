@@ -1275,3 +1275,37 @@ pub async fn by_key(db: &Db, buyer: UserId, key: &str) -> Result<Option<OrderId>
     let mut tx = db.begin_read().await?;
     Ok(existing_order(&mut tx, buyer, key).await?.map(OrderId))
 }
+
+/// A seller's delivery and cash-on-delivery rules (the defaults until set).
+pub async fn seller_terms(db: &Db, seller: UserId) -> Result<(DeliveryRule, CodRule), StoreError> {
+    let mut tx = db.begin_read().await?;
+    let terms = terms(&mut tx, &[seller]).await?;
+    Ok(terms[&seller])
+}
+
+/// Sets a seller's delivery and cash-on-delivery rules.
+pub async fn set_seller_terms(
+    db: &Db,
+    seller: UserId,
+    delivery: DeliveryRule,
+    cod: CodRule,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    dispatch!(db, pool => {
+        sqlx::query(
+            "INSERT INTO seller_terms (user_id, delivery_flat_paise, delivery_free_from_paise, cod_allowed, cod_limit_paise, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (user_id) DO UPDATE SET \
+             delivery_flat_paise = excluded.delivery_flat_paise, delivery_free_from_paise = excluded.delivery_free_from_paise, \
+             cod_allowed = excluded.cod_allowed, cod_limit_paise = excluded.cod_limit_paise, updated_at = excluded.updated_at",
+        )
+        .bind(seller.0)
+        .bind(delivery.flat.0)
+        .bind(delivery.free_from.map(|m| m.0))
+        .bind(cod.allowed)
+        .bind(cod.limit.0)
+        .bind(Timestamp(now))
+        .execute(pool)
+        .await?;
+    });
+    Ok(())
+}

@@ -10,6 +10,13 @@ pub async fn execute(db: &Db, statement: &'static str) {
     });
 }
 
+/// Runs one statement made at run time (benchmarks set up data with it).
+pub async fn execute_owned(db: &Db, statement: String) {
+    dispatch!(db, pool => {
+        sqlx::query(sqlx::AssertSqlSafe(statement)).execute(pool).await.expect("the statement runs");
+    });
+}
+
 /// Every (table, column) of the application's schema, sorted, so that the
 /// two backends' migrations can be compared.
 pub async fn columns(db: &Db) -> Vec<(String, String)> {

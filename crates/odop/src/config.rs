@@ -37,6 +37,18 @@ pub struct FileConfig {
     pub payment_hold_minutes: Option<i64>,
     /// How messages (SMS) leave; the log by default.
     pub sms: Option<SmsConfig>,
+    /// Which payment gateway takes online payments; the sandbox by default.
+    pub payments: Option<PaymentsConfig>,
+}
+
+/// The `[payments]` table: `gateway = "sandbox"` (a local test page, no
+/// money moves), or `gateway = "razorpay"` with `key_id`, `key_secret` and
+/// `webhook_secret` (and optionally `base_url`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(tag = "gateway", rename_all = "lowercase", deny_unknown_fields)]
+pub enum PaymentsConfig {
+    Sandbox,
+    Razorpay(odop_pay::RazorpayConfig),
 }
 
 /// The `[sms]` table: `sender = "log"`, or `sender = "http"` with the
@@ -88,6 +100,7 @@ pub struct ServeSettings {
     pub trust_forwarded_for: bool,
     pub payment_hold_minutes: Option<i64>,
     pub sms: SmsConfig,
+    pub payments: PaymentsConfig,
     pub database: DatabaseSettings,
 }
 
@@ -141,6 +154,7 @@ impl ServeSettings {
             trust_forwarded_for: args.trust_forwarded_for || file.trust_forwarded_for.unwrap_or(false),
             payment_hold_minutes: args.payment_hold_minutes.or(file.payment_hold_minutes),
             sms: file.sms.clone().unwrap_or(SmsConfig::Log),
+            payments: file.payments.clone().unwrap_or(PaymentsConfig::Sandbox),
             database: DatabaseSettings::resolve(&args.database, file),
         }
     }
@@ -186,6 +200,22 @@ mod tests {
 
     fn file(text: &str) -> FileConfig {
         toml::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn payments_go_to_the_sandbox_unless_razorpay_is_configured_in_full() {
+        let plain = ServeSettings::resolve(&serve_args(None, false, args(None, None)), &FileConfig::default());
+        assert!(matches!(plain.payments, PaymentsConfig::Sandbox));
+        let razorpay = file(
+            "[payments]\ngateway = \"razorpay\"\nkey_id = \"rzp_live_x\"\nkey_secret = \"s\"\nwebhook_secret = \"w\"\n",
+        );
+        let settings = ServeSettings::resolve(&serve_args(None, false, args(None, None)), &razorpay);
+        assert!(matches!(settings.payments, PaymentsConfig::Razorpay(ref r) if r.key_id == "rzp_live_x"));
+        assert!(
+            toml::from_str::<FileConfig>("[payments]\ngateway = \"razorpay\"\nkey_id = \"k\"").is_err(),
+            "secrets missing"
+        );
+        assert!(toml::from_str::<FileConfig>("[payments]\ngateway = \"paypal\"").is_err());
     }
 
     #[test]

@@ -40,7 +40,6 @@ pub async fn run(settings: ServeSettings, shutdown: impl Future<Output = ()> + S
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;
     let address = listener.local_addr()?;
-    announce(address, &describe(&settings.database.database), started);
 
     let files = odop_store::files::FileStore::local(&settings.database.data_dir.join("files"))?;
     let config = odop_web::WebConfig {
@@ -78,7 +77,16 @@ pub async fn run(settings: ServeSettings, shutdown: impl Future<Output = ()> + S
     let follower = tokio::spawn(follower.run(std::time::Duration::from_millis(250), async move {
         let _ = follower_stopped.wait_for(|stop| *stop).await;
     }));
-    let state = odop_web::AppState::new(db.clone(), files, index, config);
+    let payments = match &settings.payments {
+        crate::config::PaymentsConfig::Sandbox => {
+            tracing::warn!("payments go to the sandbox gateway: no money moves");
+            odop_web::payments::Payments::sandbox()
+        }
+        crate::config::PaymentsConfig::Razorpay(razorpay) => {
+            odop_web::payments::Payments::through(std::sync::Arc::new(odop_pay::RazorpayGateway::new(razorpay.clone())))
+        }
+    };
+    let state = odop_web::AppState::with_payments(db.clone(), files, index, config, payments);
     let mut housekeeping_stopped = stopped.clone();
     let housekeeping = tokio::spawn(odop_web::payments::housekeeping(
         state.clone(),
@@ -88,6 +96,8 @@ pub async fn run(settings: ServeSettings, shutdown: impl Future<Output = ()> + S
         },
     ));
     let app = odop_web::app(state);
+    // Announced once everything is ready to answer, index included.
+    announce(address, &describe(&settings.database.database), started);
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async move {
             shutdown.await;

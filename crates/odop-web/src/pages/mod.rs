@@ -134,6 +134,7 @@ pub(crate) const NOTICES: &[&str] = &[
     "order-updated",
     "payment-received",
     "payment-failed",
+    "terms-saved",
 ];
 
 /// The cookie that carries a notice to the page after a redirect.

@@ -17,6 +17,7 @@ use odop_domain::{OrderId, SubOrderId, UserId};
 use odop_store::orders::{self, MoveError, OrderView, SubOrderRecord};
 use serde::Deserialize;
 
+use super::forms::Errors;
 use super::orders::{PartView, part_views};
 use super::{Chrome, Page, render};
 use crate::AppState;
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/sell/orders", get(desk))
         .route("/sell/orders/{id}", get(detail).post(act))
         .route("/sell/orders/{id}/slip", get(slip))
+        .route("/sell/terms", get(terms_form).post(save_terms))
 }
 
 pub struct DeskRow {
@@ -247,4 +249,112 @@ async fn slip(page: Page, State(state): State<AppState>, Path(id): Path<String>)
         part: parts.into_iter().next().expect("the part is in its order"),
         address: address(&view),
     })
+}
+
+#[derive(Template)]
+#[template(path = "order_desk/terms.html")]
+struct TermsPage {
+    tr: Tr,
+    chrome: Chrome,
+    flat: String,
+    free_from: String,
+    cod_allowed: bool,
+    cod_limit: String,
+    errors: Errors,
+}
+
+fn as_seller(page: &Page) -> Result<&SignedIn, AppError> {
+    let me = page.signed_in()?;
+    if authz::may(&me.actor, Action::PublishListings) {
+        Ok(me)
+    } else {
+        Err(AppError::NotFound(NotFound::Object))
+    }
+}
+
+fn rupees(money: Money) -> String {
+    money.to_input()
+}
+
+/// A seller's delivery charge and cash-on-delivery rule.
+async fn terms_form(page: Page, State(state): State<AppState>) -> Result<Html<String>, AppError> {
+    let me = as_seller(&page)?;
+    let (delivery, cod) = orders::seller_terms(state.db(), me.user.id).await?;
+    render(&TermsPage {
+        tr: page.tr.clone(),
+        chrome: page.chrome(),
+        flat: rupees(delivery.flat),
+        free_from: delivery.free_from.map(rupees).unwrap_or_default(),
+        cod_allowed: cod.allowed,
+        cod_limit: rupees(cod.limit),
+        errors: Errors::default(),
+    })
+}
+
+#[derive(Deserialize)]
+struct TermsForm {
+    #[serde(default)]
+    flat: String,
+    #[serde(default)]
+    free_from: String,
+    #[serde(default)]
+    cod_allowed: String,
+    #[serde(default)]
+    cod_limit: String,
+}
+
+/// An amount that may be zero (a free delivery), typed in rupees.
+fn amount(input: &str) -> Result<Money, odop_domain::money::MoneyError> {
+    if input.trim() == "0" {
+        Ok(Money(0))
+    } else {
+        Money::parse_price(input)
+    }
+}
+
+async fn save_terms(
+    page: Page,
+    State(state): State<AppState>,
+    CsrfForm(form): CsrfForm<TermsForm>,
+) -> Result<Response, AppError> {
+    let me = as_seller(&page)?;
+    let tr = &page.tr;
+    let mut errors = Errors::default();
+    let flat = amount(&form.flat)
+        .map_err(|e| errors.add("flat", tr.t(e.message_id())))
+        .ok();
+    let free_from = if form.free_from.trim().is_empty() {
+        Some(None)
+    } else {
+        Money::parse_price(&form.free_from)
+            .map(Some)
+            .map_err(|e| errors.add("free_from", tr.t(e.message_id())))
+            .ok()
+    };
+    let cod_limit = amount(&form.cod_limit)
+        .map_err(|e| errors.add("cod_limit", tr.t(e.message_id())))
+        .ok();
+    let (Some(flat), Some(free_from), Some(cod_limit), true) = (flat, free_from, cod_limit, errors.is_empty()) else {
+        let html = render(&TermsPage {
+            tr: tr.clone(),
+            chrome: page.chrome(),
+            flat: form.flat,
+            free_from: form.free_from,
+            cod_allowed: form.cod_allowed == "yes",
+            cod_limit: form.cod_limit,
+            errors,
+        })?;
+        return Ok((StatusCode::BAD_REQUEST, html).into_response());
+    };
+    let delivery = odop_domain::checkout::DeliveryRule { flat, free_from };
+    let cod = odop_domain::checkout::CodRule {
+        allowed: form.cod_allowed == "yes",
+        limit: cod_limit,
+    };
+    orders::set_seller_terms(state.db(), me.user.id, delivery, cod, Utc::now()).await?;
+    Ok(super::redirect_with_notice(
+        "/sell/terms",
+        "terms-saved",
+        state.config().secure_cookies,
+    ))
 }

@@ -406,6 +406,28 @@ on_both_backends! {
         assert_eq!(stock_of(&app, variant).await, 5);
     }
 
+    async fn a_sellers_own_delivery_charge_and_cash_rule_price_the_order(app) {
+        let variant = kurta_on_sale(&app, 5).await;
+        let seller = app.quick_sign_in(SELLER).await;
+        let (status, form) = seller.page("/sell/terms").await;
+        assert_eq!(status, 200);
+        assert!(form.contains("value=\"60\"") && form.contains("value=\"999\""), "the defaults are shown: {form}");
+        let response = seller.post("/sell/terms", &[("flat", "abc"), ("free_from", ""), ("cod_limit", "5000")]).await;
+        assert_eq!(response.status(), 400, "a malformed amount is named");
+        let response = seller.post("/sell/terms", &[("flat", "80"), ("free_from", ""), ("cod_limit", "5000")]).await;
+        assert_eq!(response.status(), 303);
+        assert_eq!(app.quick_sign_in(BUYER).await.get("/sell/terms").await.status(), 404, "only sellers have terms");
+
+        let buyer = app.quick_sign_in(BUYER).await;
+        let (status, body) = place_by_api(&buyer, "terms-key-0001-abcdef", &order_body(variant, 2, "cod")).await;
+        assert_eq!(status, 409, "cash on delivery was switched off: {body}");
+        assert!(body["error"]["message"].as_str().unwrap().contains("cash on delivery"));
+        let (status, order) = place_by_api(&buyer, "terms-key-0002-abcdef", &order_body(variant, 2, "online")).await;
+        assert_eq!(status, 201);
+        assert_eq!(order["delivery_paise"], 8_000, "no free delivery any more, ₹80 flat");
+        assert_eq!(order["total_paise"], 299_800 + 8_000);
+    }
+
     async fn an_unpaid_hold_returns_its_stock_and_a_late_payment_is_reserved_or_refunded(app) {
         let variant = kurta_on_sale(&app, 5).await;
         let buyer = app.quick_sign_in(BUYER).await;

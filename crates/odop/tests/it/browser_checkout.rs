@@ -1,0 +1,273 @@
+//! Buying in a real headless Chromium: a guest fills a cart, is asked to
+//! sign in at checkout, pays on the sandbox gateway's page, and later sees
+//! the seller's shipment on the order page.
+
+use fantoccini::{Client, Locator};
+use odop_domain::ListingId;
+
+use crate::catalogue::{create_listing, kurta, set_status};
+use crate::support::browser::Browser;
+use crate::support::people::SellerSpec;
+use crate::support::{Backend, TestApp, test_output_dir};
+
+const SELLER: &str = "9822211111";
+const BUYER: &str = "9833311111";
+
+/// Fills a field of the current page, replacing what it held.
+async fn fill(page: &Client, css: &str, text: &str) {
+    let field = page
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no field {css}: {e}"));
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn click(page: &Client, css: &str) {
+    page.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("nothing to click at {css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Waits for an element that only the page we expect next has, so that a
+/// step never reads the page it has just left.
+async fn arrive(page: &Client, css: &str) {
+    page.wait()
+        .at_most(std::time::Duration::from_secs(60))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("the page with {css} did not appear: {e}"));
+}
+
+async fn text_of(page: &Client, css: &str) -> String {
+    page.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("nothing at {css}: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
+
+async fn path_of(page: &Client) -> String {
+    page.current_url().await.unwrap().path().to_owned()
+}
+
+async fn screenshot(page: &Client, name: &str) {
+    let png = page.screenshot().await.unwrap();
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG screenshot");
+    let path = test_output_dir("browser").join(name);
+    std::fs::write(&path, png).unwrap();
+    eprintln!("screenshot: {}", path.display());
+}
+
+/// A verified Lucknow seller with a published chikankari kurta whose size M
+/// has `stock` units; returns the listing's id and that variant's id.
+async fn kurta_on_sale(app: &TestApp, stock: u32) -> (i64, i64) {
+    app.verified_seller(SellerSpec {
+        phone: SELLER,
+        name: "Noor Chikan House",
+        district: "lucknow",
+        craft: "chikankari",
+        vendor: None,
+    })
+    .await;
+    let seller = app.sign_in(SELLER).await;
+    let stock = stock.to_string();
+    let listing = create_listing(&seller, &kurta(&[("variant-0-stock", &stock)])).await;
+    assert_eq!(set_status(&seller, listing, "publish").await.status(), 303);
+    let variant = variant_stock(app, listing).await.0;
+    (listing, variant)
+}
+
+/// The first variant of a listing and its stock, straight from the store.
+async fn variant_stock(app: &TestApp, listing: i64) -> (i64, i64) {
+    let listing = odop_store::catalogue::get(&app.db, ListingId(listing))
+        .await
+        .unwrap()
+        .expect("the listing exists");
+    (listing.variants[0].id, listing.variants[0].stock)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guest_buys_a_kurta_in_the_browser_pays_by_upi_and_sees_it_shipped() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let (listing, variant) = kurta_on_sale(&app, 3).await;
+    let page = &browser.client;
+
+    // A guest opens the product page and adds size M to the cart.
+    page.goto(&app.url(&format!("/p/{listing}"))).await.unwrap();
+    arrive(page, "form[action='/cart/add']").await;
+    assert_eq!(text_of(page, "main h1").await, "Chikan Kurta in White Cotton");
+    screenshot(page, "checkout-product.png").await;
+    page.find(Locator::XPath(&format!(
+        "//form[@action='/cart/add'][input[@name='variant' and @value='{variant}']]//button[@type='submit']"
+    )))
+    .await
+    .expect("size M has an Add to cart button")
+    .click()
+    .await
+    .unwrap();
+    arrive(page, "a[href='/checkout']").await;
+
+    // The cart, opened from the header as a shopper would, holds one kurta
+    // at ₹1,499; delivery is free above ₹999, so that is also the total.
+    click(page, "header a[href='/cart']").await;
+    arrive(page, "table.cart").await;
+    assert_eq!(path_of(page).await, "/cart");
+    let cart = text_of(page, "table.cart").await;
+    assert!(
+        cart.contains("Chikan Kurta in White Cotton") && cart.contains("₹1,499"),
+        "{cart}"
+    );
+    assert_eq!(text_of(page, "dl.totals dd strong").await, "₹1,499");
+    assert_eq!(
+        page.find(Locator::Css("input.quantity"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("1"),
+        "one kurta, as added"
+    );
+    screenshot(page, "checkout-cart.png").await;
+
+    // Checking out needs an account: the guest is sent to sign in, with a
+    // way back to checkout.
+    click(page, "a[href='/checkout']").await;
+    arrive(page, "#phone").await;
+    assert_eq!(path_of(page).await, "/signin");
+    fill(page, "#phone", "98333 11111").await;
+    click(page, "form.form button[type=submit]").await;
+    arrive(page, "#code").await;
+    let code = app.latest_code(BUYER).await;
+    fill(page, "#code", &code).await;
+    click(page, "form.form button[type=submit]").await;
+    arrive(page, "form[action='/checkout']").await;
+    assert_eq!(
+        path_of(page).await,
+        "/checkout",
+        "signing in returns the buyer to checkout"
+    );
+    let checkout = page.source().await.unwrap();
+    assert!(
+        checkout.contains("Chikan Kurta in White Cotton"),
+        "the guest's cart joined the buyer's at sign-in"
+    );
+
+    // The address, online payment, and the terms, which are never ticked
+    // for the buyer.
+    for (css, value) in [
+        ("#name", "Asha Verma"),
+        ("#phone", "98333 11111"),
+        ("#line1", "12 Hazratganj"),
+        ("#city", "Lucknow"),
+        ("#pin", "226001"),
+    ] {
+        fill(page, css, value).await;
+    }
+    page.find(Locator::Css("#state"))
+        .await
+        .unwrap()
+        .select_by_value("09")
+        .await
+        .unwrap();
+    click(page, "input[name=method][value=online]").await;
+    let terms = page.find(Locator::Css("input[name=accept_terms]")).await.unwrap();
+    assert!(!terms.is_selected().await.unwrap(), "terms are never pre-ticked");
+    terms.click().await.unwrap();
+    assert!(terms.is_selected().await.unwrap());
+    screenshot(page, "checkout-filled.png").await;
+    click(page, "form[action='/checkout'] button[type=submit]").await;
+
+    // The sandbox gateway's page: the order holds its stock until paid.
+    arrive(page, "button[name=outcome][value=success]").await;
+    assert!(path_of(page).await.starts_with("/pay/sandbox/"));
+    assert_eq!(
+        text_of(page, "main p strong").await,
+        "₹1,499",
+        "the payment is for the order's total"
+    );
+    assert_eq!(variant_stock(&app, listing).await.1, 2, "one unit is held");
+    let upi = page.find(Locator::Css("input[name=method][value=upi]")).await.unwrap();
+    assert!(upi.is_selected().await.unwrap(), "UPI is the sandbox's default");
+    screenshot(page, "checkout-sandbox.png").await;
+    click(page, "button[name=outcome][value=success]").await;
+
+    // Back on the order page: placed and paid, by UPI.
+    arrive(page, ".order-part .status").await;
+    let order_path = path_of(page).await;
+    let order_id: i64 = order_path
+        .strip_prefix("/orders/")
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("the payment returns to the order page, not {order_path}"));
+    assert_eq!(text_of(page, ".order-part .status").await, "Placed");
+    let summary = text_of(page, "main p.muted").await;
+    assert!(summary.ends_with("paid"), "{summary}");
+    assert!(
+        page.find(Locator::Css("a[href$='/pay']")).await.is_err(),
+        "nothing is left to pay"
+    );
+    screenshot(page, "checkout-paid.png").await;
+    let view = odop_store::orders::order(&app.db, odop_domain::OrderId(order_id))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(view.payments.len(), 1);
+    assert_eq!(view.payments[0].status, "captured");
+    assert_eq!(
+        view.payments[0].method.as_deref(),
+        Some("upi"),
+        "the method chosen on the sandbox page is the one recorded"
+    );
+    assert_eq!(view.items.len(), 1);
+    assert_eq!(view.items[0].quantity, 1);
+
+    // The seller accepts and ships from the desk, over HTTP.
+    let seller = app.quick_sign_in(SELLER).await;
+    let part = view.parts[0].id;
+    let desk_path = format!("/sell/orders/{part}");
+    let (_, desk) = seller.page("/sell/orders").await;
+    assert!(
+        desk.contains(&format!("href=\"{desk_path}\"")),
+        "the paid order is on the seller's desk"
+    );
+    assert_eq!(seller.post(&desk_path, &[("action", "accept")]).await.status(), 303);
+    let response = seller
+        .post(
+            &desk_path,
+            &[
+                ("action", "ship"),
+                ("courier", "India Post"),
+                ("tracking", "EE123456789IN"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303, "{}", response.text().await.unwrap());
+
+    // The buyer reloads the order page and sees the shipment.
+    page.refresh().await.unwrap();
+    arrive(page, ".order-part .status").await;
+    assert_eq!(text_of(page, ".order-part .status").await, "Shipped");
+    let part_text = text_of(page, ".order-part").await;
+    assert!(
+        part_text.contains("India Post") && part_text.contains("EE123456789IN"),
+        "{part_text}"
+    );
+    assert!(
+        page.find(Locator::Css(".order-part form[action$='/cancel']"))
+            .await
+            .is_err(),
+        "a shipped order can no longer be cancelled"
+    );
+    screenshot(page, "checkout-shipped.png").await;
+
+    browser.close().await;
+}
