@@ -151,4 +151,10 @@ pub trait PaymentGateway: Send + Sync {
     /// Returns `amount_paise` of a captured payment to the payer; `receipt`
     /// is our reference for the refund.
     async fn refund(&self, payment_id: &str, amount_paise: i64, receipt: &str) -> Result<Refund, PayError>;
+
+    /// The public key the gateway's checkout in the payer's browser needs,
+    /// for gateways that have one.
+    fn checkout_key(&self) -> Option<&str> {
+        None
+    }
 }

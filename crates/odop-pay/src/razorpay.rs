@@ -157,6 +157,10 @@ fn is_plain_id(id: &str) -> bool {
 
 #[async_trait::async_trait]
 impl PaymentGateway for RazorpayGateway {
+    fn checkout_key(&self) -> Option<&str> {
+        Some(&self.config.key_id)
+    }
+
     fn code(&self) -> &'static str {
         "razorpay"
     }

@@ -633,3 +633,7 @@ terms-cod = Accept cash on delivery
 terms-cod-limit = Up to an order total of (₹)
 terms-save = Save
 notice-terms-saved = Your terms are saved.
+gateway-intro = You pay through Razorpay, by UPI, card or net banking. The order is confirmed as soon as Razorpay tells us.
+gateway-needs-script = Paying online needs JavaScript in this browser. You can choose cash on delivery instead where sellers take it.
+payment-return-invalid = We could not verify this payment's return. If money left your account, it will be confirmed or refunded automatically.
+notice-payment-confirming = Thank you: we are confirming your payment with the gateway.

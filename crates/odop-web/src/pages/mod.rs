@@ -135,6 +135,7 @@ pub(crate) const NOTICES: &[&str] = &[
     "payment-received",
     "payment-failed",
     "terms-saved",
+    "payment-confirming",
 ];
 
 /// The cookie that carries a notice to the page after a redirect.

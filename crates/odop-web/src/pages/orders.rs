@@ -32,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/orders/{id}/pay", get(pay))
         .route("/orders/{id}/parts/{part}/cancel", post(cancel))
         .route("/pay/sandbox/{gateway_order}", get(sandbox_page).post(sandbox_pay))
+        .route("/pay/razorpay/{gateway_order}/return", post(razorpay_return))
 }
 
 fn order_id(raw: &str) -> Result<OrderId, AppError> {
@@ -260,15 +261,83 @@ async fn pay(page: Page, State(state): State<AppState>, Path(id): Path<String>) 
         Some(p) if p.gateway == state.payments().gateway().code() => p.gateway_order_id.clone(),
         _ => payments::start(&state, OrderId(o.id), &o.number(), Money(o.total_paise)).await?,
     };
-    match state.payments().sandbox_gateway() {
-        Some(_) => Ok(Redirect::to(&format!("/pay/sandbox/{gateway_order}")).into_response()),
-        // A real gateway's checkout runs in the payer's browser with the
-        // gateway's script; its result reaches us through the webhook.
-        None => Err(AppError::Conflict(format!(
-            "pay order {} with gateway order {gateway_order}",
-            o.number()
-        ))),
+    if state.payments().sandbox_gateway().is_some() {
+        return Ok(Redirect::to(&format!("/pay/sandbox/{gateway_order}")).into_response());
     }
+    // A real gateway's checkout runs in the payer's browser with the
+    // gateway's script; the webhook then confirms the payment.
+    let key = state
+        .payments()
+        .gateway()
+        .checkout_key()
+        .ok_or_else(|| AppError::Internal("the payment gateway has no checkout".into()))?;
+    let html = render(&GatewayPage {
+        tr: page.tr.clone(),
+        chrome: page.chrome(),
+        number: o.number(),
+        amount: Money(o.total_paise).to_string(),
+        amount_paise: o.total_paise,
+        key: key.to_owned(),
+        gateway_order,
+    })?;
+    Ok(html.into_response())
+}
+
+#[derive(Template)]
+#[template(path = "orders/razorpay.html")]
+struct GatewayPage {
+    tr: Tr,
+    chrome: Chrome,
+    number: String,
+    amount: String,
+    amount_paise: i64,
+    key: String,
+    gateway_order: String,
+}
+
+#[derive(Deserialize)]
+struct GatewayReturn {
+    #[serde(default)]
+    razorpay_payment_id: String,
+    #[serde(default)]
+    razorpay_order_id: String,
+    #[serde(default)]
+    razorpay_signature: String,
+}
+
+/// Where Razorpay's checkout sends the payer back. A valid signature says
+/// the payment went through; the order moves when the gateway's webhook
+/// confirms it, so a forged return can only show a message.
+async fn razorpay_return(
+    page: Page,
+    State(state): State<AppState>,
+    Path(gateway_order): Path<String>,
+    CsrfForm(form): CsrfForm<GatewayReturn>,
+) -> Result<Response, AppError> {
+    let gateway = state.payments().gateway();
+    if gateway.code() != "razorpay" {
+        return Err(AppError::NotFound(NotFound::Route));
+    }
+    let (_, order) = orders::payment_by_gateway_order(state.db(), "razorpay", &gateway_order)
+        .await?
+        .ok_or(AppError::NotFound(NotFound::Object))?;
+    let view = own_order(&state, &page, OrderId(order)).await?;
+    let genuine = form.razorpay_order_id == gateway_order
+        && gateway
+            .verify_checkout(&gateway_order, &form.razorpay_payment_id, &form.razorpay_signature)
+            .is_ok();
+    if !genuine {
+        tracing::warn!(gateway_order, "a payment return with a wrong signature");
+        return Err(AppError::bad_request(
+            crate::error::BadRequest::InvalidForm,
+            page.tr.t("payment-return-invalid"),
+        ));
+    }
+    Ok(super::redirect_with_notice(
+        &format!("/orders/{}", view.order.id),
+        "payment-confirming",
+        state.config().secure_cookies,
+    ))
 }
 
 #[derive(Deserialize)]

@@ -528,3 +528,119 @@ async fn two_hundred_buyers_race_for_ten_units_through_two_postgres_nodes() {
     let second = TestApp::spawn_on(&first.database_url()).await;
     race(&[&first, &second]).await;
 }
+
+/// A stand-in for Razorpay's orders API on loopback, answering as its
+/// documentation shows.
+async fn fake_razorpay() -> String {
+    let app = axum::Router::new().route(
+        "/v1/orders",
+        axum::routing::post(|axum::Json(body): axum::Json<Value>| async move {
+            axum::Json(json!({
+                "id": "order_TEST123", "entity": "order", "amount": body["amount"], "amount_paid": 0,
+                "amount_due": body["amount"], "currency": "INR", "receipt": body["receipt"], "status": "created",
+                "attempts": 0, "notes": body["notes"], "created_at": 1_763_900_000
+            }))
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{address}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_razorpay_payment_returns_with_a_checked_signature_and_counts_once_its_webhook_confirms_it() {
+    let mut config = odop_pay::RazorpayConfig::new("rzp_test_key", "key-secret", "hook-secret");
+    config.base_url = fake_razorpay().await;
+    let payments = odop_web::payments::Payments::through(std::sync::Arc::new(odop_pay::RazorpayGateway::new(config)));
+    let app = TestApp::spawn_with_payments(Backend::Sqlite, payments).await.unwrap();
+    let variant = kurta_on_sale(&app, 5).await;
+    let buyer = app.quick_sign_in(BUYER).await;
+    assert_eq!(
+        buyer
+            .post("/cart/add", &[("variant", &variant.to_string())])
+            .await
+            .status(),
+        303
+    );
+    let (_, checkout) = buyer.page("/checkout").await;
+    let mut fields = address(&[]);
+    fields.extend([
+        ("key".into(), hidden(&checkout, "key")),
+        ("total_paise".into(), hidden(&checkout, "total_paise")),
+    ]);
+    let response = post_form(&buyer, "/checkout", &fields).await;
+    let pay = location(&response);
+    let (status, page) = buyer.page(&pay).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("data-key=\"rzp_test_key\"") && page.contains("data-order=\"order_TEST123\""),
+        "{page}"
+    );
+    assert!(
+        page.contains("checkout.razorpay.com"),
+        "Razorpay's own checkout takes the payment"
+    );
+
+    // The payer's browser comes back: a forged signature is refused.
+    let back = "/pay/razorpay/order_TEST123/return";
+    let forged = [
+        ("razorpay_payment_id", "pay_ABC"),
+        ("razorpay_order_id", "order_TEST123"),
+        ("razorpay_signature", "00ff"),
+    ];
+    assert_eq!(buyer.post(back, &forged).await.status(), 400);
+    let signature = odop_pay::signature::hmac_sha256_hex(b"key-secret", b"order_TEST123|pay_ABC");
+    let genuine = [
+        ("razorpay_payment_id", "pay_ABC"),
+        ("razorpay_order_id", "order_TEST123"),
+        ("razorpay_signature", signature.as_str()),
+    ];
+    let response = buyer.post(back, &genuine).await;
+    assert_eq!(response.status(), 303);
+    let order_path = location(&response);
+    let (_, order_page) = buyer.page(&order_path).await;
+    assert!(
+        order_page.contains("Waiting for payment"),
+        "only the webhook moves the order"
+    );
+
+    // Razorpay's webhook confirms it.
+    let total = hidden(&checkout, "total_paise");
+    let body = format!(
+        r#"{{"entity":"event","account_id":"acc_TEST","event":"payment.captured","contains":["payment"],"payload":{{"payment":{{"entity":{{"id":"pay_ABC","entity":"payment","amount":{total},"currency":"INR","status":"captured","order_id":"order_TEST123","method":"upi","captured":true,"error_code":null,"error_description":null}}}}}},"created_at":1763900100}}"#
+    );
+    let hook = |signature: String| {
+        app.client
+            .post(app.url("/api/v1/payments/webhook/razorpay"))
+            .header("x-razorpay-signature", signature)
+            .header("x-razorpay-event-id", "evt_TEST1")
+            .body(body.clone())
+            .send()
+    };
+    assert_eq!(
+        hook(odop_pay::signature::hmac_sha256_hex(b"key-secret", body.as_bytes()))
+            .await
+            .unwrap()
+            .status(),
+        400,
+        "signed with the wrong secret"
+    );
+    let response = hook(odop_pay::signature::hmac_sha256_hex(b"hook-secret", body.as_bytes()))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let (_, order_page) = buyer.page(&order_path).await;
+    assert!(
+        order_page.contains("Placed") && order_page.contains("paid"),
+        "{order_page}"
+    );
+    let sandbox_hook = app
+        .client
+        .post(app.url("/api/v1/payments/webhook/sandbox"))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sandbox_hook.status(), 404, "only the configured gateway has a webhook");
+}

@@ -75,7 +75,17 @@ impl TestApp {
         self._database.url.clone()
     }
 
+    /// odop taking payments through `payments` instead of the sandbox.
+    pub async fn spawn_with_payments(backend: Backend, payments: odop_web::payments::Payments) -> Option<Self> {
+        let database = TestDatabase::new(backend).await?;
+        Some(Self::start_with(database, payments).await)
+    }
+
     async fn start(database: TestDatabase) -> Self {
+        Self::start_with(database, odop_web::payments::Payments::sandbox()).await
+    }
+
+    async fn start_with(database: TestDatabase, payments: odop_web::payments::Payments) -> Self {
         let db = database.connect().await;
         odop::serve::prepare(&db)
             .await
@@ -97,7 +107,13 @@ impl TestApp {
         let index = std::sync::Arc::new(index);
         let follower = odop_search::follow::Follower::new(db.clone(), index.clone(), registry, checkpoint);
         tokio::spawn(follower.run(std::time::Duration::from_millis(50), std::future::pending()));
-        let app = odop_web::app(odop_web::AppState::new(db.clone(), files, index, config));
+        let app = odop_web::app(odop_web::AppState::with_payments(
+            db.clone(),
+            files,
+            index,
+            config,
+            payments,
+        ));
         tokio::spawn(async move {
             axum::serve(
                 listener,
