@@ -373,9 +373,16 @@ async fn place_once(
     checkout::check_method(&quote, request.method)?;
     for line in &lines {
         if !take_stock(&mut tx, line.variant, line.quantity).await? {
+            // Someone bought it meanwhile: say how many are left now.
+            let available: i64 = on_tx!(&mut tx, t => {
+                sqlx::query_scalar("SELECT stock FROM listing_variants WHERE id = $1")
+                    .bind(line.variant)
+                    .fetch_one(&mut **t)
+                    .await?
+            });
             return Err(CheckoutError::NotEnoughStock {
                 title: line.title.clone(),
-                available: 0,
+                available,
             }
             .into());
         }

@@ -124,7 +124,8 @@ impl OrderDto {
 
 fn sold_out(error: &CheckoutError) -> AppError {
     AppError::Conflict(match error {
-        CheckoutError::NotEnoughStock { title, .. } => format!("sold out: {title}"),
+        CheckoutError::NotEnoughStock { title, available: 0 } => format!("sold out: {title}"),
+        CheckoutError::NotEnoughStock { title, available } => format!("sold out: {title} (only {available} left)"),
         other => other.to_string(),
     })
 }

@@ -324,6 +324,7 @@ on_both_backends! {
         let (status, body) = place_by_api(&buyer, "order-key-0003-abcdef", &order_body(variant, 9, "cod")).await;
         assert_eq!(status, 409, "{body}");
         assert!(body["error"]["message"].as_str().unwrap().contains("sold out"));
+        assert!(body["error"]["message"].as_str().unwrap().contains("only 4 left"), "{body}");
         assert_eq!(stock_of(&app, variant).await, 4, "a refused order takes nothing");
     }
 

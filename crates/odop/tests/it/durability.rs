@@ -4,6 +4,10 @@
 //! restart on the same database, every order the server acknowledged is
 //! there, whole; stock plus the units in all orders equals the stock the
 //! seller listed; and a client retrying a cut-off request gets one order.
+//!
+//! Stock also holds when two `odop serve` processes share one PostgreSQL
+//! database and 200 buyers, half on each, race for the last ten units:
+//! ten orders, 190 clear "sold out" answers, and nothing oversold.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader};
@@ -20,6 +24,7 @@ use odop_store::Db;
 use odop_store::orders::OrderView;
 use reqwest::cookie::Jar;
 use serde_json::{Value, json};
+use tokio::sync::Barrier;
 
 use crate::catalogue::{create_listing, kurta, set_status};
 use crate::support::people::Person;
@@ -38,6 +43,10 @@ const ACKS_BEFORE_KILL: usize = 40;
 /// How long anything may take on a loaded two-core machine before the test
 /// gives up: starting the binary, an answer, a restart.
 const PATIENCE: Duration = Duration::from_secs(180);
+/// The last units of the kurta's size M when the race for them starts.
+const LAST_UNITS: i64 = 10;
+/// The buyers racing for them, half through each node.
+const RACERS: usize = 200;
 
 /// A running `odop serve` child process, killed when dropped so that a
 /// failing test leaves nothing behind.
@@ -195,6 +204,19 @@ async fn signed_in(db: &Db, base: &str, phone: &str) -> (Person, UserId) {
     (person, user)
 }
 
+/// One signed-in buyer per phone, the i-th talking to the node at
+/// `bases[i % bases.len()]`, so that buyers spread evenly over the nodes.
+async fn buyers(db: &Db, phones: &[String], bases: &[&str]) -> (Vec<Person>, Vec<UserId>) {
+    let mut people = Vec::new();
+    let mut users = Vec::new();
+    for (i, phone) in phones.iter().enumerate() {
+        let (person, user) = signed_in(db, bases[i % bases.len()], phone).await;
+        people.push(person);
+        users.push(user);
+    }
+    (people, users)
+}
+
 /// A verified Lucknow vendor, as an approved application in the store.
 async fn verified_seller(db: &Db) {
     use odop_store::bulk::{NewSeller, NewSellerKind};
@@ -224,11 +246,40 @@ async fn verified_seller(db: &Db) {
     odop_store::bulk::insert_sellers(db, &[seller]).await.unwrap();
 }
 
-fn cod_order(variant: i64) -> Value {
+/// The verified seller's chikan kurta, listed and published through the
+/// node at `base` with `stock` units of size M; returns the listing's id
+/// and that variant's.
+async fn kurta_on_sale(db: &Db, base: &str, stock: i64) -> (i64, i64) {
+    verified_seller(db).await;
+    let (seller, _) = signed_in(db, base, SELLER).await;
+    let listing = create_listing(&seller, &kurta(&[("variant-0-stock", &stock.to_string())])).await;
+    assert_eq!(set_status(&seller, listing, "publish").await.status(), 303);
+    let variant = odop_store::catalogue::get(db, ListingId(listing))
+        .await
+        .unwrap()
+        .expect("the listing exists")
+        .variants[0]
+        .id;
+    assert_eq!(stock_of(db, listing).await, stock, "the seller's stock is on sale");
+    (listing, variant)
+}
+
+/// The units of the kurta's size M on sale now, as the store reads them.
+async fn stock_of(db: &Db, listing: i64) -> i64 {
+    odop_store::catalogue::get(db, ListingId(listing))
+        .await
+        .unwrap()
+        .expect("the listing exists")
+        .variants[0]
+        .stock
+}
+
+/// An order for one kurta of the variant, paid by `method`: `online` or `cod`.
+fn order_body(variant: i64, method: &str) -> Value {
     json!({
         "items": [{"variant_id": variant, "quantity": 1}],
         "address": {"name": "Asha Verma", "phone": "9833300001", "line1": "12 Hazratganj", "city": "Lucknow", "state": "09", "pin": "226001"},
-        "payment_method": "cod",
+        "payment_method": method,
         "accept_terms": true
     })
 }
@@ -311,7 +362,7 @@ async fn fire_and_kill(node: &mut Node, buyers: Vec<Person>, variant: i64) -> Ve
             let killed = killed.clone();
             tokio::spawn(async move {
                 buyer.csrf().await;
-                let body = cod_order(variant);
+                let body = order_body(variant, "cod");
                 let mut attempts = Vec::new();
                 for n in 0..ORDERS_EACH {
                     if killed.load(Ordering::SeqCst) {
@@ -380,6 +431,18 @@ async fn count(db: &Db, sql: &'static str) -> i64 {
     }
 }
 
+/// The ids of the orders with a line for `variant`, read from the tables
+/// themselves rather than through the buyers who placed them.
+async fn orders_of_variant(db: &Db, variant: i64) -> BTreeSet<i64> {
+    const SQL: &str = "SELECT DISTINCT s.order_id FROM order_items i \
+         JOIN sub_orders s ON s.id = i.sub_order_id WHERE i.variant_id = $1";
+    let ids: Vec<i64> = match db {
+        Db::Sqlite(pool) => sqlx::query_scalar(SQL).bind(variant).fetch_all(pool).await.unwrap(),
+        Db::Postgres(pool) => sqlx::query_scalar(SQL).bind(variant).fetch_all(pool).await.unwrap(),
+    };
+    ids.into_iter().collect()
+}
+
 async fn audit(db: &Db, buyers: &[UserId], listing: i64) -> Audit {
     let mut orders = BTreeMap::new();
     for &buyer in buyers {
@@ -399,40 +462,44 @@ async fn audit(db: &Db, buyers: &[UserId], listing: i64) -> Audit {
     );
     let mut units = 0;
     for (id, view) in &orders {
-        // Nothing half-written: the order, its one part, its one line, the
-        // part's first event, all or nothing.
-        assert_eq!(view.parts.len(), 1, "order {id} has its sub-order: {view:?}");
-        assert_eq!(view.items.len(), 1, "order {id} has its item: {view:?}");
-        assert_eq!(view.events.len(), 1, "order {id} has its placing event: {view:?}");
+        assert_whole(*id, view, listing);
         assert_eq!(view.parts[0].status, "placed", "a COD order is placed at once");
-        assert_eq!(view.items[0].sub_order_id, view.parts[0].id);
-        assert_eq!(view.items[0].listing_id, listing);
-        assert_eq!(view.items[0].sku, "KURTA-M");
-        assert_eq!(view.items[0].quantity, 1);
         assert_eq!(view.order.payment_method, "cod");
-        assert_eq!(view.order.items_paise, 149_900);
-        assert_eq!(view.parts[0].total_paise, view.order.total_paise);
         units += view.items[0].quantity;
     }
+    assert_eq!(
+        seller_notices(db).await,
+        orders.len(),
+        "the seller's notice is written with its order, never without"
+    );
+    let stock = stock_of(db, listing).await;
+    Audit { orders, units, stock }
+}
+
+/// Nothing half-written: the order of one kurta of size M from `listing`,
+/// its one sub-order, its one line and the sub-order's first event are
+/// there all together or not at all.
+fn assert_whole(id: i64, view: &OrderView, listing: i64) {
+    assert_eq!(view.parts.len(), 1, "order {id} has its sub-order: {view:?}");
+    assert_eq!(view.items.len(), 1, "order {id} has its item: {view:?}");
+    assert_eq!(view.events.len(), 1, "order {id} has its placing event: {view:?}");
+    assert_eq!(view.items[0].sub_order_id, view.parts[0].id);
+    assert_eq!(view.items[0].listing_id, listing);
+    assert_eq!(view.items[0].sku, "KURTA-M");
+    assert_eq!(view.items[0].quantity, 1);
+    assert_eq!(view.order.items_paise, 149_900);
+    assert_eq!(view.parts[0].total_paise, view.order.total_paise);
+}
+
+/// How many new-order messages the outbox holds for the seller.
+async fn seller_notices(db: &Db) -> usize {
     let seller = Phone::parse(SELLER).unwrap().to_string();
-    let notices = odop_store::outbox::recent(db, 100_000)
+    odop_store::outbox::recent(db, 100_000)
         .await
         .unwrap()
         .into_iter()
         .filter(|e| e.recipient == seller && e.kind == "order")
-        .count();
-    assert_eq!(
-        notices,
-        orders.len(),
-        "the seller's notice is written with its order, never without"
-    );
-    let stock = odop_store::catalogue::get(db, ListingId(listing))
-        .await
-        .unwrap()
-        .unwrap()
-        .variants[0]
-        .stock;
-    Audit { orders, units, stock }
+        .count()
 }
 
 async fn survives_sigkill(backend: Backend) {
@@ -449,26 +516,9 @@ async fn survives_sigkill(backend: Backend) {
     // The node made the database; the test seeds it beside the node, as a
     // second process would.
     let db = database.connect().await;
-    verified_seller(&db).await;
-    let (seller, _) = signed_in(&db, &node.base, SELLER).await;
-    let listing = create_listing(&seller, &kurta(&[("variant-0-stock", &STOCK.to_string())])).await;
-    assert_eq!(set_status(&seller, listing, "publish").await.status(), 303);
-    let (variant, stock) = {
-        let listing = odop_store::catalogue::get(&db, ListingId(listing))
-            .await
-            .unwrap()
-            .expect("the listing exists");
-        (listing.variants[0].id, listing.variants[0].stock)
-    };
-    assert_eq!(stock, STOCK);
+    let (listing, variant) = kurta_on_sale(&db, &node.base, STOCK).await;
     let phones: Vec<String> = (0..BUYERS).map(|i| format!("97700{i:05}")).collect();
-    let mut buyers = Vec::new();
-    let mut users = Vec::new();
-    for phone in &phones {
-        let (person, user) = signed_in(&db, &node.base, phone).await;
-        buyers.push(person);
-        users.push(user);
-    }
+    let (buyers, users) = buyers(&db, &phones, &[&node.base]).await;
     // Nothing of the test's own holds the database while the node dies.
     db.close().await;
 
@@ -562,7 +612,7 @@ async fn survives_sigkill(backend: Backend) {
         let committed = odop_store::orders::by_key(&db, users[attempt.buyer], &attempt.key)
             .await
             .unwrap();
-        let (status, order) = place_until_not_busy(&buyer, &attempt.key, &cod_order(variant)).await;
+        let (status, order) = place_until_not_busy(&buyer, &attempt.key, &order_body(variant, "cod")).await;
         let id = order["id"].as_i64().unwrap_or_else(|| panic!("{status}: {order}"));
         match committed {
             Some(existing) => {
@@ -598,4 +648,165 @@ async fn acknowledged_orders_survive_sigkill_and_stock_adds_up_on_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_orders_survive_sigkill_and_stock_adds_up_on_postgres() {
     survives_sigkill(Backend::Postgres).await;
+}
+
+/// What one racing buyer asked for and heard back.
+struct Entry {
+    buyer: usize,
+    method: &'static str,
+    answer: Result<(u16, Value), String>,
+}
+
+/// 200 buyers, half talking to each of two `odop serve` processes on one
+/// PostgreSQL database, each order one of the last ten units at the same
+/// moment. Two processes have no lock in common but the database's, so
+/// this is where an oversell would show if taking stock were not atomic.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_hundred_buyers_race_for_ten_units_through_two_odop_serve_processes_on_postgres() {
+    let Some(database) = TestDatabase::new(Backend::Postgres).await else {
+        return;
+    };
+    let started = Instant::now();
+    let logs = tempfile::Builder::new().prefix("odop-race-").tempdir().unwrap();
+    // The first node migrates and seeds the fresh database. `Node::start`
+    // returns only once it answers /healthz, so the second node, with a
+    // data directory (and search index) of its own, finds the schema made
+    // instead of racing the first at migrating it.
+    let mut first = Node::start(database.dir.path(), Some(&database.url), &logs.path().join("first.log")).await;
+    let second_dir = tempfile::Builder::new().prefix("odop-second-node-").tempdir().unwrap();
+    let mut second = Node::start(second_dir.path(), Some(&database.url), &logs.path().join("second.log")).await;
+    assert_ne!(first.base, second.base, "two processes, two addresses");
+    let bases = [first.base.as_str(), second.base.as_str()];
+    let nodes_up = started.elapsed();
+
+    let db = database.connect().await;
+    let (listing, variant) = kurta_on_sale(&db, &first.base, LAST_UNITS).await;
+    let phones: Vec<String> = (0..RACERS).map(|i| format!("97800{i:05}")).collect();
+    let (buyers, users) = buyers(&db, &phones, &bases).await;
+    // Each buyer has the CSRF cookie of its own node before the race, as a
+    // browser has from the page it orders on, so that the race is only the
+    // orders.
+    for buyer in &buyers {
+        buyer.csrf().await;
+    }
+    let ready = started.elapsed();
+
+    // Every buyer waits at the barrier with its request ready; the last to
+    // arrive lets all 200 go together. Buyer i talks to node i % 2, and the
+    // method changes every two buyers, so that each node gets both online
+    // and cash-on-delivery orders.
+    let barrier = Arc::new(Barrier::new(RACERS));
+    let race = Instant::now();
+    let tasks: Vec<_> = buyers
+        .into_iter()
+        .enumerate()
+        .map(|(i, buyer)| {
+            let barrier = barrier.clone();
+            tokio::spawn(async move {
+                let method = if (i / 2) % 2 == 0 { "online" } else { "cod" };
+                let body = order_body(variant, method);
+                let key = key(i, 0);
+                barrier.wait().await;
+                let answer = place(&buyer, &key, &body).await;
+                Entry {
+                    buyer: i,
+                    method,
+                    answer,
+                }
+            })
+        })
+        .collect();
+    let mut entries = Vec::new();
+    for task in tasks {
+        entries.push(task.await.unwrap());
+    }
+    let race = race.elapsed();
+
+    // Exactly ten orders and a clear refusal for everyone else: no other
+    // status (a 503 from an exhausted pool, a 500 from a deadlock) and no
+    // cut-off connection.
+    let mut placed: BTreeMap<i64, &Entry> = BTreeMap::new();
+    let mut sold_out = 0;
+    let mut unexpected = Vec::new();
+    for entry in &entries {
+        match &entry.answer {
+            Ok((201, order)) => {
+                let id = order["id"]
+                    .as_i64()
+                    .unwrap_or_else(|| panic!("201 without an order id: {order}"));
+                assert!(placed.insert(id, entry).is_none(), "order {id} was acknowledged twice");
+            }
+            Ok((409, refusal))
+                if refusal["error"]["message"]
+                    .as_str()
+                    .is_some_and(|message| message.contains("sold out")) =>
+            {
+                sold_out += 1;
+            }
+            Ok((status, body)) => unexpected.push(format!("buyer {} ({}): {status} {body}", entry.buyer, entry.method)),
+            Err(error) => unexpected.push(format!("buyer {} ({}): no answer: {error}", entry.buyer, entry.method)),
+        }
+    }
+    assert!(
+        unexpected.is_empty(),
+        "every buyer gets an order or a clear \"sold out\", but {} did not: {unexpected:#?}\n\
+         --- first node ---\n{}\n--- second node ---\n{}",
+        unexpected.len(),
+        first.log(),
+        second.log()
+    );
+    assert_eq!(placed.len() as i64, LAST_UNITS, "exactly the last units are sold");
+    assert_eq!(sold_out, RACERS - placed.len(), "everyone else hears \"sold out\"");
+
+    // What the database holds agrees with what the buyers were told.
+    assert_eq!(stock_of(&db, listing).await, 0, "the stock ends at 0, not below");
+    assert_eq!(
+        orders_of_variant(&db, variant).await,
+        placed.keys().copied().collect::<BTreeSet<i64>>(),
+        "the database holds exactly the acknowledged orders for the variant"
+    );
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM orders").await,
+        LAST_UNITS,
+        "no refused buyer left an order behind, with or without its line"
+    );
+    for (id, entry) in &placed {
+        let view = odop_store::orders::order(&db, OrderId(*id))
+            .await
+            .unwrap()
+            .expect("an acknowledged order can be read");
+        assert_whole(*id, &view, listing);
+        assert_eq!(
+            view.order.buyer_user_id, users[entry.buyer].0,
+            "order {id} is its buyer's"
+        );
+        assert_eq!(view.order.payment_method, entry.method);
+        // An online order holds its unit while the buyer pays, with the
+        // gateway's payment started; cash on delivery is placed at once.
+        let (status, payments) = match entry.method {
+            "online" => ("awaiting_payment", 1),
+            _ => ("placed", 0),
+        };
+        assert_eq!(view.parts[0].status, status, "order {id}: {view:?}");
+        assert_eq!(view.payments.len(), payments, "order {id}: {view:?}");
+    }
+    let cash = placed.values().filter(|entry| entry.method == "cod").count();
+    assert_eq!(
+        seller_notices(&db).await,
+        cash,
+        "the seller is told of each cash-on-delivery order, and of nothing refused"
+    );
+    db.close().await;
+    first.stop();
+    second.stop();
+
+    let through_first = placed.values().filter(|entry| entry.buyer % 2 == 0).count();
+    eprintln!(
+        "race: {} orders ({through_first} through the first node, {} through the second; {cash} cash on \
+         delivery), {sold_out} sold out; both nodes up after {nodes_up:.1?}, buyers ready after {ready:.1?}, \
+         race {race:.1?}, whole test {:.1?}",
+        placed.len(),
+        placed.len() - through_first,
+        started.elapsed()
+    );
 }
