@@ -17,7 +17,9 @@ pub mod locale;
 pub mod money;
 pub mod onboarding;
 pub mod orders;
+pub mod quiz;
 pub mod registry;
+pub mod rng;
 pub mod slug;
 pub mod text;
 

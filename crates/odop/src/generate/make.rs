@@ -10,8 +10,8 @@ use odop_domain::identity::gstin_check_character;
 use odop_domain::registry::{District, GiStatus, Registry};
 use odop_store::bulk::{NewListing, NewSeller, NewSellerKind};
 
-use super::rng::SplitMix64;
 use super::vocab::{Category, CraftWord, VariantKind, Vocabulary};
+use odop_domain::rng::SplitMix64;
 
 /// Generated data is dated up to this day, so that a seed always makes the
 /// same data whenever it is run. Three years of history end here.

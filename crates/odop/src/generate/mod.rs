@@ -4,7 +4,6 @@
 //! sellers with made-up phone numbers (+91 6000…).
 
 mod make;
-mod rng;
 mod vocab;
 
 use chrono::Utc;

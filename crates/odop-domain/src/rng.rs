@@ -1,8 +1,8 @@
-//! The generator's random numbers: SplitMix64, chosen because its output
-//! for a seed is fixed by its ten-line definition, so `odop gen --seed S`
-//! makes the same data on every machine and with every version of every
-//! dependency (the `rand` crate promises no such stability for its
-//! generators).
+//! Reproducible random numbers: SplitMix64, chosen because its output for
+//! a seed is fixed by its ten-line definition, so `odop gen --seed S` makes
+//! the same data, and a day's quiz the same questions, on every machine and
+//! with every version of every dependency (the `rand` crate promises no
+//! such stability for its generators).
 
 pub struct SplitMix64(u64);
 

@@ -1,0 +1,360 @@
+//! The daily quiz: questions made from the registry ("Which product is
+//! Kannauj known for?", "Which district's ODOP product is wooden toys?"),
+//! the same for everyone on a given day in India. Wrong choices are
+//! plausible: they come from the same division first, and never include
+//! another right answer. A question is only ever about a district whose
+//! products can be bought, so that every answer leads somewhere.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+
+use crate::registry::{District, Registry};
+use crate::rng::SplitMix64;
+use crate::{Bilingual, Slug};
+
+/// Questions in a day's quiz, and choices per question.
+pub const QUESTIONS_PER_DAY: usize = 5;
+pub const CHOICES: usize = 4;
+
+/// India Standard Time is UTC+05:30 all year.
+const IST_OFFSET_MINUTES: i64 = 5 * 60 + 30;
+
+/// The calendar day in India at `now`: a new quiz starts at midnight IST.
+pub fn ist_day(now: DateTime<Utc>) -> NaiveDate {
+    (now + Duration::minutes(IST_OFFSET_MINUTES)).date_naive()
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QuestionKind {
+    /// "Which product is {district} known for?": choices are products.
+    ProductOfDistrict,
+    /// "Which district's ODOP product is {product}?": choices are districts.
+    DistrictOfProduct,
+}
+
+/// One choice: what it says, and the slug of the product or district it names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Choice {
+    pub slug: Slug,
+    pub text: Bilingual,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Question {
+    pub kind: QuestionKind,
+    /// What the question names: a district or a product.
+    pub subject: Bilingual,
+    /// The district the answer is about, whose products the result links to.
+    pub district: Slug,
+    pub choices: Vec<Choice>,
+    /// Index of the right choice.
+    pub correct: usize,
+}
+
+/// A seed per day, so the quiz changes daily and repeats only with the day.
+fn seed(day: NaiveDate) -> u64 {
+    // Any fixed mixing constant will do; this one keeps day 0 from seed 0.
+    (day.num_days_from_ce() as u64).wrapping_mul(0x2545_F491_4F6C_DD1D) ^ 0x0D0B_0D0B
+}
+
+fn shuffle<T>(rng: &mut SplitMix64, items: &mut [T]) {
+    for i in (1..items.len()).rev() {
+        let j = rng.below(i as u64 + 1) as usize;
+        items.swap(i, j);
+    }
+}
+
+/// The day's quiz: up to [`QUESTIONS_PER_DAY`] questions, each about a
+/// different district for which `shoppable` is true (it has products on
+/// sale). Fewer when too few districts qualify.
+pub fn daily(registry: &Registry, shoppable: &dyn Fn(&Slug) -> bool, day: NaiveDate) -> Vec<Question> {
+    let mut rng = SplitMix64::new(seed(day));
+    let mut candidates: Vec<&District> = registry
+        .districts()
+        .iter()
+        .filter(|d| !d.products.is_empty() && shoppable(&d.slug))
+        .collect();
+    shuffle(&mut rng, &mut candidates);
+    let mut questions = Vec::new();
+    for district in candidates {
+        if questions.len() == QUESTIONS_PER_DAY {
+            break;
+        }
+        let kind = if questions.len() % 2 == 0 {
+            QuestionKind::ProductOfDistrict
+        } else {
+            QuestionKind::DistrictOfProduct
+        };
+        let question = match kind {
+            QuestionKind::ProductOfDistrict => product_of(registry, district, &mut rng),
+            QuestionKind::DistrictOfProduct => district_of(registry, district, &mut rng),
+        };
+        questions.extend(question);
+    }
+    questions
+}
+
+/// Districts ordered for wrong choices: the same division first (shuffled),
+/// then the rest (shuffled).
+fn neighbours<'a>(registry: &'a Registry, district: &District, rng: &mut SplitMix64) -> Vec<&'a District> {
+    let (mut near, mut far): (Vec<&District>, Vec<&District>) = registry
+        .districts()
+        .iter()
+        .filter(|d| d.slug != district.slug)
+        .partition(|d| d.division == district.division);
+    shuffle(rng, &mut near);
+    shuffle(rng, &mut far);
+    near.extend(far);
+    near
+}
+
+fn finish(
+    rng: &mut SplitMix64,
+    kind: QuestionKind,
+    subject: Bilingual,
+    district: &District,
+    right: Choice,
+    wrong: Vec<Choice>,
+) -> Option<Question> {
+    if wrong.len() < CHOICES - 1 {
+        return None;
+    }
+    let mut choices = wrong;
+    choices.truncate(CHOICES - 1);
+    choices.push(right.clone());
+    shuffle(rng, &mut choices);
+    let correct = choices.iter().position(|c| *c == right)?;
+    Some(Question {
+        kind,
+        subject,
+        district: district.slug.clone(),
+        choices,
+        correct,
+    })
+}
+
+fn product_of(registry: &Registry, district: &District, rng: &mut SplitMix64) -> Option<Question> {
+    let product = &district.products[0];
+    let mut wrong: Vec<Choice> = Vec::new();
+    for other in neighbours(registry, district, rng) {
+        // A craft this district also has would be a second right answer.
+        let candidate = other.products.iter().find(|p| {
+            !district
+                .products
+                .iter()
+                .any(|own| own.slug == p.slug || own.name.en == p.name.en)
+        });
+        if let Some(p) = candidate
+            && !wrong.iter().any(|c| c.slug == p.slug || c.text.en == p.name.en)
+        {
+            wrong.push(Choice {
+                slug: p.slug.clone(),
+                text: p.name.clone(),
+            });
+        }
+        if wrong.len() == CHOICES - 1 {
+            break;
+        }
+    }
+    let right = Choice {
+        slug: product.slug.clone(),
+        text: product.name.clone(),
+    };
+    finish(
+        rng,
+        QuestionKind::ProductOfDistrict,
+        district.name.clone(),
+        district,
+        right,
+        wrong,
+    )
+}
+
+fn district_of(registry: &Registry, district: &District, rng: &mut SplitMix64) -> Option<Question> {
+    let product = &district.products[0];
+    let wrong: Vec<Choice> = neighbours(registry, district, rng)
+        .into_iter()
+        // A district with the same craft would be a second right answer.
+        .filter(|d| !d.products.iter().any(|p| p.slug == product.slug))
+        .take(CHOICES - 1)
+        .map(|d| Choice {
+            slug: d.slug.clone(),
+            text: d.name.clone(),
+        })
+        .collect();
+    let right = Choice {
+        slug: district.slug.clone(),
+        text: district.name.clone(),
+    };
+    finish(
+        rng,
+        QuestionKind::DistrictOfProduct,
+        product.name.clone(),
+        district,
+        right,
+        wrong,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+    use crate::registry::{Confidence, Division, GiStatus, GiTag, OdopProduct};
+
+    fn slug(s: &str) -> Slug {
+        Slug::parse(s).unwrap()
+    }
+
+    fn product(s: &str) -> OdopProduct {
+        OdopProduct {
+            slug: slug(s),
+            name: Bilingual::new(s.replace('-', " "), s),
+            description: Bilingual::new("", ""),
+            added_on: None,
+            gi: GiTag {
+                status: GiStatus::Unknown,
+                name: None,
+            },
+        }
+    }
+
+    /// Three divisions of four districts, each district with its own craft;
+    /// `zari` is shared by two districts.
+    fn registry() -> Registry {
+        let divisions = ["east", "west", "north"]
+            .iter()
+            .map(|d| Division {
+                slug: slug(d),
+                name: Bilingual::new(*d, *d),
+            })
+            .collect();
+        let mut districts = Vec::new();
+        for (division, names) in [
+            ("east", ["aa", "ab", "ac", "ad"]),
+            ("west", ["ba", "bb", "bc", "bd"]),
+            ("north", ["ca", "cb", "cc", "cd"]),
+        ] {
+            for name in names {
+                let products = match name {
+                    "ab" | "bb" => vec![product("zari"), product(&format!("{name}-craft"))],
+                    _ => vec![product(&format!("{name}-craft"))],
+                };
+                districts.push(District {
+                    slug: slug(name),
+                    division: slug(division),
+                    name: Bilingual::new(name.to_uppercase(), name),
+                    confidence: Confidence::High,
+                    featured_rank: None,
+                    products,
+                });
+            }
+        }
+        Registry::new(divisions, districts).unwrap()
+    }
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
+    }
+
+    fn everywhere(_: &Slug) -> bool {
+        true
+    }
+
+    #[test]
+    fn the_quiz_is_the_same_all_day_and_changes_with_the_day() {
+        let registry = registry();
+        assert_eq!(
+            daily(&registry, &everywhere, day(23)),
+            daily(&registry, &everywhere, day(23))
+        );
+        let week: HashSet<Vec<Slug>> = (1..=7)
+            .map(|d| {
+                daily(&registry, &everywhere, day(d))
+                    .into_iter()
+                    .map(|q| q.district)
+                    .collect()
+            })
+            .collect();
+        assert!(week.len() > 1, "a week of quizzes is not all the same");
+    }
+
+    #[test]
+    fn a_day_starts_at_midnight_in_india() {
+        let just_before = "2026-11-23T18:29:59Z".parse().unwrap();
+        let midnight = "2026-11-23T18:30:00Z".parse().unwrap();
+        assert_eq!(ist_day(just_before), day(23));
+        assert_eq!(ist_day(midnight), day(24));
+    }
+
+    #[test]
+    fn every_question_has_four_distinct_choices_and_exactly_one_right_answer() {
+        let registry = registry();
+        for d in 1..=30 {
+            let quiz = daily(&registry, &everywhere, day(d));
+            assert_eq!(quiz.len(), QUESTIONS_PER_DAY);
+            let districts: HashSet<&Slug> = quiz.iter().map(|q| &q.district).collect();
+            assert_eq!(
+                districts.len(),
+                QUESTIONS_PER_DAY,
+                "each question is about another district"
+            );
+            for q in &quiz {
+                assert_eq!(q.choices.len(), CHOICES);
+                let texts: HashSet<&str> = q.choices.iter().map(|c| c.text.en.as_str()).collect();
+                assert_eq!(texts.len(), CHOICES, "distinct choices: {q:?}");
+                let district = registry.district(&q.district).unwrap();
+                let right: Vec<usize> = q
+                    .choices
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| match q.kind {
+                        QuestionKind::ProductOfDistrict => district.products.iter().any(|p| p.slug == c.slug),
+                        QuestionKind::DistrictOfProduct => registry
+                            .district(&c.slug)
+                            .is_some_and(|d| d.products.iter().any(|p| p.slug == district.products[0].slug)),
+                    })
+                    .map(|(i, _)| i)
+                    .collect();
+                assert_eq!(right, vec![q.correct], "exactly one right answer: {q:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn questions_are_never_about_a_district_without_products_on_sale() {
+        let registry = registry();
+        let on_sale = |d: &Slug| matches!(d.as_str(), "aa" | "ba" | "ca");
+        for d in 1..=30 {
+            let quiz = daily(&registry, &on_sale, day(d));
+            assert_eq!(
+                quiz.len(),
+                3,
+                "fewer questions rather than one about a district with nothing to buy"
+            );
+            for q in quiz {
+                assert!(matches!(q.district.as_str(), "aa" | "ba" | "ca"), "{}", q.district);
+            }
+        }
+        assert!(daily(&registry, &|_| false, day(1)).is_empty());
+    }
+
+    #[test]
+    fn wrong_choices_come_from_the_same_division_first() {
+        let registry = registry();
+        for d in 1..=30 {
+            for q in daily(&registry, &everywhere, day(d))
+                .into_iter()
+                .filter(|q| q.kind == QuestionKind::DistrictOfProduct)
+            {
+                let division = &registry.district(&q.district).unwrap().division;
+                let near = q
+                    .choices
+                    .iter()
+                    .filter(|c| c.slug != q.district && registry.district(&c.slug).unwrap().division == *division)
+                    .count();
+                assert!(near >= 2, "at least two neighbours among the wrong choices: {q:?}");
+            }
+        }
+    }
+}
