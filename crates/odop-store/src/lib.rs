@@ -19,6 +19,7 @@ pub mod orders;
 pub mod otp;
 pub mod outbox;
 pub mod privacy;
+pub mod quiz;
 pub mod rate_limit;
 pub mod registry;
 pub mod seed;

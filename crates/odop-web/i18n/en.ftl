@@ -637,3 +637,22 @@ gateway-intro = You pay through Razorpay, by UPI, card or net banking. The order
 gateway-needs-script = Paying online needs JavaScript in this browser. You can choose cash on delivery instead where sellers take it.
 payment-return-invalid = We could not verify this payment's return. If money left your account, it will be confirmed or refunded automatically.
 notice-payment-confirming = Thank you: we are confirming your payment with the gateway.
+
+## Quiz
+nav-quiz = Quiz
+quiz-title = Today's ODOP quiz
+quiz-intro = Five questions about Uttar Pradesh's districts and their crafts, new every day. No account needed.
+quiz-none = No quiz today: the marketplace has no products yet.
+quiz-product-of-district = Which product is { $district } known for?
+quiz-district-of-product = Which district's ODOP product is { $product }?
+quiz-answer = Answer
+quiz-choose = Choose one answer.
+quiz-already-answered = You have answered this question already.
+quiz-right = Right!
+quiz-wrong = Not quite.
+quiz-explanation = { $district }'s ODOP product is { $product }.
+quiz-shop = Shop { $count ->
+    [one] the one product
+   *[other] { $count } products
+} from { $district }
+quiz-score = { $right } of { $asked } right today.

@@ -607,3 +607,19 @@ gateway-intro = आप Razorpay से UPI, कार्ड या नेट ब
 gateway-needs-script = ऑनलाइन भुगतान के लिए इस ब्राउज़र में JavaScript चाहिए। जहाँ विक्रेता स्वीकार करें, वहाँ आप डिलीवरी पर नकद चुन सकते हैं।
 payment-return-invalid = हम इस भुगतान की वापसी की पुष्टि नहीं कर सके। यदि आपके खाते से पैसा कटा है, तो वह अपने आप पक्का या वापस हो जाएगा।
 notice-payment-confirming = धन्यवाद: हम गेटवे से आपके भुगतान की पुष्टि कर रहे हैं।
+
+## Quiz
+nav-quiz = प्रश्नोत्तरी
+quiz-title = आज की ODOP प्रश्नोत्तरी
+quiz-intro = उत्तर प्रदेश के ज़िलों और उनके शिल्पों पर पाँच प्रश्न, हर दिन नए। खाते की ज़रूरत नहीं।
+quiz-none = आज कोई प्रश्नोत्तरी नहीं: बाज़ार में अभी कोई उत्पाद नहीं है।
+quiz-product-of-district = { $district } किस उत्पाद के लिए जाना जाता है?
+quiz-district-of-product = { $product } किस ज़िले का ODOP उत्पाद है?
+quiz-answer = उत्तर दें
+quiz-choose = एक उत्तर चुनें।
+quiz-already-answered = आप इस प्रश्न का उत्तर दे चुके हैं।
+quiz-right = सही!
+quiz-wrong = सही नहीं।
+quiz-explanation = { $district } का ODOP उत्पाद { $product } है।
+quiz-shop = { $district } के { $count } उत्पाद देखें
+quiz-score = आज { $asked } में से { $right } सही।

@@ -13,6 +13,7 @@ pub(crate) mod listings;
 mod order_desk;
 mod orders;
 pub(crate) mod product;
+mod quiz;
 pub(crate) mod search;
 mod sell;
 mod signin;
@@ -59,7 +60,8 @@ pub fn router(config: &crate::WebConfig) -> Router<AppState> {
         .merge(listings::router())
         .merge(cart::router())
         .merge(orders::router())
-        .merge(order_desk::router());
+        .merge(order_desk::router())
+        .merge(quiz::router());
     if config.dev {
         router.merge(dev::router())
     } else {

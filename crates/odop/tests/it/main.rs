@@ -14,4 +14,5 @@ mod durability;
 mod onboarding;
 mod ops;
 mod pages;
+mod quiz;
 mod store;
