@@ -59,6 +59,9 @@ pub enum Action<'a> {
     LeaveVendor { artisan: UserId },
     /// Create staff accounts and give roles.
     ManageStaff,
+    /// Write, schedule and close polls and quiz questions, see and export
+    /// their results.
+    RunEngagement,
     /// Put listings on the marketplace.
     PublishListings,
     /// Create, edit, pause and delete the listings of `seller`, whose vendor
@@ -121,7 +124,7 @@ pub fn may(actor: &Actor, action: Action<'_>) -> bool {
         Action::InviteSubVendors => actor.is_vendor(),
         Action::ManageSubVendorsOf(vendor) => actor.is_vendor() && actor.user == vendor,
         Action::LeaveVendor { artisan } => actor.user == artisan,
-        Action::ManageStaff => actor.state_admin,
+        Action::ManageStaff | Action::RunEngagement => actor.state_admin,
         Action::PublishListings => actor.seller.is_some(),
         // A vendor invoices for its sub-vendors, so it may keep their listings.
         Action::ManageListingsOf { seller, sellers_vendor } => {
@@ -267,6 +270,7 @@ mod tests {
                 &["artisan"],
             ),
             ("manage staff", Action::ManageStaff, &["state admin"]),
+            ("run polls and quizzes", Action::RunEngagement, &["state admin"]),
             (
                 "publish listings",
                 Action::PublishListings,

@@ -59,3 +59,7 @@ id!(
     /// One seller's part of an order.
     SubOrderId
 );
+id!(
+    /// A poll, or an admin's quiz question.
+    PollId
+);

@@ -24,6 +24,6 @@ pub mod rng;
 pub mod slug;
 pub mod text;
 
-pub use ids::{ApplicationId, DocumentId, InvitationId, ListingId, OrderId, PhotoId, SubOrderId, UserId};
+pub use ids::{ApplicationId, DocumentId, InvitationId, ListingId, OrderId, PhotoId, PollId, SubOrderId, UserId};
 pub use locale::{Bilingual, Locale};
 pub use slug::{Slug, SlugError};

@@ -1,9 +1,14 @@
 //! Polls: a question in English and Hindi with two to six choices, open
 //! between two moments that a state admin sets, and the shares of the
 //! answers as whole percentages that always add up to 100.
+//!
+//! An admin's quiz question is a poll with a right answer and an
+//! explanation: it is stored, scheduled, closed and counted the same way,
+//! and shown inside the daily quiz instead of on the polls page.
 
 use chrono::{DateTime, Utc};
 
+use crate::Slug;
 use crate::onboarding::{FieldError, Problems};
 
 pub const MIN_CHOICES: usize = 2;
@@ -18,6 +23,21 @@ pub struct PollInput {
     pub choices: Vec<(String, String)>,
     pub opens_at: Option<DateTime<Utc>>,
     pub closes_at: Option<DateTime<Utc>>,
+    /// For a quiz question: the position of the right choice among the
+    /// non-empty ones, counted from zero.
+    pub correct: Option<usize>,
+    pub explanation_en: String,
+    pub explanation_hi: String,
+    /// The district whose products the result links to, if any.
+    pub district: Option<Slug>,
+}
+
+/// A quiz question's right answer and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuizAnswer {
+    pub correct: usize,
+    pub explanation_en: String,
+    pub explanation_hi: String,
 }
 
 /// A checked poll.
@@ -28,6 +48,9 @@ pub struct PollDraft {
     pub choices: Vec<(String, String)>,
     pub opens_at: DateTime<Utc>,
     pub closes_at: DateTime<Utc>,
+    /// `Some` for a quiz question.
+    pub quiz: Option<QuizAnswer>,
+    pub district: Option<Slug>,
 }
 
 impl PollDraft {
@@ -78,6 +101,24 @@ impl PollDraft {
                 (None, None)
             }
         };
+        let quiz = match input.correct {
+            None => None,
+            Some(correct) => {
+                if correct >= choices.len() {
+                    problems.0.push(FieldError::new("correct", "poll-correct-missing"));
+                }
+                let explanation_en = problems.text("explanation_en", &input.explanation_en, 5, 500);
+                let explanation_hi = problems.text("explanation_hi", &input.explanation_hi, 5, 500);
+                match (explanation_en, explanation_hi) {
+                    (Some(explanation_en), Some(explanation_hi)) => Some(QuizAnswer {
+                        correct,
+                        explanation_en,
+                        explanation_hi,
+                    }),
+                    _ => None,
+                }
+            }
+        };
         match (question_en, question_hi, opens_at, closes_at) {
             (Some(question_en), Some(question_hi), Some(opens_at), Some(closes_at)) if problems.0.is_empty() => {
                 Ok(PollDraft {
@@ -86,11 +127,28 @@ impl PollDraft {
                     choices,
                     opens_at,
                     closes_at,
+                    quiz,
+                    district: input.district.clone(),
                 })
             }
             _ => Err(problems.0),
         }
     }
+}
+
+/// A time as an admin in India types it (`2026-11-24T10:00`, the value of
+/// an HTML `datetime-local` field, seconds optional), as an instant.
+pub fn parse_ist(text: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    let local = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
+        .ok()?;
+    Some(local.and_utc() - chrono::Duration::minutes(330))
+}
+
+/// An instant as the value of a `datetime-local` field, in IST.
+pub fn format_ist(instant: DateTime<Utc>) -> String {
+    (instant + chrono::Duration::minutes(330)).format("%Y-%m-%dT%H:%M").to_string()
 }
 
 /// Where a poll stands at a moment.
@@ -111,6 +169,10 @@ pub fn state_at(
     now: DateTime<Utc>,
 ) -> PollState {
     let closes = closed_at.map_or(closes_at, |closed| closed.min(closes_at));
+    // A poll closed before it opened was called off: it never opens.
+    if closed_at.is_some_and(|closed| closed <= now) {
+        return PollState::Closed;
+    }
     if now < opens_at {
         PollState::NotOpen
     } else if now < closes {
@@ -161,6 +223,7 @@ mod tests {
             ],
             opens_at: Some(at("2026-11-24T04:30:00Z")),
             closes_at: Some(at("2026-11-30T18:30:00Z")),
+            ..PollInput::default()
         }
     }
 
@@ -204,6 +267,25 @@ mod tests {
     }
 
     #[test]
+    fn a_quiz_question_names_its_right_answer_and_explains_it_in_both_languages() {
+        let mut question = input();
+        question.correct = Some(0);
+        let errors = PollDraft::parse(&question).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["explanation_en", "explanation_hi"]);
+
+        question.explanation_en = "Chitrakoot's toymakers turn wood on the lathe.".into();
+        question.explanation_hi = "चित्रकूट के कारीगर खराद पर लकड़ी के खिलौने बनाते हैं।".into();
+        let draft = PollDraft::parse(&question).unwrap();
+        assert_eq!(draft.quiz.as_ref().map(|q| q.correct), Some(0));
+
+        question.correct = Some(2);
+        let errors = PollDraft::parse(&question).unwrap_err();
+        assert_eq!(errors[0].message_id, "poll-correct-missing", "only two choices were given");
+        assert!(PollDraft::parse(&input()).unwrap().quiz.is_none(), "a poll has no right answer");
+    }
+
+    #[test]
     fn a_poll_is_open_between_its_times_or_until_closed_early() {
         let (open, close) = (at("2026-11-24T00:00:00Z"), at("2026-11-30T00:00:00Z"));
         assert_eq!(
@@ -217,6 +299,21 @@ mod tests {
             state_at(open, close, Some(early), at("2026-11-26T00:00:00Z")),
             PollState::Closed
         );
+        let called_off = at("2026-11-20T00:00:00Z");
+        assert_eq!(
+            state_at(open, close, Some(called_off), at("2026-11-25T00:00:00Z")),
+            PollState::Closed,
+            "a poll closed before it opened never opens"
+        );
+    }
+
+    #[test]
+    fn admins_type_times_in_india() {
+        assert_eq!(parse_ist("2026-11-24T10:00"), Some(at("2026-11-24T04:30:00Z")));
+        assert_eq!(parse_ist("2026-11-24T10:00:30"), Some(at("2026-11-24T04:30:30Z")));
+        assert_eq!(parse_ist("24/11/2026"), None);
+        assert_eq!(parse_ist("2026-11-24T25:00"), None);
+        assert_eq!(format_ist(at("2026-11-24T04:30:00Z")), "2026-11-24T10:00");
     }
 
     #[test]

@@ -23,6 +23,62 @@ pub fn ist_day(now: DateTime<Utc>) -> NaiveDate {
     (now + Duration::minutes(IST_OFFSET_MINUTES)).date_naive()
 }
 
+/// A name a player chooses for the leaderboard: 2 to 24 letters (any
+/// script), digits, spaces and `. - _`, with at most four digits so that
+/// nobody publishes a phone number by mistake. Returns the name with its
+/// spaces tidied, or the id of the message saying what is wrong.
+pub fn leaderboard_name(text: &str) -> Result<String, &'static str> {
+    let name = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let length = name.chars().count();
+    if !(2..=24).contains(&length) {
+        return Err("quiz-name-length");
+    }
+    // Devanagari vowel signs and viramas are marks, not letters.
+    let allowed = |c: char| {
+        c.is_alphanumeric() || c == ' ' || ".-_".contains(c) || ('\u{0900}'..='\u{097F}').contains(&c)
+    };
+    if !name.chars().all(allowed) {
+        return Err("quiz-name-characters");
+    }
+    if name.chars().filter(char::is_ascii_digit).count() > 4 {
+        return Err("quiz-name-digits");
+    }
+    Ok(name)
+}
+
+/// The Monday that starts the week (in India) holding `day`: the weekly
+/// leaderboard runs Monday to Sunday.
+pub fn week_start(day: NaiveDate) -> NaiveDate {
+    day - Duration::days(i64::from(day.weekday().num_days_from_monday()))
+}
+
+/// The IST moment a day starts, in UTC: for counting answers of a week.
+pub fn day_start_utc(day: NaiveDate) -> DateTime<Utc> {
+    day.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc() - Duration::minutes(IST_OFFSET_MINUTES)
+}
+
+/// How many days in a row the player has played, ending today or, when
+/// today is not played yet, yesterday: a streak is not lost before the
+/// day is over. `days_played` may be in any order and repeat.
+pub fn streak(days_played: &[NaiveDate], today: NaiveDate) -> u32 {
+    let mut days: Vec<NaiveDate> = days_played.iter().copied().filter(|d| *d <= today).collect();
+    days.sort_unstable_by(|a, b| b.cmp(a));
+    days.dedup();
+    let mut expected = match days.first() {
+        Some(&latest) if latest == today || latest == today - Duration::days(1) => latest,
+        _ => return 0,
+    };
+    let mut run = 0;
+    for day in days {
+        if day != expected {
+            break;
+        }
+        run += 1;
+        expected = day - Duration::days(1);
+    }
+    run
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum QuestionKind {
     /// "Which product is {district} known for?": choices are products.
@@ -285,6 +341,36 @@ mod tests {
         let midnight = "2026-11-23T18:30:00Z".parse().unwrap();
         assert_eq!(ist_day(just_before), day(23));
         assert_eq!(ist_day(midnight), day(24));
+    }
+
+    #[test]
+    fn a_streak_counts_days_in_a_row_and_survives_until_the_day_is_over() {
+        let today = day(23);
+        assert_eq!(streak(&[], today), 0);
+        assert_eq!(streak(&[day(21), day(22), day(23), day(22)], today), 3);
+        assert_eq!(streak(&[day(20), day(21), day(22)], today), 3, "today not played yet");
+        assert_eq!(streak(&[day(19), day(21)], today), 0, "a day was missed");
+        assert_eq!(streak(&[day(18), day(20), day(22), day(23)], today), 2);
+    }
+
+    #[test]
+    fn a_leaderboard_name_is_short_plain_and_never_a_phone_number() {
+        assert_eq!(leaderboard_name("  Toy   Lover ").as_deref(), Ok("Toy Lover"));
+        assert_eq!(leaderboard_name("खिलौना प्रेमी").as_deref(), Ok("खिलौना प्रेमी"));
+        assert_eq!(leaderboard_name("Asha_2026").as_deref(), Ok("Asha_2026"));
+        assert_eq!(leaderboard_name("A"), Err("quiz-name-length"));
+        assert_eq!(leaderboard_name(&"a".repeat(25)), Err("quiz-name-length"));
+        assert_eq!(leaderboard_name("<b>me</b>"), Err("quiz-name-characters"));
+        assert_eq!(leaderboard_name("98765 43210"), Err("quiz-name-digits"));
+    }
+
+    #[test]
+    fn the_week_starts_on_monday_in_india() {
+        // 23 November 2026 is a Monday.
+        assert_eq!(week_start(day(23)), day(23));
+        assert_eq!(week_start(day(29)), day(23));
+        assert_eq!(week_start(day(30)), day(30));
+        assert_eq!(day_start_utc(day(23)).to_rfc3339(), "2026-11-22T18:30:00+00:00");
     }
 
     #[test]

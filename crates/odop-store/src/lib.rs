@@ -16,6 +16,7 @@ pub mod files;
 pub mod gst;
 pub mod onboarding;
 pub mod orders;
+pub mod polls;
 pub mod otp;
 pub mod outbox;
 pub mod privacy;

@@ -200,6 +200,10 @@ pub async fn delete_account(db: &Db, files: &FileStore, user: UserId, now: DateT
         .execute(&mut **t)
         .await?;
         sqlx::query("DELETE FROM staff_roles WHERE user_id = $1").bind(user.0).execute(&mut **t).await?;
+        // Answers stay counted in the results, but no longer say whose.
+        sqlx::query("DELETE FROM quiz_players WHERE user_id = $1").bind(user.0).execute(&mut **t).await?;
+        sqlx::query("UPDATE quiz_answers SET user_id = NULL WHERE user_id = $1").bind(user.0).execute(&mut **t).await?;
+        sqlx::query("UPDATE poll_answers SET user_id = NULL WHERE user_id = $1").bind(user.0).execute(&mut **t).await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.0).execute(&mut **t).await?;
         if let Some(phone) = &phone {
             sqlx::query("DELETE FROM otp_challenges WHERE phone = $1").bind(phone).execute(&mut **t).await?;

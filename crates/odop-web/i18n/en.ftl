@@ -656,3 +656,97 @@ quiz-shop = Shop { $count ->
    *[other] { $count } products
 } from { $district }
 quiz-score = { $right } of { $asked } right today.
+
+## Polls
+nav-polls = Polls
+polls-title = Polls
+polls-intro = Tell us what you think about Uttar Pradesh's crafts. No account needed, and nothing about you is asked.
+polls-none = There is no poll at the moment.
+polls-play-quiz = Play today's quiz
+poll-total = { $count ->
+    [one] One answer so far
+   *[other] { $count } answers
+}
+poll-open-until = Open until { $when }
+poll-closed-on = Closed on { $when }
+poll-your-answer = your answer
+poll-already-answered = You have answered this poll already.
+poll-closed = This poll closed on { $when }: it takes no more answers.
+poll-share-description = A question from the ODOP polls of Uttar Pradesh: answer it and see what others said.
+share-this = Share:
+share-card = Picture to share
+poll-choices-count = Give two to six choices, each in English and Hindi.
+poll-choices-repeated = Two choices are the same.
+poll-closes-before-opening = The closing time must be after the opening time.
+poll-time-missing = Give a date and time (IST).
+poll-correct-missing = Mark the right answer among the choices you filled in.
+
+## Polls: the state admin's pages
+admin-polls-title = Polls and quiz questions
+admin-polls-none = No polls or quiz questions yet.
+admin-quiz-title = Daily quiz results
+admin-quiz-right = Answered right
+poll-new-title = New poll or quiz question
+poll-kind = Kind
+poll-kind-poll = Poll (no right answer)
+poll-kind-quiz = Quiz question (one right answer, shown in the daily quiz)
+poll-question = Question
+poll-question-en = Question in English
+poll-question-hi = Question in Hindi
+poll-choices = Choices
+poll-choices-hint = Two to six, each in both languages. Leave the rows you do not need empty. For a quiz question, mark the right one.
+poll-choice = Choice
+poll-correct = Right answer
+poll-explanation-en = Explanation in English
+poll-explanation-hi = Explanation in Hindi
+poll-explanation-hint = For a quiz question: shown after answering.
+poll-district = District to link to
+poll-district-hint = After answering, players are shown this district's products.
+poll-district-none = None
+poll-opens-at = Opens at
+poll-closes-at = Closes at
+poll-time-hint = Times are in IST. A poll can be changed until it opens.
+poll-save = Save
+poll-state = State
+poll-state-scheduled = Scheduled
+poll-state-open = Open
+poll-state-closed = Closed
+poll-answers = Answers
+poll-results = Results
+poll-total-label = Total
+poll-by-day = Answers by day (IST)
+poll-day = Day
+poll-no-answers = No answers yet.
+poll-export-csv = Download the results (CSV)
+poll-close = Close now
+poll-edit = Change before it opens
+poll-edit-open = This poll has opened: what was asked can no longer change.
+poll-edit-closed = This poll is closed already.
+
+## Quiz: scores, leaderboard, sharing
+quiz-streak = { $days ->
+    [0] No streak yet: play today to start one.
+    [one] Played 1 day in a row.
+   *[other] Played { $days } days in a row.
+}
+quiz-totals = { $right } right of { $answered } answered in all.
+quiz-leaderboard = This week's leaderboard
+quiz-leaderboard-empty = Nobody has scored this week yet.
+quiz-leaderboard-note = Right answers from Monday to Sunday (IST) by signed-in players who chose a leaderboard name. Only that name is shown.
+quiz-player-name = Player
+quiz-right-answers = Right answers
+quiz-you = you
+quiz-week = Week of { $from } to { $until }
+quiz-sign-in-to-score = Sign in to keep a score and a streak (optional).
+quiz-share-description = Five questions a day about Uttar Pradesh's districts and their crafts. Play the ODOP quiz.
+quiz-share-score = I got { $right } right in the ODOP quiz of { $day }. Can you beat it?
+quiz-share-score-link = Share your score
+quiz-share-question = Share this question
+quiz-play = Play today's quiz
+quiz-see-polls = See the polls
+quiz-name-label = Your leaderboard name
+quiz-name-hint = Optional. Choose any name to appear on the leaderboard; leave it empty to stay off it. Never your phone number.
+quiz-name-save = Save
+quiz-name-length = Use 2 to 24 characters.
+quiz-name-characters = Use letters, digits, spaces, dots, dashes or underscores.
+quiz-name-digits = Use at most four digits: a leaderboard name must not be a phone number.

@@ -623,3 +623,97 @@ quiz-wrong = सही नहीं।
 quiz-explanation = { $district } का ODOP उत्पाद { $product } है।
 quiz-shop = { $district } के { $count } उत्पाद देखें
 quiz-score = आज { $asked } में से { $right } सही।
+
+## Polls
+nav-polls = जनमत
+polls-title = जनमत सर्वेक्षण
+polls-intro = उत्तर प्रदेश के शिल्पों के बारे में अपनी राय बताइए। खाते की ज़रूरत नहीं, और आपके बारे में कुछ नहीं पूछा जाता।
+polls-none = अभी कोई सर्वेक्षण नहीं चल रहा है।
+polls-play-quiz = आज की प्रश्नोत्तरी खेलें
+poll-total = { $count ->
+    [one] अब तक एक उत्तर
+   *[other] { $count } उत्तर
+}
+poll-open-until = { $when } तक खुला
+poll-closed-on = { $when } को बंद हुआ
+poll-your-answer = आपका उत्तर
+poll-already-answered = आप इस सर्वेक्षण का उत्तर दे चुके हैं।
+poll-closed = यह सर्वेक्षण { $when } को बंद हो गया: अब उत्तर नहीं लिए जाते।
+poll-share-description = उत्तर प्रदेश के ODOP सर्वेक्षण का एक प्रश्न: उत्तर दीजिए और देखिए दूसरों ने क्या कहा।
+share-this = साझा करें:
+share-card = साझा करने की तस्वीर
+poll-choices-count = दो से छह विकल्प दीजिए, हर एक अंग्रेज़ी और हिन्दी में।
+poll-choices-repeated = दो विकल्प एक जैसे हैं।
+poll-closes-before-opening = बंद होने का समय खुलने के समय के बाद होना चाहिए।
+poll-time-missing = तारीख और समय (IST) दीजिए।
+poll-correct-missing = भरे गए विकल्पों में से सही उत्तर चुनिए।
+
+## Polls: the state admin's pages
+admin-polls-title = सर्वेक्षण और प्रश्नोत्तरी के प्रश्न
+admin-polls-none = अभी कोई सर्वेक्षण या प्रश्न नहीं।
+admin-quiz-title = दैनिक प्रश्नोत्तरी के परिणाम
+admin-quiz-right = सही उत्तर
+poll-new-title = नया सर्वेक्षण या प्रश्न
+poll-kind = प्रकार
+poll-kind-poll = सर्वेक्षण (कोई सही उत्तर नहीं)
+poll-kind-quiz = प्रश्नोत्तरी का प्रश्न (एक सही उत्तर, दैनिक प्रश्नोत्तरी में दिखेगा)
+poll-question = प्रश्न
+poll-question-en = प्रश्न अंग्रेज़ी में
+poll-question-hi = प्रश्न हिन्दी में
+poll-choices = विकल्प
+poll-choices-hint = दो से छह, हर एक दोनों भाषाओं में। जो पंक्तियाँ नहीं चाहिए उन्हें खाली छोड़ दें। प्रश्नोत्तरी के प्रश्न में सही विकल्प चुनें।
+poll-choice = विकल्प
+poll-correct = सही उत्तर
+poll-explanation-en = व्याख्या अंग्रेज़ी में
+poll-explanation-hi = व्याख्या हिन्दी में
+poll-explanation-hint = प्रश्नोत्तरी के प्रश्न के लिए: उत्तर के बाद दिखाई जाती है।
+poll-district = किस ज़िले से जोड़ें
+poll-district-hint = उत्तर के बाद खिलाड़ियों को इस ज़िले के उत्पाद दिखाए जाते हैं।
+poll-district-none = कोई नहीं
+poll-opens-at = खुलने का समय
+poll-closes-at = बंद होने का समय
+poll-time-hint = समय IST में है। खुलने से पहले तक सर्वेक्षण बदला जा सकता है।
+poll-save = सहेजें
+poll-state = स्थिति
+poll-state-scheduled = निर्धारित
+poll-state-open = खुला
+poll-state-closed = बंद
+poll-answers = उत्तर
+poll-results = परिणाम
+poll-total-label = कुल
+poll-by-day = दिन के अनुसार उत्तर (IST)
+poll-day = दिन
+poll-no-answers = अभी कोई उत्तर नहीं।
+poll-export-csv = परिणाम डाउनलोड करें (CSV)
+poll-close = अभी बंद करें
+poll-edit = खुलने से पहले बदलें
+poll-edit-open = यह सर्वेक्षण खुल चुका है: पूछी गई बात अब नहीं बदल सकती।
+poll-edit-closed = यह सर्वेक्षण पहले ही बंद है।
+
+## Quiz: scores, leaderboard, sharing
+quiz-streak = { $days ->
+    [0] अभी कोई सिलसिला नहीं: आज खेलकर शुरू करें।
+    [one] लगातार 1 दिन खेले।
+   *[other] लगातार { $days } दिन खेले।
+}
+quiz-totals = कुल { $answered } में से { $right } सही।
+quiz-leaderboard = इस सप्ताह की तालिका
+quiz-leaderboard-empty = इस सप्ताह अभी किसी ने अंक नहीं बनाए।
+quiz-leaderboard-note = सोमवार से रविवार (IST) तक उन साइन-इन खिलाड़ियों के सही उत्तर जिन्होंने तालिका का नाम चुना है। केवल वही नाम दिखता है।
+quiz-player-name = खिलाड़ी
+quiz-right-answers = सही उत्तर
+quiz-you = आप
+quiz-week = { $from } से { $until } तक का सप्ताह
+quiz-sign-in-to-score = अंक और सिलसिला रखने के लिए साइन इन करें (ज़रूरी नहीं)।
+quiz-share-description = उत्तर प्रदेश के ज़िलों और उनके शिल्पों पर रोज़ पाँच प्रश्न। ODOP प्रश्नोत्तरी खेलें।
+quiz-share-score = { $day } की ODOP प्रश्नोत्तरी में मेरे { $right } उत्तर सही रहे। क्या आप आगे निकल सकते हैं?
+quiz-share-score-link = अपना स्कोर साझा करें
+quiz-share-question = यह प्रश्न साझा करें
+quiz-play = आज की प्रश्नोत्तरी खेलें
+quiz-see-polls = सर्वेक्षण देखें
+quiz-name-label = तालिका में आपका नाम
+quiz-name-hint = ज़रूरी नहीं। तालिका में दिखने के लिए कोई भी नाम चुनें; न दिखना हो तो खाली छोड़ दें। अपना फ़ोन नंबर कभी नहीं।
+quiz-name-save = सहेजें
+quiz-name-length = 2 से 24 अक्षर लिखें।
+quiz-name-characters = अक्षर, अंक, खाली जगह, बिंदु, डैश या अंडरस्कोर ही लिखें।
+quiz-name-digits = अधिकतम चार अंक: तालिका का नाम फ़ोन नंबर नहीं हो सकता।

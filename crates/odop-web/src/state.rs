@@ -22,6 +22,9 @@ pub struct WebConfig {
     pub trust_forwarded_for: bool,
     /// How long an unpaid online order holds its stock (default 15 minutes).
     pub payment_hold_minutes: Option<i64>,
+    /// Where the public reaches the site (`https://odop.example`), for the
+    /// absolute links that share cards need; without it, the request's host.
+    pub public_url: Option<String>,
 }
 
 impl WebConfig {

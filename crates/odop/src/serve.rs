@@ -47,6 +47,7 @@ pub async fn run(settings: ServeSettings, shutdown: impl Future<Output = ()> + S
         secure_cookies: settings.secure_cookies,
         trust_forwarded_for: settings.trust_forwarded_for,
         payment_hold_minutes: settings.payment_hold_minutes,
+        public_url: settings.public_url.clone(),
     };
     if settings.dev {
         tracing::warn!("development mode: /dev/outbox shows every message sent, one-time codes included");

@@ -13,7 +13,10 @@ pub(crate) mod listings;
 mod order_desk;
 mod orders;
 pub(crate) mod product;
+mod poll_admin;
+mod polls;
 mod quiz;
+mod share;
 pub(crate) mod search;
 mod sell;
 mod signin;
@@ -61,7 +64,9 @@ pub fn router(config: &crate::WebConfig) -> Router<AppState> {
         .merge(cart::router())
         .merge(orders::router())
         .merge(order_desk::router())
-        .merge(quiz::router());
+        .merge(quiz::router())
+        .merge(polls::router())
+        .merge(poll_admin::router());
     if config.dev {
         router.merge(dev::router())
     } else {

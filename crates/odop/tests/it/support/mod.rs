@@ -98,6 +98,7 @@ impl TestApp {
             secure_cookies: false,
             trust_forwarded_for: false,
             payment_hold_minutes: None,
+            public_url: None,
         };
         let registry = odop_store::registry::load(&db).await.unwrap();
         let (index, checkpoint) =
