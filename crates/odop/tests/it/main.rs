@@ -14,5 +14,6 @@ mod durability;
 mod onboarding;
 mod ops;
 mod pages;
+mod polls;
 mod quiz;
 mod store;
