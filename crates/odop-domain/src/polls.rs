@@ -148,7 +148,9 @@ pub fn parse_ist(text: &str) -> Option<DateTime<Utc>> {
 
 /// An instant as the value of a `datetime-local` field, in IST.
 pub fn format_ist(instant: DateTime<Utc>) -> String {
-    (instant + chrono::Duration::minutes(330)).format("%Y-%m-%dT%H:%M").to_string()
+    (instant + chrono::Duration::minutes(330))
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
 }
 
 /// Where a poll stands at a moment.
@@ -281,8 +283,14 @@ mod tests {
 
         question.correct = Some(2);
         let errors = PollDraft::parse(&question).unwrap_err();
-        assert_eq!(errors[0].message_id, "poll-correct-missing", "only two choices were given");
-        assert!(PollDraft::parse(&input()).unwrap().quiz.is_none(), "a poll has no right answer");
+        assert_eq!(
+            errors[0].message_id, "poll-correct-missing",
+            "only two choices were given"
+        );
+        assert!(
+            PollDraft::parse(&input()).unwrap().quiz.is_none(),
+            "a poll has no right answer"
+        );
     }
 
     #[test]

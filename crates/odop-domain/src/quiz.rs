@@ -34,9 +34,8 @@ pub fn leaderboard_name(text: &str) -> Result<String, &'static str> {
         return Err("quiz-name-length");
     }
     // Devanagari vowel signs and viramas are marks, not letters.
-    let allowed = |c: char| {
-        c.is_alphanumeric() || c == ' ' || ".-_".contains(c) || ('\u{0900}'..='\u{097F}').contains(&c)
-    };
+    let allowed =
+        |c: char| c.is_alphanumeric() || c == ' ' || ".-_".contains(c) || ('\u{0900}'..='\u{097F}').contains(&c);
     if !name.chars().all(allowed) {
         return Err("quiz-name-characters");
     }

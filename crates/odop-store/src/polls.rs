@@ -34,7 +34,8 @@ impl Poll {
 
     /// When answers stop(ped) being taken.
     pub fn ends_at(&self) -> DateTime<Utc> {
-        self.closed_at.map_or(self.closes_at, |closed| closed.min(self.closes_at))
+        self.closed_at
+            .map_or(self.closes_at, |closed| closed.min(self.closes_at))
     }
 }
 
@@ -206,7 +207,18 @@ pub async fn close(db: &Db, id: PollId, now: DateTime<Utc>) -> Result<Result<(),
 fn assemble(rows: Vec<PollRow>, choices: Vec<(i64, String, String)>) -> Vec<Poll> {
     rows.into_iter()
         .map(
-            |(id, question_en, question_hi, correct, explanation_en, explanation_hi, district, opens, closes, closed)| {
+            |(
+                id,
+                question_en,
+                question_hi,
+                correct,
+                explanation_en,
+                explanation_hi,
+                district,
+                opens,
+                closes,
+                closed,
+            )| {
                 Poll {
                     id: PollId(id),
                     question_en,
@@ -500,9 +512,7 @@ pub async fn quiz_results(db: &Db, days: i64) -> Result<Vec<(NaiveDate, usize, i
     });
     Ok(rows
         .into_iter()
-        .filter_map(|(day, question, answers, right)| {
-            Some((day.parse().ok()?, question as usize, answers, right))
-        })
+        .filter_map(|(day, question, answers, right)| Some((day.parse().ok()?, question as usize, answers, right)))
         .collect())
 }
 

@@ -25,7 +25,8 @@ fn iso(timestamp: Option<Timestamp>) -> Value {
 
 /// Everything kept about `user`, as JSON: the account, staff roles,
 /// applications with their history and documents (names, not contents),
-/// ties to vendors, and how many sessions are open.
+/// ties to vendors, how many sessions are open, and the quiz: the
+/// leaderboard name and how many answers were given.
 pub async fn export(db: &Db, user: UserId) -> Result<Value, StoreError> {
     let Some(account) = crate::accounts::user(db, user).await? else {
         return Ok(Value::Null);
@@ -93,6 +94,7 @@ pub async fn export(db: &Db, user: UserId) -> Result<Value, StoreError> {
             .await?;
         (roles, links, sessions)
     });
+    let quiz = crate::polls::record(db, user).await?;
     Ok(json!({
         "account": {
             "id": account.id.0,
@@ -107,6 +109,12 @@ pub async fn export(db: &Db, user: UserId) -> Result<Value, StoreError> {
             "status": l.status, "phone": l.phone, "invited_at": iso(Some(l.invited_at)),
         })).collect::<Vec<_>>(),
         "open_sessions": sessions,
+        "quiz": {
+            "leaderboard_name": crate::polls::nickname(db, user).await?,
+            "answers": quiz.answered,
+            "right_answers": quiz.right,
+            "days_played": quiz.days.len(),
+        },
     }))
 }
 

@@ -92,3 +92,27 @@ pub async fn listings_by_district(db: &Db) -> Result<Vec<(String, i64)>, StoreEr
     });
     Ok(rows)
 }
+
+/// The key of a photo (its 480 px rendition, or the nearest stored) of a
+/// product on sale in the district, for share cards: the newest listing's
+/// first photo.
+pub async fn district_photo(db: &Db, district: &str) -> Result<Option<String>, StoreError> {
+    let row: Option<(String, String)> = dispatch!(db, pool => {
+        sqlx::query_as(
+            "SELECT p.storage_key, p.widths FROM listing_photos p JOIN listings l ON l.id = p.listing_id \
+             JOIN districts d ON d.id = l.district_id \
+             WHERE d.slug = $1 AND l.status = 'active' ORDER BY l.updated_at DESC, l.id DESC, p.position LIMIT 1",
+        )
+        .bind(district)
+        .fetch_optional(pool)
+        .await?
+    });
+    Ok(row.map(|(key, widths)| {
+        let width = widths
+            .split(',')
+            .filter_map(|w| w.trim().parse::<u32>().ok())
+            .min_by_key(|w| w.abs_diff(480))
+            .unwrap_or(480);
+        format!("{key}-{width}.webp")
+    }))
+}

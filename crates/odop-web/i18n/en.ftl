@@ -750,3 +750,6 @@ quiz-name-save = Save
 quiz-name-length = Use 2 to 24 characters.
 quiz-name-characters = Use letters, digits, spaces, dots, dashes or underscores.
 quiz-name-digits = Use at most four digits: a leaderboard name must not be a phone number.
+card-poll-eyebrow = ODOP poll · Uttar Pradesh
+card-quiz-eyebrow = ODOP daily quiz · { $day }
+card-score-invite = Five questions a day about the districts of Uttar Pradesh and their crafts. Play and see how many you get right.

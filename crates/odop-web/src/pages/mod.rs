@@ -3,6 +3,7 @@
 
 mod account;
 mod admin;
+mod cards;
 pub(crate) mod cart;
 pub(crate) mod catalogue;
 mod desk;
@@ -12,13 +13,13 @@ pub(crate) mod forms;
 pub(crate) mod listings;
 mod order_desk;
 mod orders;
-pub(crate) mod product;
 mod poll_admin;
 mod polls;
+pub(crate) mod product;
 mod quiz;
-mod share;
 pub(crate) mod search;
 mod sell;
+mod share;
 mod signin;
 mod vendor;
 
@@ -66,7 +67,8 @@ pub fn router(config: &crate::WebConfig) -> Router<AppState> {
         .merge(order_desk::router())
         .merge(quiz::router())
         .merge(polls::router())
-        .merge(poll_admin::router());
+        .merge(poll_admin::router())
+        .merge(cards::router());
     if config.dev {
         router.merge(dev::router())
     } else {

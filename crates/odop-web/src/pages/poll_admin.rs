@@ -129,7 +129,9 @@ impl PollForm {
             let row = self.correct.parse::<usize>().ok().filter(|r| *r < MAX_CHOICES);
             let filled = |(en, hi): &(String, String)| !(en.trim().is_empty() && hi.trim().is_empty());
             match row {
-                Some(row) if filled(&self.choices[row]) => Some(self.choices[..row].iter().filter(|c| filled(c)).count()),
+                Some(row) if filled(&self.choices[row]) => {
+                    Some(self.choices[..row].iter().filter(|c| filled(c)).count())
+                }
                 _ => Some(usize::MAX),
             }
         } else {
@@ -188,7 +190,11 @@ fn state_label(tr: &Tr, poll: &Poll) -> String {
 }
 
 fn kind_label(tr: &Tr, poll: &Poll) -> String {
-    tr.t(if poll.quiz.is_some() { "poll-kind-quiz" } else { "poll-kind-poll" })
+    tr.t(if poll.quiz.is_some() {
+        "poll-kind-quiz"
+    } else {
+        "poll-kind-poll"
+    })
 }
 
 #[derive(Template)]
@@ -204,7 +210,10 @@ async fn index(page: Page, State(state): State<AppState>) -> Result<Html<String>
     let tr = &page.tr;
     let mut rows = Vec::new();
     for poll in store::list(state.db(), Listing::All, 500).await? {
-        let answers = store::counts(state.db(), poll.id, poll.choices.len()).await?.iter().sum();
+        let answers = store::counts(state.db(), poll.id, poll.choices.len())
+            .await?
+            .iter()
+            .sum();
         rows.push(PollRow {
             id: poll.id,
             question: poll.question_en.clone(),
@@ -279,7 +288,14 @@ async fn form_page(
 
 async fn new(page: Page, State(state): State<AppState>) -> Result<Html<String>, AppError> {
     as_admin(&page)?;
-    form_page(&page, &state, "/admin/polls/new".into(), PollForm::blank(), Errors::default()).await
+    form_page(
+        &page,
+        &state,
+        "/admin/polls/new".into(),
+        PollForm::blank(),
+        Errors::default(),
+    )
+    .await
 }
 
 async fn create(

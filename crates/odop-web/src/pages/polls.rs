@@ -219,6 +219,7 @@ async fn poll_page(
         &origin(state, headers),
         &format!("/polls/{}", poll.id),
         &format!("/cards/polls/{}.png", poll.id),
+        page.tr.lang(),
         view.question.clone(),
         page.tr.t("poll-share-description"),
     );
@@ -285,7 +286,10 @@ async fn answer(
         Err(Refusal::Closed) => {
             // The poll as it is now, with its final time.
             let closed = store::get(state.db(), poll.id).await?.unwrap_or(poll.clone());
-            (StatusCode::CONFLICT, page.tr.t1("poll-closed", "when", page.tr.when(closed.ends_at())))
+            (
+                StatusCode::CONFLICT,
+                page.tr.t1("poll-closed", "when", page.tr.when(closed.ends_at())),
+            )
         }
         Err(Refusal::NoSuchChoice) => (StatusCode::BAD_REQUEST, page.tr.t("quiz-choose")),
         Err(Refusal::NoSuchPoll | Refusal::NotOpenYet) => return Err(AppError::NotFound(NotFound::Object)),

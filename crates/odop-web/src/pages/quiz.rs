@@ -20,13 +20,13 @@ use serde::Deserialize;
 use super::polls::PollView;
 use super::share::{ShareMeta, origin};
 use super::{Chrome, Page, render};
-use odop_store::polls::{self as polls_store, Listing};
 use crate::AppState;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{ClientIp, crypto};
 use crate::error::{AppError, NotFound};
 use crate::extract::Path;
 use crate::i18n::{Arg, Tr};
+use odop_store::polls::{self as polls_store, Listing};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -205,7 +205,8 @@ async fn page(
     }
     let answered = answers.len() + given.len();
     let asked = today.questions.len() + extras.len();
-    let right = answers.iter().filter(|a| a.correct).count() + extras.iter().filter(|e| e.verdict == Some(true)).count();
+    let right =
+        answers.iter().filter(|a| a.correct).count() + extras.iter().filter(|e| e.verdict == Some(true)).count();
     let record = match user {
         Some(user) => {
             let record = polls_store::record(state.db(), user).await?;
@@ -216,7 +217,10 @@ async fn page(
                 ),
                 totals: page.tr.with(
                     "quiz-totals",
-                    &[("right", Arg::Number(record.right)), ("answered", Arg::Number(record.answered))],
+                    &[
+                        ("right", Arg::Number(record.right)),
+                        ("answered", Arg::Number(record.answered)),
+                    ],
                 ),
             })
         }
@@ -228,8 +232,10 @@ async fn page(
         questions: view(&page.tr, &today, &answers),
         extras,
         score: (answered > 0).then(|| {
-            page.tr
-                .with("quiz-score", &[("right", Arg::from(right)), ("asked", Arg::from(asked))])
+            page.tr.with(
+                "quiz-score",
+                &[("right", Arg::from(right)), ("asked", Arg::from(asked))],
+            )
         }),
         score_share_href: (asked > 0 && answered == asked).then(|| format!("/quiz/{}/score/{right}", today.day)),
         record,
@@ -394,7 +400,10 @@ async fn leaderboard_page(
             "quiz-week",
             &[
                 ("from", Arg::from(monday.format("%d-%m-%Y").to_string())),
-                ("until", Arg::from((next_monday - chrono::Duration::days(1)).format("%d-%m-%Y").to_string())),
+                (
+                    "until",
+                    Arg::from((next_monday - chrono::Duration::days(1)).format("%d-%m-%Y").to_string()),
+                ),
             ],
         ),
         rows,
@@ -415,7 +424,7 @@ struct SharePage {
 }
 
 /// A day in the path: a quiz day that has come, in India.
-fn quiz_day(text: &str) -> Result<chrono::NaiveDate, AppError> {
+pub(super) fn quiz_day(text: &str) -> Result<chrono::NaiveDate, AppError> {
     text.parse::<chrono::NaiveDate>()
         .ok()
         .filter(|day| *day <= quiz::ist_day(Utc::now()))
@@ -431,11 +440,12 @@ async fn share_question(
     Path((day, number)): Path<(String, String)>,
 ) -> Result<Html<String>, AppError> {
     let day = quiz_day(&day)?;
-    let (question, choices) = question_text(&state, &page.tr, day, &number).await?;
+    let (question, choices, _) = question_text(&state, &page.tr, day, &number).await?;
     let share = ShareMeta::new(
         &origin(&state, &headers),
         &format!("/quiz/{day}/{number}"),
         &format!("/cards/quiz/{day}/{number}.png"),
+        page.tr.lang(),
         question.clone(),
         page.tr.t("quiz-share-description"),
     );
@@ -448,13 +458,14 @@ async fn share_question(
     })
 }
 
-/// The text of question `number` (from 1) of `day`, and its choices.
+/// The text of question `number` (from 1) of `day`, its choices, and the
+/// district it is about.
 pub(super) async fn question_text(
     state: &AppState,
     tr: &Tr,
     day: chrono::NaiveDate,
     number: &str,
-) -> Result<(String, Vec<String>), AppError> {
+) -> Result<(String, Vec<String>, odop_domain::Slug), AppError> {
     let registry = odop_store::registry::load(state.db()).await?;
     let on_sale = store::listings_by_district(state.db()).await?;
     let shoppable = |slug: &odop_domain::Slug| on_sale.iter().any(|(s, n)| s == slug.as_str() && *n > 0);
@@ -469,7 +480,11 @@ pub(super) async fn question_text(
         QuestionKind::ProductOfDistrict => tr.t1("quiz-product-of-district", "district", tr.pick(&q.subject)),
         QuestionKind::DistrictOfProduct => tr.t1("quiz-district-of-product", "product", tr.pick(&q.subject)),
     };
-    Ok((prompt, q.choices.iter().map(|c| tr.pick(&c.text).to_owned()).collect()))
+    Ok((
+        prompt,
+        q.choices.iter().map(|c| tr.pick(&c.text).to_owned()).collect(),
+        q.district.clone(),
+    ))
 }
 
 /// A score to share: "4 of 5 right in the ODOP quiz of 23-11-2026". Only
@@ -487,6 +502,7 @@ async fn share_score(
         &origin(&state, &headers),
         &format!("/quiz/{day}/score/{right}"),
         &format!("/cards/quiz/{day}/score/{right}.png"),
+        page.tr.lang(),
         heading.clone(),
         page.tr.t("quiz-share-description"),
     );

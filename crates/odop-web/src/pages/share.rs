@@ -33,7 +33,9 @@ pub fn origin(state: &AppState, headers: &HeaderMap) -> String {
 }
 
 impl ShareMeta {
-    pub fn new(origin: &str, path: &str, card_path: &str, title: String, description: String) -> Self {
+    /// The tags for the page at `path`, whose card at `card_path` is drawn
+    /// in `lang`, the language of the page being shared.
+    pub fn new(origin: &str, path: &str, card_path: &str, lang: &str, title: String, description: String) -> Self {
         let url = format!("{origin}{path}");
         let text = format!("{title} {url}");
         ShareMeta {
@@ -45,7 +47,7 @@ impl ShareMeta {
                 "https://x.com/intent/post?{}",
                 serde_urlencoded::to_string([("text", title.as_str()), ("url", url.as_str())]).unwrap_or_default()
             ),
-            image: format!("{origin}{card_path}"),
+            image: format!("{origin}{card_path}?lang={lang}"),
             url,
             title,
             description,

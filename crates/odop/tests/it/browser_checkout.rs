@@ -2,66 +2,16 @@
 //! sign in at checkout, pays on the sandbox gateway's page, and later sees
 //! the seller's shipment on the order page.
 
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use odop_domain::ListingId;
 
 use crate::catalogue::{create_listing, kurta, set_status};
-use crate::support::browser::Browser;
+use crate::support::browser::{Browser, arrive, click, fill, path_of, screenshot, text_of};
 use crate::support::people::SellerSpec;
-use crate::support::{Backend, TestApp, test_output_dir};
+use crate::support::{Backend, TestApp};
 
 const SELLER: &str = "9822211111";
 const BUYER: &str = "9833311111";
-
-/// Fills a field of the current page, replacing what it held.
-async fn fill(page: &Client, css: &str, text: &str) {
-    let field = page
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("no field {css}: {e}"));
-    field.clear().await.unwrap();
-    field.send_keys(text).await.unwrap();
-}
-
-async fn click(page: &Client, css: &str) {
-    page.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("nothing to click at {css}: {e}"))
-        .click()
-        .await
-        .unwrap();
-}
-
-/// Waits for an element that only the page we expect next has, so that a
-/// step never reads the page it has just left.
-async fn arrive(page: &Client, css: &str) {
-    page.wait()
-        .at_most(std::time::Duration::from_secs(60))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("the page with {css} did not appear: {e}"));
-}
-
-async fn text_of(page: &Client, css: &str) -> String {
-    page.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("nothing at {css}: {e}"))
-        .text()
-        .await
-        .unwrap()
-}
-
-async fn path_of(page: &Client) -> String {
-    page.current_url().await.unwrap().path().to_owned()
-}
-
-async fn screenshot(page: &Client, name: &str) {
-    let png = page.screenshot().await.unwrap();
-    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG screenshot");
-    let path = test_output_dir("browser").join(name);
-    std::fs::write(&path, png).unwrap();
-    eprintln!("screenshot: {}", path.display());
-}
 
 /// A verified Lucknow seller with a published chikankari kurta whose size M
 /// has `stock` units; returns the listing's id and that variant's id.

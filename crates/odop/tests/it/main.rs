@@ -7,6 +7,7 @@ mod accounts;
 mod api;
 mod browser;
 mod browser_checkout;
+mod browser_quiz;
 mod catalogue;
 mod checkout;
 mod cli;

@@ -19,7 +19,8 @@ const SELLER: &str = "9822200001";
 const PLAYER: &str = "9844400001";
 
 async fn admin(app: &crate::support::TestApp) -> Person {
-    app.create_staff(ADMIN, "Meera Dixit", vec![StaffRole::StateAdmin], PASSWORD).await;
+    app.create_staff(ADMIN, "Meera Dixit", vec![StaffRole::StateAdmin], PASSWORD)
+        .await;
     app.staff_sign_in(ADMIN, PASSWORD).await
 }
 
@@ -282,12 +283,31 @@ on_both_backends! {
             let (status, page) = visitor.page(&path).await;
             assert_eq!(status, 200, "{path}");
             let host = visitor.base.clone();
-            assert!(page.contains(&format!("<meta property=\"og:image\" content=\"{host}{card}\">")), "{path}: {page}");
+            assert!(page.contains(&format!("<meta property=\"og:image\" content=\"{host}{card}?lang=en\">")), "{path}: {page}");
             assert!(page.contains("<meta name=\"twitter:card\" content=\"summary_large_image\">"));
             assert!(page.contains(&format!("<meta property=\"og:title\" content=\"{title}")), "{path}: {page}");
             assert!(page.contains("href=\"https://wa.me/?text=") && page.contains("href=\"https://x.com/intent/post?text="), "{page}");
         }
+        // The cards themselves: PNG pictures of 1200×630, drawn in the
+        // language asked for.
+        for card in [format!("/cards/polls/{poll}.png"), format!("/cards/quiz/{day}/1.png"), format!("/cards/quiz/{day}/score/4.png")] {
+            let mut drawn = Vec::new();
+            for lang in ["en", "hi"] {
+                let response = visitor.get(&format!("{card}?lang={lang}")).await;
+                assert_eq!(response.status(), 200, "{card}");
+                assert_eq!(response.headers()["content-type"], "image/png");
+                assert!(response.headers()["cache-control"].to_str().unwrap().starts_with("public, max-age="));
+                let bytes = response.bytes().await.unwrap();
+                let image = image::load_from_memory_with_format(&bytes, image::ImageFormat::Png).unwrap();
+                assert_eq!((image.width(), image.height()), (1200, 630), "{card}");
+                drawn.push(bytes);
+            }
+            assert_ne!(drawn[0], drawn[1], "{card}: the Hindi card differs from the English one");
+        }
+        assert_eq!(visitor.get(&format!("/cards/polls/{poll}.gif")).await.status(), 404);
+        assert_eq!(visitor.get("/cards/polls/999999.png").await.status(), 404);
         let tomorrow = day + Duration::days(1);
+        assert_eq!(visitor.get(&format!("/cards/quiz/{tomorrow}/1.png")).await.status(), 404);
         assert_eq!(visitor.get(&format!("/quiz/{tomorrow}/1")).await.status(), 404, "tomorrow's questions stay secret");
         assert_eq!(visitor.get(&format!("/quiz/{day}/9")).await.status(), 404);
         assert_eq!(visitor.get(&format!("/quiz/{day}/score/99")).await.status(), 404);

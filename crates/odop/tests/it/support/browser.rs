@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use fantoccini::{Client, ClientBuilder};
+use fantoccini::{Client, ClientBuilder, Locator};
+
+use super::test_output_dir;
 use tempfile::TempDir;
 
 pub struct Browser {
@@ -115,4 +117,54 @@ impl Drop for Browser {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
+}
+
+/// Fills a field of the current page, replacing what it held.
+pub async fn fill(page: &Client, css: &str, text: &str) {
+    let field = page
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no field {css}: {e}"));
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+pub async fn click(page: &Client, css: &str) {
+    page.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("nothing to click at {css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Waits for an element that only the page we expect next has, so that a
+/// step never reads the page it has just left.
+pub async fn arrive(page: &Client, css: &str) {
+    page.wait()
+        .at_most(std::time::Duration::from_secs(60))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("the page with {css} did not appear: {e}"));
+}
+
+pub async fn text_of(page: &Client, css: &str) -> String {
+    page.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("nothing at {css}: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
+
+pub async fn path_of(page: &Client) -> String {
+    page.current_url().await.unwrap().path().to_owned()
+}
+
+pub async fn screenshot(page: &Client, name: &str) {
+    let png = page.screenshot().await.unwrap();
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG screenshot");
+    let path = test_output_dir("browser").join(name);
+    std::fs::write(&path, png).unwrap();
+    eprintln!("screenshot: {}", path.display());
 }
