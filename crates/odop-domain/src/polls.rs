@@ -142,13 +142,17 @@ pub fn parse_ist(text: &str) -> Option<DateTime<Utc>> {
     let text = text.trim();
     let local = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
         .or_else(|_| chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
-        .ok()?;
+        .ok()
+        // Polls run within a lifetime: far years are typing mistakes.
+        .filter(|t| (2000..=2100).contains(&chrono::Datelike::year(t)))?;
     Some(local.and_utc() - chrono::Duration::minutes(330))
 }
 
 /// An instant as the value of a `datetime-local` field, in IST.
 pub fn format_ist(instant: DateTime<Utc>) -> String {
-    (instant + chrono::Duration::minutes(330))
+    instant
+        .checked_add_signed(chrono::Duration::minutes(330))
+        .unwrap_or(instant)
         .format("%Y-%m-%dT%H:%M")
         .to_string()
 }
@@ -321,6 +325,8 @@ mod tests {
         assert_eq!(parse_ist("2026-11-24T10:00:30"), Some(at("2026-11-24T04:30:30Z")));
         assert_eq!(parse_ist("24/11/2026"), None);
         assert_eq!(parse_ist("2026-11-24T25:00"), None);
+        assert_eq!(parse_ist("+262142-12-31T23:59"), None);
+        assert_eq!(parse_ist("1900-01-01T00:00"), None);
         assert_eq!(format_ist(at("2026-11-24T04:30:00Z")), "2026-11-24T10:00");
     }
 

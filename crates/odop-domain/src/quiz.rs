@@ -39,7 +39,8 @@ pub fn leaderboard_name(text: &str) -> Result<String, &'static str> {
     if !name.chars().all(allowed) {
         return Err("quiz-name-characters");
     }
-    if name.chars().filter(char::is_ascii_digit).count() > 4 {
+    // Digits of any script count: ९८७६५४३२१० is a phone number too.
+    if name.chars().filter(|c| c.is_numeric()).count() > 4 {
         return Err("quiz-name-digits");
     }
     Ok(name)
@@ -361,6 +362,9 @@ mod tests {
         assert_eq!(leaderboard_name(&"a".repeat(25)), Err("quiz-name-length"));
         assert_eq!(leaderboard_name("<b>me</b>"), Err("quiz-name-characters"));
         assert_eq!(leaderboard_name("98765 43210"), Err("quiz-name-digits"));
+        assert_eq!(leaderboard_name("९८७६५४३२१०"), Err("quiz-name-digits"));
+        assert_eq!(leaderboard_name("98 ७६५४३"), Err("quiz-name-digits"));
+        assert_eq!(leaderboard_name("９８７６５４３"), Err("quiz-name-digits"));
     }
 
     #[test]

@@ -266,7 +266,7 @@ pub async fn list(db: &Db, which: Listing, limit: i64) -> Result<Vec<Poll>, Stor
     let (filter, now) = match which {
         Listing::All => ("p.created_at <= $1 ORDER BY p.opens_at DESC, p.id DESC", Utc::now()),
         Listing::PublicPolls { now } => (
-            "p.correct IS NULL AND p.opens_at <= $1 \
+            "p.correct IS NULL AND p.opens_at <= $1 AND (p.closed_at IS NULL OR p.closed_at >= p.opens_at) \
              ORDER BY CASE WHEN p.closes_at > $1 AND p.closed_at IS NULL THEN 0 ELSE 1 END, p.opens_at DESC, p.id DESC",
             now,
         ),
@@ -328,6 +328,8 @@ pub async fn answer(
         Ok(1) => Ok(Ok(())),
         Ok(_) => Ok(Err(match get(db, id).await? {
             None => Refusal::NoSuchPoll,
+            // A close committed just after `now` also refused this answer.
+            Some(poll) if poll.closed_at.is_some() => Refusal::Closed,
             Some(poll) => match poll.state_at(now) {
                 PollState::NotOpen => Refusal::NotOpenYet,
                 PollState::Closed => Refusal::Closed,
@@ -426,7 +428,7 @@ pub struct Standing {
 
 /// The players with the most right answers (daily quiz and admins' quiz
 /// questions) between two instants, best first; ties go to whoever got
-/// there first. Only players who chose a leaderboard name appear, under
+/// there first (whose last right answer came earlier). Only players who chose a leaderboard name appear, under
 /// that name.
 pub async fn leaderboard(
     db: &Db,
@@ -437,13 +439,13 @@ pub async fn leaderboard(
     let rows: Vec<(i64, String, i64)> = dispatch!(db, pool => {
         sqlx::query_as(
             "SELECT u.id, q.nickname, CAST(SUM(a.right_answers) AS BIGINT) AS total FROM ( \
-                SELECT user_id, COUNT(*) AS right_answers, MIN(answered_at) AS first_at FROM quiz_answers \
+                SELECT user_id, COUNT(*) AS right_answers, MAX(answered_at) AS last_at FROM quiz_answers \
                 WHERE user_id IS NOT NULL AND correct AND answered_at >= $1 AND answered_at < $2 GROUP BY user_id \
                 UNION ALL \
-                SELECT user_id, COUNT(*), MIN(answered_at) FROM poll_answers \
+                SELECT user_id, COUNT(*), MAX(answered_at) FROM poll_answers \
                 WHERE user_id IS NOT NULL AND correct AND answered_at >= $1 AND answered_at < $2 GROUP BY user_id \
              ) a JOIN users u ON u.id = a.user_id JOIN quiz_players q ON q.user_id = u.id WHERE u.deleted_at IS NULL \
-             GROUP BY u.id, q.nickname ORDER BY total DESC, MIN(a.first_at), u.id LIMIT $3",
+             GROUP BY u.id, q.nickname ORDER BY total DESC, MAX(a.last_at), u.id LIMIT $3",
         )
         .bind(Timestamp(from))
         .bind(Timestamp(until))

@@ -664,6 +664,7 @@ polls-intro = Tell us what you think about Uttar Pradesh's crafts. No account ne
 polls-none = There is no poll at the moment.
 polls-play-quiz = Play today's quiz
 poll-total = { $count ->
+    [0] No answers yet
     [one] One answer so far
    *[other] { $count } answers
 }

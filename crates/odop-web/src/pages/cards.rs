@@ -59,7 +59,15 @@ fn footer(state: &AppState, headers: &HeaderMap, path: &str) -> String {
     format!("{host}{path}")
 }
 
-async fn png(card: Card, max_age: u32) -> Result<Response, AppError> {
+/// A card's bytes with caching headers. The footer names the site's
+/// address, which without a configured `public_url` comes from the
+/// request's Host: such a card may only be kept by the browser that asked.
+async fn png(state: &AppState, card: Card, max_age: u32) -> Result<Response, AppError> {
+    let scope = if state.config().public_url.is_some() {
+        "public"
+    } else {
+        "private"
+    };
     let bytes = tokio::task::spawn_blocking(move || odop_cards::render_png(&card))
         .await
         .map_err(|e| AppError::Internal(format!("the card renderer stopped: {e}")))?
@@ -67,7 +75,7 @@ async fn png(card: Card, max_age: u32) -> Result<Response, AppError> {
     Ok((
         [
             (header::CONTENT_TYPE, "image/png".to_owned()),
-            (header::CACHE_CONTROL, format!("public, max-age={max_age}")),
+            (header::CACHE_CONTROL, format!("{scope}, max-age={max_age}")),
         ],
         bytes,
     )
@@ -79,8 +87,8 @@ async fn photo_of(state: &AppState, district: &str) -> Option<Vec<u8>> {
     state.files().get(&key).await.ok().map(|bytes| bytes.to_vec())
 }
 
-/// A poll: its question, and the shares so far as bars (or the choices,
-/// before anyone answered).
+/// A poll: its question and choices, and once closed its final shares as
+/// bars.
 async fn poll_card(
     tr: Tr,
     State(state): State<AppState>,
@@ -101,7 +109,10 @@ async fn poll_card(
     let shares = percentages(&counts);
     let hindi = tr.locale() == Locale::Hi;
     let text = |(en, hi): &(String, String)| if hindi { hi.clone() } else { en.clone() };
-    let answered = counts.iter().any(|c| *c > 0);
+    // While a poll is open its card shows only the choices, as its page
+    // does to whoever has not answered: the crowd's answers (or a quiz
+    // question's right one) are never given away before answering.
+    let answered = poll.state_at(now) == odop_domain::polls::PollState::Closed && counts.iter().any(|c| *c > 0);
     let lines = poll
         .choices
         .iter()
@@ -136,7 +147,7 @@ async fn poll_card(
         footer: footer(&state, &headers, &format!("/polls/{id}")),
         photo,
     };
-    png(card, 300).await
+    png(&state, card, 300).await
 }
 
 /// One of a day's quiz questions with its four choices and, when the
@@ -167,7 +178,7 @@ async fn question_card(
         footer: footer(&state, &headers, "/quiz"),
         photo,
     };
-    png(card, 3600).await
+    png(&state, card, 3600).await
 }
 
 /// A day's score: only the number right, nothing about the player.
@@ -192,5 +203,5 @@ async fn score_card(
         footer: footer(&state, &headers, "/quiz"),
         photo: None,
     };
-    png(card, 86_400).await
+    png(&state, card, 86_400).await
 }

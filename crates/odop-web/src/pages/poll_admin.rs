@@ -115,7 +115,7 @@ impl PollForm {
 
     /// The checked poll, or the problems by field. The right choice is
     /// given as a row of the form; blank rows before it do not count.
-    fn parse(&self, tr: &Tr) -> Result<PollDraft, Errors> {
+    fn parse(&self, tr: &Tr, registry: &odop_domain::registry::Registry) -> Result<PollDraft, Errors> {
         let mut errors = Errors::default();
         let quiz = match self.kind.as_str() {
             "poll" => false,
@@ -140,8 +140,8 @@ impl PollForm {
         let district = match self.district.trim() {
             "" => None,
             slug => match Slug::parse(slug) {
-                Ok(slug) => Some(slug),
-                Err(_) => {
+                Ok(slug) if registry.district(&slug).is_some() => Some(slug),
+                _ => {
                     errors.add("district", tr.t("field-choose"));
                     None
                 }
@@ -305,7 +305,8 @@ async fn create(
 ) -> Result<Response, AppError> {
     let me = as_admin(&page)?;
     let form = PollForm::from_pairs(pairs);
-    match form.parse(&page.tr) {
+    let registry = odop_store::registry::load(state.db()).await?;
+    match form.parse(&page.tr, &registry) {
         Ok(draft) => {
             let id = store::create(state.db(), &draft, me.user.id, Utc::now()).await?;
             Ok(Redirect::to(&format!("/admin/polls/{id}")).into_response())
@@ -414,7 +415,8 @@ async fn update(
     as_admin(&page)?;
     let poll = poll_of(&state, &id).await?;
     let form = PollForm::from_pairs(pairs);
-    let draft = match form.parse(&page.tr) {
+    let registry = odop_store::registry::load(state.db()).await?;
+    let draft = match form.parse(&page.tr, &registry) {
         Ok(draft) => draft,
         Err(errors) => {
             let html = poll_page(&page, &state, &poll, Some((form, errors)), None).await?;

@@ -258,7 +258,17 @@ async fn answer(
 ) -> Result<Response, AppError> {
     let now = Utc::now();
     let poll = public_poll(&state, &id, now).await?;
-    let back = if poll.quiz.is_some() {
+    // A quiz question goes back to the quiz, if the quiz shows it.
+    let in_quiz = poll.quiz.is_some()
+        && store::list(
+            state.db(),
+            Listing::OpenQuizQuestions { now },
+            super::quiz::MAX_EXTRA_QUESTIONS,
+        )
+        .await?
+        .iter()
+        .any(|p| p.id == poll.id);
+    let back = if in_quiz {
         format!("/quiz#p{}", poll.id)
     } else {
         format!("/polls/{}", poll.id)

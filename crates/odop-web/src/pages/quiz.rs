@@ -38,7 +38,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// At most this many admins' questions join the daily five at a time.
-const MAX_EXTRA_QUESTIONS: i64 = 5;
+pub(super) const MAX_EXTRA_QUESTIONS: i64 = 5;
 
 /// The cookie holding the device's random token.
 pub const DEVICE_COOKIE: &str = "odop_device";

@@ -14,6 +14,8 @@ pub struct ShareMeta {
     pub url: String,
     /// Absolute address of the 1200×630 card.
     pub image: String,
+    /// The card's path on this site, for the page's own `<img>`.
+    pub image_path: String,
     pub whatsapp_href: String,
     pub x_href: String,
 }
@@ -48,6 +50,7 @@ impl ShareMeta {
                 serde_urlencoded::to_string([("text", title.as_str()), ("url", url.as_str())]).unwrap_or_default()
             ),
             image: format!("{origin}{card_path}?lang={lang}"),
+            image_path: format!("{card_path}?lang={lang}"),
             url,
             title,
             description,

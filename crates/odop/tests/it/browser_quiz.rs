@@ -71,5 +71,46 @@ async fn a_visitor_plays_the_daily_quiz_in_hindi_and_is_led_to_the_districts_pro
     let products = text_of(page, "ul.cards.products").await;
     assert!(products.contains("सफ़ेद सूती चिकन कुर्ता"), "{products}");
     screenshot(page, "quiz-hindi-district.png").await;
+
+    // A poll, answered in the browser: the bars are drawn by the stylesheet
+    // alone (the Content-Security-Policy allows no inline styles), so the
+    // chosen answer's bar is full and the other one empty.
+    // Any account can be a poll's author in the store; the admin pages
+    // have their own tests.
+    app.quick_sign_in("9811133333").await;
+    let now = chrono::Utc::now();
+    let draft = odop_domain::polls::PollDraft::parse(&odop_domain::polls::PollInput {
+        question_en: "Which craft did you grow up with?".into(),
+        question_hi: "आप किस शिल्प के साथ बड़े हुए?".into(),
+        choices: vec![
+            ("Wooden toys".into(), "लकड़ी के खिलौने".into()),
+            ("Brassware".into(), "पीतल के बर्तन".into()),
+        ],
+        opens_at: Some(now - chrono::Duration::minutes(1)),
+        closes_at: Some(now + chrono::Duration::hours(1)),
+        ..Default::default()
+    })
+    .unwrap();
+    let creator =
+        odop_store::accounts::user_by_phone(&app.db, &odop_domain::identity::Phone::parse("9811133333").unwrap())
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+    let poll = odop_store::polls::create(&app.db, &draft, creator, now).await.unwrap();
+    page.goto(&app.url(&format!("/polls/{poll}"))).await.unwrap();
+    arrive(page, &format!("form[action='/polls/{poll}']")).await;
+    click(page, "input[name=choice][value='0']").await;
+    click(page, &format!("form[action='/polls/{poll}'] button[type=submit]")).await;
+    arrive(page, ".bars .bar-fill").await;
+    let bars = page.find_all(Locator::Css(".bars .bar-fill")).await.unwrap();
+    let tracks = page.find_all(Locator::Css(".bars .bar-track")).await.unwrap();
+    let (_, _, full, _) = bars[0].rectangle().await.unwrap();
+    let (_, _, empty, _) = bars[1].rectangle().await.unwrap();
+    let (_, _, track, _) = tracks[0].rectangle().await.unwrap();
+    assert!(track > 20.0, "the track is drawn ({track} px)");
+    assert!((full - track).abs() < 1.0, "100% fills the track: {full} of {track} px");
+    assert!(empty < 1.0, "0% is empty: {empty} px");
+    screenshot(page, "poll-hindi-bars.png").await;
     browser.close().await;
 }

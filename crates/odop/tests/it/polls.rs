@@ -63,6 +63,11 @@ on_both_backends! {
         assert_eq!(app.visitor(PLAYER).get("/admin/polls").await.status(), 303, "sign in first");
 
         // A form with problems says what they are and stores nothing.
+        let mut nowhere = poll_fields("Which district is famous for wooden toys?", 2, 48);
+        nowhere.retain(|(k, _)| k != "district");
+        nowhere.push(("district".into(), "atlantis".into()));
+        let response = admin.post("/admin/polls/new", &refs(&nowhere)).await;
+        assert_eq!(response.status(), 422, "an unknown district is refused, not dropped");
         let mut bad = poll_fields("Which district is famous for wooden toys?", 2, 48);
         bad.retain(|(k, _)| !k.starts_with("choice_") || k.ends_with("_0"));
         bad.push(("closes_at".into(), "tomorrow".into()));
@@ -103,7 +108,7 @@ on_both_backends! {
         assert_eq!(response.status(), 303);
         assert_eq!(location(&response), format!("/polls/{open}"));
         let (_, page) = visitor.page(&format!("/polls/{open}")).await;
-        assert!(page.contains("style=\"width: 100%\"") && page.contains("One answer so far"), "{page}");
+        assert!(page.contains("class=\"bar-fill w100\"") && page.contains("One answer so far"), "{page}");
         assert!(page.contains("your answer"));
         let response = visitor.post(&format!("/polls/{open}"), &[("choice", "1")]).await;
         assert_eq!(response.status(), 409);
@@ -112,7 +117,7 @@ on_both_backends! {
         let other = app.visitor(PLAYER);
         assert_eq!(other.post(&format!("/polls/{open}"), &[("choice", "1")]).await.status(), 303);
         let (_, page) = other.page(&format!("/polls/{open}")).await;
-        assert!(page.contains("2 answers") && page.matches("style=\"width: 50%\"").count() == 2, "{page}");
+        assert!(page.contains("2 answers") && page.matches("class=\"bar-fill w50\"").count() == 2, "{page}");
 
         let on_phone = app.quick_sign_in(PLAYER).await;
         assert_eq!(on_phone.post(&format!("/polls/{open}"), &[("choice", "1")]).await.status(), 303);
@@ -145,9 +150,33 @@ on_both_backends! {
         let (_, page) = late.page("/polls").await;
         assert!(page.contains("Closed on") && page.contains("67%") && page.contains("33%"), "{page}");
 
-        // Calling off a scheduled poll: it never opens.
+        // Answers from one address are limited (120 an hour), whatever the
+        // device cookie says.
+        let mut limited = false;
+        for _ in 0..121 {
+            let response = app.visitor(PLAYER).post(&format!("/polls/{open}"), &[("choice", "0")]).await;
+            if response.status() == 429 {
+                limited = true;
+                break;
+            }
+            assert_eq!(response.status(), 409);
+        }
+        assert!(limited, "a flood from one address is refused");
+
+        // Calling off a scheduled poll: it never opens, nor shows once its
+        // opening time has passed.
         assert_eq!(admin.post(&format!("/admin/polls/{later}/close"), &[]).await.status(), 303);
         assert_eq!(admin.post(&format!("/admin/polls/{later}"), &refs(&edited)).await.status(), 409);
+        // Three hours on: it was called off two hours ago, and would have
+        // opened an hour ago.
+        let hour = 3_600_000;
+        let now = Utc::now().timestamp_millis();
+        let (opened, called_off) = (now - hour, now - 2 * hour);
+        odop_store::test_support::execute_owned(&app.db, format!("UPDATE polls SET opens_at = {opened}, closed_at = {called_off} WHERE id = {later}")).await;
+        let (_, page) = late.page("/polls").await;
+        assert!(!page.contains("lacquered"), "a called-off poll stays off the list: {page}");
+        assert_eq!(late.get(&format!("/polls/{later}")).await.status(), 404);
+        assert_eq!(late.get(&format!("/cards/polls/{later}.png")).await.status(), 404);
     }
 
     async fn a_thousand_devices_answering_at_once_are_each_counted_once(app) {
@@ -296,7 +325,7 @@ on_both_backends! {
                 let response = visitor.get(&format!("{card}?lang={lang}")).await;
                 assert_eq!(response.status(), 200, "{card}");
                 assert_eq!(response.headers()["content-type"], "image/png");
-                assert!(response.headers()["cache-control"].to_str().unwrap().starts_with("public, max-age="));
+                assert!(response.headers()["cache-control"].to_str().unwrap().starts_with("private, max-age="), "no public_url: the footer came from Host");
                 let bytes = response.bytes().await.unwrap();
                 let image = image::load_from_memory_with_format(&bytes, image::ImageFormat::Png).unwrap();
                 assert_eq!((image.width(), image.height()), (1200, 630), "{card}");
@@ -305,6 +334,16 @@ on_both_backends! {
             assert_ne!(drawn[0], drawn[1], "{card}: the Hindi card differs from the English one");
         }
         assert_eq!(visitor.get(&format!("/cards/polls/{poll}.gif")).await.status(), 404);
+
+        // While the poll is open its card never shows how others answered.
+        let card = format!("/cards/polls/{poll}.png?lang=en");
+        let before = visitor.get(&card).await.bytes().await.unwrap();
+        assert_eq!(visitor.post(&format!("/polls/{poll}"), &[("choice", "1")]).await.status(), 303);
+        let after = visitor.get(&card).await.bytes().await.unwrap();
+        assert_eq!(after, before, "an open poll's card is the same before and after answers");
+        assert_eq!(admin.post(&format!("/admin/polls/{poll}/close"), &[]).await.status(), 303);
+        let closed = visitor.get(&card).await.bytes().await.unwrap();
+        assert_ne!(closed, before, "a closed poll's card shows the results");
         assert_eq!(visitor.get("/cards/polls/999999.png").await.status(), 404);
         let tomorrow = day + Duration::days(1);
         assert_eq!(visitor.get(&format!("/cards/quiz/{tomorrow}/1.png")).await.status(), 404);
