@@ -1,13 +1,15 @@
-//! Loading many sellers and listings at once, for `odop gen` (demonstration
-//! and benchmark data). Rows go in with multi-row inserts, a batch to a
-//! transaction; the rules still hold: listings are validated drafts, sellers
-//! are approved applications, and every listing appends to the change log so
-//! that running nodes index it.
+//! Loading many sellers, listings, buyers and past orders at once, for
+//! `odop gen` (demonstration and benchmark data). Rows go in with multi-row
+//! inserts, a batch to a transaction; the rules still hold: listings are
+//! validated drafts, sellers are approved applications, every listing
+//! appends to the change log so that running nodes index it, and orders
+//! carry the snapshot of what was bought, with the GST inside each price.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use odop_domain::catalogue::{ListingDraft, ListingStatus};
+use odop_domain::orders::SubOrderStatus;
 use odop_domain::{ListingId, UserId};
 
 use crate::StoreError;
@@ -62,6 +64,8 @@ pub struct NewListing {
 enum Table {
     Users,
     Listings,
+    Orders,
+    SubOrders,
 }
 
 impl Table {
@@ -69,6 +73,8 @@ impl Table {
         match self {
             Table::Users => "users",
             Table::Listings => "listings",
+            Table::Orders => "orders",
+            Table::SubOrders => "sub_orders",
         }
     }
 }
@@ -285,4 +291,250 @@ pub async fn highest_user_id(db: &Db) -> Result<i64, StoreError> {
         sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM users").fetch_one(pool).await?
     });
     Ok(id)
+}
+
+/// Creates buyer accounts with these phones (E.164), all joined at
+/// `joined_at`; returns their ids in order.
+pub async fn insert_buyers(db: &Db, phones: &[String], joined_at: DateTime<Utc>) -> Result<Vec<UserId>, StoreError> {
+    let mut tx = db.begin().await?;
+    let ids = reserve_ids(&mut tx, Table::Users, phones.len()).await?;
+    let over = overriding(&tx);
+    for (chunk, chunk_ids) in phones.chunks(ROWS_PER_STATEMENT).zip(ids.chunks(ROWS_PER_STATEMENT)) {
+        on_tx!(&mut tx, t => {
+            let mut rows = sqlx::QueryBuilder::new(format!("INSERT INTO users (id, phone, locale, created_at){over} "));
+            rows.push_values(chunk.iter().zip(chunk_ids), |mut row, (phone, id)| {
+                row.push_bind(*id)
+                    .push_bind(phone.clone())
+                    .push_bind(if id % 3 == 0 { "hi" } else { "en" })
+                    .push_bind(Timestamp(joined_at));
+            });
+            rows.build().execute(&mut **t).await?;
+        });
+    }
+    tx.commit().await?;
+    Ok(ids.into_iter().map(UserId).collect())
+}
+
+/// A variant on sale, with what an order copies of it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct SaleVariant {
+    pub variant_id: i64,
+    pub listing_id: i64,
+    pub seller_user_id: i64,
+    /// The vendor of a sub-vendor, who keeps its orders.
+    pub vendor_user_id: Option<i64>,
+    pub title: String,
+    pub label: String,
+    pub sku: String,
+    pub hsn: String,
+    pub price_paise: i64,
+    pub gst_rate_bp: i64,
+}
+
+/// Up to about `limit` variants of listings on sale, spread over the whole
+/// catalogue, for generated orders.
+pub async fn sale_variants(db: &Db, limit: i64) -> Result<Vec<SaleVariant>, StoreError> {
+    let rows = dispatch!(db, pool => {
+        let highest: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM listings").fetch_one(pool).await?;
+        let step = (highest / limit.max(1)).max(1);
+        sqlx::query_as(
+            "SELECT v.id AS variant_id, l.id AS listing_id, l.seller_user_id, \
+             (SELECT s.vendor_user_id FROM sub_vendor_links s WHERE s.artisan_user_id = l.seller_user_id \
+              AND s.status = 'active' LIMIT 1) AS vendor_user_id, \
+             COALESCE(l.title_en, l.title_hi, '') AS title, v.label, v.sku, l.hsn, v.price_paise, l.gst_rate_bp \
+             FROM listings l JOIN listing_variants v ON v.listing_id = l.id AND v.position = 0 \
+             WHERE l.status = 'active' AND l.id % $2 = 0 ORDER BY l.id LIMIT $1",
+        )
+        .bind(limit)
+        .bind(step)
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(rows)
+}
+
+/// One line of a generated order.
+#[derive(Clone, Debug)]
+pub struct NewOrderLine {
+    pub variant: SaleVariant,
+    pub quantity: i64,
+    /// The GST inside `unit price × quantity`.
+    pub tax_paise: i64,
+}
+
+/// One seller's part of a generated order, in its final state.
+#[derive(Clone, Debug)]
+pub struct NewSubOrder {
+    pub seller: i64,
+    pub vendor: Option<i64>,
+    pub status: SubOrderStatus,
+    pub lines: Vec<NewOrderLine>,
+    pub cgst_paise: i64,
+    pub sgst_paise: i64,
+    pub igst_paise: i64,
+    pub delivery_paise: i64,
+    pub courier: Option<&'static str>,
+    pub tracking: Option<String>,
+    pub reason: Option<&'static str>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl NewSubOrder {
+    pub fn items_paise(&self) -> i64 {
+        self.lines.iter().map(|l| l.variant.price_paise * l.quantity).sum()
+    }
+
+    pub fn total_paise(&self) -> i64 {
+        self.items_paise() + self.delivery_paise
+    }
+}
+
+/// A generated past order.
+#[derive(Clone, Debug)]
+pub struct NewOrder {
+    pub buyer: UserId,
+    pub key: String,
+    /// `online` or `cod`.
+    pub method: &'static str,
+    pub ship_name: String,
+    pub ship_phone: String,
+    pub ship_line1: String,
+    pub ship_city: String,
+    /// The GST state code of the place of supply (`09` is Uttar Pradesh).
+    pub ship_state: &'static str,
+    pub ship_pin: String,
+    pub created_at: DateTime<Utc>,
+    pub parts: Vec<NewSubOrder>,
+}
+
+/// Writes these orders, their sub-orders, items and the event that brought
+/// each sub-order to its state, in one transaction.
+pub async fn insert_orders(db: &Db, orders: &[NewOrder]) -> Result<(), StoreError> {
+    let mut tx = db.begin().await?;
+    let order_ids = reserve_ids(&mut tx, Table::Orders, orders.len()).await?;
+    let part_count: usize = orders.iter().map(|o| o.parts.len()).sum();
+    let part_ids = reserve_ids(&mut tx, Table::SubOrders, part_count).await?;
+    let over = overriding(&tx);
+    // (order index, part index, sub-order id), in order.
+    let mut parts: Vec<(usize, usize, i64)> = Vec::with_capacity(part_count);
+    let mut next = part_ids.into_iter();
+    for (o, order) in orders.iter().enumerate() {
+        for p in 0..order.parts.len() {
+            parts.push((o, p, next.next().expect("one id per sub-order")));
+        }
+    }
+    let indices: Vec<usize> = (0..orders.len()).collect();
+    for chunk in indices.chunks(ROWS_PER_STATEMENT / 2) {
+        on_tx!(&mut tx, t => {
+            let mut rows = sqlx::QueryBuilder::new(format!(
+                "INSERT INTO orders (id, buyer_user_id, idempotency_key, payment_method, ship_name, ship_phone, \
+                 ship_line1, ship_city, ship_state, ship_pin, items_paise, tax_paise, delivery_paise, total_paise, \
+                 created_at){over} "
+            ));
+            rows.push_values(chunk, |mut row, &i| {
+                let order = &orders[i];
+                let items: i64 = order.parts.iter().map(NewSubOrder::items_paise).sum();
+                let tax: i64 = order.parts.iter().map(|p| p.cgst_paise + p.sgst_paise + p.igst_paise).sum();
+                let delivery: i64 = order.parts.iter().map(|p| p.delivery_paise).sum();
+                row.push_bind(order_ids[i])
+                    .push_bind(order.buyer.0)
+                    .push_bind(order.key.clone())
+                    .push_bind(order.method)
+                    .push_bind(order.ship_name.clone())
+                    .push_bind(order.ship_phone.clone())
+                    .push_bind(order.ship_line1.clone())
+                    .push_bind(order.ship_city.clone())
+                    .push_bind(order.ship_state)
+                    .push_bind(order.ship_pin.clone())
+                    .push_bind(items)
+                    .push_bind(tax)
+                    .push_bind(delivery)
+                    .push_bind(items + delivery)
+                    .push_bind(Timestamp(order.created_at));
+            });
+            rows.build().execute(&mut **t).await?;
+        });
+    }
+    for chunk in parts.chunks(ROWS_PER_STATEMENT / 2) {
+        on_tx!(&mut tx, t => {
+            let mut rows = sqlx::QueryBuilder::new(format!(
+                "INSERT INTO sub_orders (id, order_id, seller_user_id, vendor_user_id, status, items_paise, cgst_paise, \
+                 sgst_paise, igst_paise, delivery_paise, total_paise, courier, tracking, reason, created_at, \
+                 updated_at){over} "
+            ));
+            rows.push_values(chunk, |mut row, &(o, p, id)| {
+                let part = &orders[o].parts[p];
+                row.push_bind(id)
+                    .push_bind(order_ids[o])
+                    .push_bind(part.seller)
+                    .push_bind(part.vendor)
+                    .push_bind(part.status.code())
+                    .push_bind(part.items_paise())
+                    .push_bind(part.cgst_paise)
+                    .push_bind(part.sgst_paise)
+                    .push_bind(part.igst_paise)
+                    .push_bind(part.delivery_paise)
+                    .push_bind(part.total_paise())
+                    .push_bind(part.courier)
+                    .push_bind(part.tracking.clone())
+                    .push_bind(part.reason)
+                    .push_bind(Timestamp(orders[o].created_at))
+                    .push_bind(Timestamp(part.updated_at));
+            });
+            rows.build().execute(&mut **t).await?;
+
+            let mut events = sqlx::QueryBuilder::new(
+                "INSERT INTO sub_order_events (sub_order_id, status, event, party, note, at) ",
+            );
+            events.push_values(chunk, |mut row, &(o, p, id)| {
+                let part = &orders[o].parts[p];
+                // The event that brought the sub-order to where it is.
+                let (event, party) = match part.status {
+                    SubOrderStatus::Cancelled => ("cancel", "buyer"),
+                    SubOrderStatus::Rejected => ("reject", "seller"),
+                    SubOrderStatus::Delivered => ("deliver", "seller"),
+                    SubOrderStatus::Shipped => ("ship", "seller"),
+                    SubOrderStatus::Packed => ("pack", "seller"),
+                    SubOrderStatus::Accepted => ("accept", "seller"),
+                    SubOrderStatus::Placed => ("payment", "platform"),
+                    SubOrderStatus::AwaitingPayment => ("place", "buyer"),
+                };
+                row.push_bind(id)
+                    .push_bind(part.status.code())
+                    .push_bind(event)
+                    .push_bind(party)
+                    .push_bind("generated")
+                    .push_bind(Timestamp(part.updated_at));
+            });
+            events.build().execute(&mut **t).await?;
+
+            let lines: Vec<(i64, &NewOrderLine)> = chunk
+                .iter()
+                .flat_map(|&(o, p, id)| orders[o].parts[p].lines.iter().map(move |l| (id, l)))
+                .collect();
+            for lines in lines.chunks(ROWS_PER_STATEMENT) {
+                let mut rows = sqlx::QueryBuilder::new(
+                    "INSERT INTO order_items (sub_order_id, listing_id, variant_id, title, variant_label, sku, hsn, \
+                     unit_price_paise, quantity, gst_rate_bp, tax_paise) ",
+                );
+                rows.push_values(lines, |mut row, (id, line)| {
+                    let v = &line.variant;
+                    row.push_bind(*id)
+                        .push_bind(v.listing_id)
+                        .push_bind(v.variant_id)
+                        .push_bind(v.title.clone())
+                        .push_bind(v.label.clone())
+                        .push_bind(v.sku.clone())
+                        .push_bind(v.hsn.clone())
+                        .push_bind(v.price_paise)
+                        .push_bind(line.quantity)
+                        .push_bind(v.gst_rate_bp)
+                        .push_bind(line.tax_paise);
+                });
+                rows.build().execute(&mut **t).await?;
+            }
+        });
+    }
+    tx.commit().await?;
+    Ok(())
 }

@@ -95,6 +95,8 @@ fn main() {
             listings,
             sellers,
             seed: 1,
+            orders: 0,
+            buyers: 0,
         };
         let report = generate(&db, options, |_, _| {}).await.unwrap();
         let generating = started.elapsed();

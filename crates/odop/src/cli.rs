@@ -104,6 +104,14 @@ pub struct GenArgs {
     #[arg(long, default_value_t = 1, value_name = "S")]
     pub seed: u64,
 
+    /// Past orders to create, over the three years before the generated data's date, with festival and wedding-season peaks
+    #[arg(long, default_value_t = 0, value_name = "K")]
+    pub orders: u64,
+
+    /// Buyers who placed those orders [default: a quarter of the orders]
+    #[arg(long, value_name = "B")]
+    pub buyers: Option<u64>,
+
     #[command(flatten)]
     pub database: DatabaseArgs,
 }

@@ -196,6 +196,8 @@ async fn generate_data(args: &GenArgs, settings: &DatabaseSettings) -> anyhow::R
         listings: args.listings,
         sellers: args.sellers,
         seed: args.seed,
+        orders: args.orders,
+        buyers: args.buyers.unwrap_or((args.orders / 4).max(u64::from(args.orders > 0))),
     };
     let report = generate::generate(&db, options, |done, total| {
         bar.set_length(total);
@@ -205,13 +207,16 @@ async fn generate_data(args: &GenArgs, settings: &DatabaseSettings) -> anyhow::R
     .context("generating failed")?;
     bar.finish_and_clear();
     println!(
-        "{}: {} vendors and {} artisans, {} listings ({} on sale) with {} variants, in {:.1?} (seed {})",
+        "{}: {} vendors and {} artisans, {} listings ({} on sale) with {} variants, {} buyers, {} orders ({} sub-orders), in {:.1?} (seed {})",
         describe(&settings.database),
         report.vendors,
         report.artisans,
         report.listings,
         report.active,
         report.variants,
+        report.buyers,
+        report.orders,
+        report.sub_orders,
         started.elapsed(),
         args.seed
     );

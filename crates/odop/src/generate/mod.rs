@@ -4,6 +4,7 @@
 //! sellers with made-up phone numbers (+91 6000…).
 
 mod make;
+mod orders;
 mod vocab;
 
 use chrono::Utc;
@@ -20,6 +21,9 @@ pub struct GenOptions {
     pub listings: u64,
     pub sellers: u64,
     pub seed: u64,
+    /// Past orders over three years, placed by `buyers` buyers.
+    pub orders: u64,
+    pub buyers: u64,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -29,6 +33,9 @@ pub struct GenReport {
     pub listings: u64,
     pub active: u64,
     pub variants: u64,
+    pub buyers: u64,
+    pub orders: u64,
+    pub sub_orders: u64,
 }
 
 /// Generates into `db` (migrated and seeded), reporting progress as rows
@@ -57,7 +64,11 @@ pub async fn generate(db: &Db, options: GenOptions, mut progress: impl FnMut(u64
     let vocabulary = vocab::Vocabulary::shipped();
     let mut maker = make::Maker::new(&registry, &vocabulary, &gst, district_ids, options.seed);
 
-    let total = options.sellers + options.listings;
+    anyhow::ensure!(
+        options.orders == 0 || options.buyers > 0,
+        "orders need buyers: give --buyers 1 or more"
+    );
+    let total = options.sellers + options.listings + options.buyers + options.orders;
     let mut done = 0;
     progress(done, total);
     let mut report = GenReport::default();
@@ -106,6 +117,46 @@ pub async fn generate(db: &Db, options: GenOptions, mut progress: impl FnMut(u64
         report.variants += batch.iter().map(|l| l.draft.variants.len() as u64).sum::<u64>();
         done += size;
         progress(done, total);
+    }
+
+    if options.buyers > 0 {
+        let first = bulk::highest_user_id(db).await? + 1;
+        let phones: Vec<String> = (0..options.buyers as i64)
+            .map(|i| format!("+917{:09}", first + i))
+            .collect();
+        let mut buyers: Vec<(odop_domain::UserId, String)> = Vec::with_capacity(phones.len());
+        for chunk in phones.chunks(BATCH * 10) {
+            let ids = bulk::insert_buyers(db, chunk, make::as_of() - chrono::Duration::days(3 * 365)).await?;
+            buyers.extend(ids.into_iter().zip(chunk.iter().cloned()));
+            report.buyers += chunk.len() as u64;
+            done += chunk.len() as u64;
+            progress(done, total);
+        }
+        if options.orders > 0 {
+            let catalogue = bulk::sale_variants(db, 50_000).await?;
+            anyhow::ensure!(
+                !catalogue.is_empty(),
+                "orders need listings on sale: give --listings too"
+            );
+            let mut maker = orders::OrderMaker::new(options.seed);
+            let mut pick = odop_domain::rng::SplitMix64::new(options.seed ^ 0xb0b);
+            let mut serial = 0;
+            while serial < options.orders {
+                let size = (options.orders - serial).min(BATCH as u64);
+                let batch: Vec<_> = (0..size)
+                    .map(|i| {
+                        let (buyer, phone) = pick.pick(&buyers);
+                        maker.order(serial + i, *buyer, phone, &catalogue)
+                    })
+                    .collect();
+                bulk::insert_orders(db, &batch).await?;
+                serial += size;
+                report.orders += size;
+                report.sub_orders += batch.iter().map(|o| o.parts.len() as u64).sum::<u64>();
+                done += size;
+                progress(done, total);
+            }
+        }
     }
     Ok(report)
 }

@@ -586,3 +586,99 @@ async fn generated_data_is_reproducible_valid_and_searchable_on_sqlite() {
 async fn generated_data_is_reproducible_valid_and_searchable_on_postgres() {
     generated_data_is_reproducible_valid_and_searchable(Backend::Postgres).await;
 }
+
+/// One number from a query, on either database.
+async fn number(db: &odop_store::Db, sql: &str) -> i64 {
+    let sql = sqlx::AssertSqlSafe(sql.to_owned());
+    match db {
+        odop_store::Db::Sqlite(pool) => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await.unwrap(),
+        odop_store::Db::Postgres(pool) => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await.unwrap(),
+    }
+}
+
+async fn generated_orders_are_whole_and_follow_the_seasons(backend: Backend) {
+    let Some(database) = TestDatabase::new(backend).await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(odop(dir.path()).args([
+        "gen",
+        "--database-url",
+        &database.url,
+        "--listings",
+        "400",
+        "--sellers",
+        "40",
+        "--orders",
+        "2000",
+        "--buyers",
+        "300",
+        "--seed",
+        "5",
+    ]));
+    assert!(output.status.success(), "odop gen failed: {}", stderr(&output));
+    assert!(
+        stdout(&output).contains("300 buyers, 2000 orders"),
+        "{}",
+        stdout(&output)
+    );
+
+    let db = odop_store::Db::connect(&database.url).await.unwrap();
+    assert_eq!(number(&db, "SELECT COUNT(*) FROM orders").await, 2000);
+    let buyers = number(&db, "SELECT COUNT(DISTINCT buyer_user_id) FROM orders").await;
+    assert!(buyers > 250 && buyers <= 300, "orders spread over the buyers: {buyers}");
+    // Every order is whole: its total is its sub-orders', each sub-order's
+    // goods are its items', and the GST charged is the items' GST.
+    let broken = [
+        "SELECT COUNT(*) FROM orders o WHERE o.total_paise <> (SELECT SUM(s.total_paise) FROM sub_orders s WHERE s.order_id = o.id)",
+        "SELECT COUNT(*) FROM sub_orders s WHERE s.items_paise <> (SELECT SUM(i.unit_price_paise * i.quantity) FROM order_items i WHERE i.sub_order_id = s.id)",
+        "SELECT COUNT(*) FROM sub_orders s WHERE s.cgst_paise + s.sgst_paise + s.igst_paise <> (SELECT SUM(i.tax_paise) FROM order_items i WHERE i.sub_order_id = s.id)",
+        "SELECT COUNT(*) FROM sub_orders s WHERE NOT EXISTS (SELECT 1 FROM sub_order_events e WHERE e.sub_order_id = s.id)",
+        "SELECT COUNT(*) FROM orders o JOIN sub_orders s ON s.order_id = o.id WHERE (o.ship_state = '09') <> (s.igst_paise = 0)",
+        "SELECT COUNT(*) FROM sub_orders s WHERE s.status IN ('shipped', 'delivered') AND s.tracking IS NULL",
+    ];
+    for query in broken {
+        assert_eq!(number(&db, query).await, 0, "{query}");
+    }
+    let statuses = number(&db, "SELECT COUNT(DISTINCT status) FROM sub_orders").await;
+    assert!(
+        statuses >= 4,
+        "delivered, cancelled, rejected and some on their way: {statuses}"
+    );
+    let delivered = number(&db, "SELECT COUNT(*) FROM sub_orders WHERE status = 'delivered'").await;
+    let parts = number(&db, "SELECT COUNT(*) FROM sub_orders").await;
+    assert!(
+        delivered * 100 / parts > 75,
+        "most are delivered: {delivered} of {parts}"
+    );
+    // Festivals: October and November (Diwali, weddings) outsell June and
+    // July (the monsoon), in India's time.
+    let created: Vec<i64> = match &db {
+        odop_store::Db::Sqlite(pool) => sqlx::query_scalar("SELECT created_at FROM orders")
+            .fetch_all(pool)
+            .await
+            .unwrap(),
+        odop_store::Db::Postgres(pool) => sqlx::query_scalar("SELECT created_at FROM orders")
+            .fetch_all(pool)
+            .await
+            .unwrap(),
+    };
+    let month = |millis: &i64| {
+        use chrono::Datelike;
+        (chrono::DateTime::from_timestamp_millis(*millis).unwrap() + chrono::Duration::minutes(330)).month()
+    };
+    let festive = created.iter().filter(|c| matches!(month(c), 10 | 11)).count();
+    let monsoon = created.iter().filter(|c| matches!(month(c), 6 | 7)).count();
+    assert!(2 * festive > 3 * monsoon, "festive {festive} vs monsoon {monsoon}");
+    db.close().await;
+}
+
+#[tokio::test]
+async fn generated_orders_are_whole_and_follow_the_seasons_on_sqlite() {
+    generated_orders_are_whole_and_follow_the_seasons(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn generated_orders_are_whole_and_follow_the_seasons_on_postgres() {
+    generated_orders_are_whole_and_follow_the_seasons(Backend::Postgres).await;
+}
