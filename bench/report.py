@@ -35,13 +35,16 @@ def load_row(run):
     oha = run["oha"]
     summary, pct = oha["summary"], oha["latencyPercentiles"]
     statuses = oha.get("statusCodeDistribution", {})
-    total = sum(statuses.values()) + sum(oha.get("errorDistribution", {}).values())
+    # Requests still in flight when the time is up are not failures.
+    errors = {k: n for k, n in oha.get("errorDistribution", {}).items() if k != "aborted due to deadline"}
+    total = sum(statuses.values()) + sum(errors.values())
     not_ok = total - sum(n for code, n in statuses.items() if code.startswith("2"))
     ms = lambda s: None if s is None else round(s * 1000, 2)
     return {
         "requests_per_second": round(summary["requestsPerSec"], 1),
         "requests": total,
         "errors": not_ok,
+        "error_kinds": errors | {code: n for code, n in statuses.items() if not code.startswith("2")},
         "p50_ms": ms(pct.get("p50")),
         "p90_ms": ms(pct.get("p90")),
         "p99_ms": ms(pct.get("p99")),

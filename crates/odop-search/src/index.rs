@@ -551,6 +551,35 @@ impl SearchIndex {
             }
         }
 
+        let hits = self.hits(&searcher, addresses)?;
+        Ok(SearchResults { total, hits, facets })
+    }
+
+    /// The first `per_page` hits of a request, newest first when it has no
+    /// words, without counting or facets: for "related products", where
+    /// counting every match of a big craft would cost more than the page.
+    pub fn top(&self, request: &SearchRequest) -> Result<Vec<Hit>, SearchError> {
+        let searcher = self.reader.searcher();
+        let top = TopDocs::with_limit(request.per_page.clamp(1, 100));
+        let query = self.combined(request, None);
+        let addresses: Vec<DocAddress> = if request.text.trim().is_empty() {
+            let collector = top.order_by_fast_field::<u64>("published", Order::Desc);
+            searcher
+                .search(&query, &collector)?
+                .into_iter()
+                .map(|(_, a)| a)
+                .collect()
+        } else {
+            searcher
+                .search(&query, &top.order_by_score())?
+                .into_iter()
+                .map(|(_, a)| a)
+                .collect()
+        };
+        self.hits(&searcher, addresses)
+    }
+
+    fn hits(&self, searcher: &tantivy::Searcher, addresses: Vec<DocAddress>) -> Result<Vec<Hit>, SearchError> {
         let f = &self.fields;
         let mut hits = Vec::with_capacity(addresses.len());
         for address in addresses {
@@ -572,7 +601,7 @@ impl SearchIndex {
                 photo: text(f.photo),
             });
         }
-        Ok(SearchResults { total, hits, facets })
+        Ok(hits)
     }
 }
 

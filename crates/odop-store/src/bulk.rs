@@ -86,7 +86,7 @@ impl Table {
 async fn reserve_ids(tx: &mut Tx, table: Table, n: usize) -> Result<Vec<i64>, StoreError> {
     let table = table.name();
     Ok(match tx {
-        Tx::Sqlite(t) => {
+        Tx::Sqlite(t, _) => {
             let max: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COALESCE(MAX(id), 0) FROM {table}")))
                 .fetch_one(&mut **t)
                 .await?;
@@ -107,7 +107,7 @@ async fn reserve_ids(tx: &mut Tx, table: Table, n: usize) -> Result<Vec<i64>, St
 /// told that the ids given are meant.
 fn overriding(tx: &Tx) -> &'static str {
     match tx {
-        Tx::Sqlite(_) => "",
+        Tx::Sqlite(..) => "",
         Tx::Postgres(_) => " OVERRIDING SYSTEM VALUE",
     }
 }

@@ -55,9 +55,37 @@ pub(crate) use dispatch;
 
 /// A transaction on either backend. Use cases that write several rows
 /// together run them in one of these, through helpers that take `&mut Tx`.
+/// A SQLite write transaction also holds this process's turn to write.
 pub enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
+    Sqlite(Transaction<'static, Sqlite>, Option<WriterTurn>),
     Postgres(Transaction<'static, Postgres>),
+}
+
+/// The turn of one write transaction on a SQLite file in this process.
+pub type WriterTurn = tokio::sync::OwnedMutexGuard<()>;
+
+/// Writers to a SQLite file queue here, in this process, for their turn.
+/// SQLite lets one writer in at a time; without a queue the others wait in
+/// SQLite's busy handler, which sleeps 1, 2, 5… up to 100 ms between tries,
+/// so the lock often stands idle while they sleep, and under load a few
+/// unlucky writers wait for seconds. A fair queue hands the lock on at once.
+/// (Other processes on the same file, such as `odop gen`, still meet the
+/// busy handler.)
+async fn writer_turn(pool: &SqlitePool) -> Result<WriterTurn, StoreError> {
+    static QUEUES: std::sync::LazyLock<
+        std::sync::Mutex<std::collections::HashMap<std::path::PathBuf, std::sync::Arc<tokio::sync::Mutex<()>>>>,
+    > = std::sync::LazyLock::new(Default::default);
+    let queue = QUEUES
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .entry(pool.connect_options().get_filename().to_path_buf())
+        .or_default()
+        .clone();
+    // As long as SQLite itself would wait for the lock, and then the same
+    // error: a transaction that waits on itself fails instead of hanging.
+    tokio::time::timeout(WAIT_LIMIT, queue.lock_owned())
+        .await
+        .map_err(|_| StoreError::from(sqlx::Error::PoolTimedOut))
 }
 
 /// Runs `$body` with `$tx` bound to the concrete transaction; the body
@@ -65,7 +93,7 @@ pub enum Tx {
 macro_rules! on_tx {
     ($tx:expr, $t:ident => $body:expr) => {
         match $tx {
-            $crate::db::Tx::Sqlite($t) => $body,
+            $crate::db::Tx::Sqlite($t, _) => $body,
             $crate::db::Tx::Postgres($t) => $body,
         }
     };
@@ -75,7 +103,8 @@ pub(crate) use on_tx;
 impl Tx {
     pub async fn commit(self) -> Result<(), StoreError> {
         match self {
-            Tx::Sqlite(tx) => tx.commit().await?,
+            // The turn passes to the next writer once the commit is done.
+            Tx::Sqlite(tx, _turn) => tx.commit().await?,
             Tx::Postgres(tx) => tx.commit().await?,
         }
         Ok(())
@@ -179,14 +208,17 @@ impl Db {
     /// A transaction that only reads: on SQLite it takes no write lock.
     pub async fn begin_read(&self) -> Result<Tx, StoreError> {
         Ok(match self {
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin().await?, None),
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
 
     pub async fn begin(&self) -> Result<Tx, StoreError> {
         Ok(match self {
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Sqlite(pool) => {
+                let turn = writer_turn(pool).await?;
+                Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?, Some(turn))
+            }
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }

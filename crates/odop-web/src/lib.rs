@@ -110,7 +110,8 @@ pub fn app(state: AppState) -> Router {
                 header::X_FRAME_OPTIONS,
                 HeaderValue::from_static("DENY"),
             ))
-            .layer(CompressionLayer::new())
+            // The fastest level: most of the saving for a fraction of the CPU.
+            .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Fastest))
             .layer(from_fn_with_state(state.clone(), localize::localize))
             .layer(from_fn_with_state(state, auth::csrf::ensure_token))
             .layer(CatchPanicLayer::custom(|_| {

@@ -47,6 +47,43 @@ struct Inner {
     catalog: Arc<Catalog>,
     metrics: Metrics,
     payments: Payments,
+    /// The registry as last read, and when: it changes only when seeded.
+    registry: Kept<odop_domain::registry::Registry>,
+    /// Listings on sale per district slug, as last counted.
+    on_sale: Kept<Vec<(String, i64)>>,
+}
+
+/// How long a copy of the registry or of the per-district counts serves
+/// before it is read again. Both change rarely (the registry only when
+/// seeded); a minute of staleness costs nothing, while reading them for
+/// every page cost milliseconds each (the registry is three queries and a
+/// consistency check; the counts scan every listing).
+const KEEP_FOR: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// A value read from the database, kept for `KEEP_FOR`.
+#[derive(Debug)]
+struct Kept<T>(std::sync::RwLock<Option<(std::time::Instant, Arc<T>)>>);
+
+impl<T> Default for Kept<T> {
+    fn default() -> Self {
+        Kept(std::sync::RwLock::new(None))
+    }
+}
+
+impl<T> Kept<T> {
+    fn fresh(&self) -> Option<Arc<T>> {
+        let kept = self.0.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        kept.as_ref()
+            .filter(|(at, _)| at.elapsed() < KEEP_FOR)
+            .map(|(_, value)| value.clone())
+    }
+
+    fn keep(&self, value: T) -> Arc<T> {
+        let value = Arc::new(value);
+        *self.0.write().unwrap_or_else(|poisoned| poisoned.into_inner()) =
+            Some((std::time::Instant::now(), value.clone()));
+        value
+    }
 }
 
 impl AppState {
@@ -72,6 +109,8 @@ impl AppState {
             catalog: Arc::new(catalog),
             metrics: Metrics::new(),
             payments,
+            registry: Kept::default(),
+            on_sale: Kept::default(),
         }))
     }
 
@@ -105,5 +144,26 @@ impl AppState {
 
     pub fn payments(&self) -> &Payments {
         &self.0.payments
+    }
+
+    /// The districts, divisions and ODOP products, read at most once a
+    /// minute (several requests may read it at once when it expires).
+    pub async fn registry(&self) -> Result<Arc<odop_domain::registry::Registry>, odop_store::StoreError> {
+        if let Some(registry) = self.0.registry.fresh() {
+            return Ok(registry);
+        }
+        Ok(self.0.registry.keep(odop_store::registry::load(&self.0.db).await?))
+    }
+
+    /// How many listings are on sale in each district, by slug, counted at
+    /// most once a minute.
+    pub async fn listings_on_sale(&self) -> Result<Arc<Vec<(String, i64)>>, odop_store::StoreError> {
+        if let Some(counts) = self.0.on_sale.fresh() {
+            return Ok(counts);
+        }
+        Ok(self
+            .0
+            .on_sale
+            .keep(odop_store::quiz::listings_by_district(&self.0.db).await?))
     }
 }

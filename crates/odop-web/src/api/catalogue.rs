@@ -202,7 +202,7 @@ pub(super) async fn suggest(
     }
     let mut suggestions = Vec::new();
     if odop_search::text::normalize(typed).chars().count() >= 2 {
-        let registry = odop_store::registry::load(state.db()).await?;
+        let registry = state.registry().await?;
         let matches = |name: &str| {
             let (name, typed) = (odop_search::text::normalize(name), odop_search::text::normalize(typed));
             name.split(' ').any(|word| word.starts_with(&typed)) || name.starts_with(&typed)
@@ -437,7 +437,7 @@ async fn draft_from(
     seller_district: &odop_domain::Slug,
     body: &ListingInputDto,
 ) -> Result<rules::ListingDraft, AppError> {
-    let registry = odop_store::registry::load(state.db()).await?;
+    let registry = state.registry().await?;
     let gst = odop_store::gst::table(state.db()).await?;
     let context = ListingContext {
         registry: &registry,

@@ -177,8 +177,8 @@ fn parse_slug(raw: &str) -> Result<Slug, AppError> {
     Slug::parse(raw).map_err(|e| AppError::bad_request(BadRequest::InvalidSlug, format!("{raw:?} is not a slug: {e}")))
 }
 
-async fn registry(state: &AppState) -> Result<Registry, AppError> {
-    Ok(odop_store::registry::load(state.db()).await?)
+async fn registry(state: &AppState) -> Result<std::sync::Arc<Registry>, AppError> {
+    Ok(state.registry().await?)
 }
 
 /// All 18 divisions, each with the slugs of its districts.

@@ -68,7 +68,7 @@ pub(crate) fn status_label(tr: &Tr, status: ApplicationStatus) -> (String, &'sta
 async fn account(page: Page, State(state): State<AppState>) -> Result<Html<String>, AppError> {
     let me: &SignedIn = page.signed_in()?;
     let tr = &page.tr;
-    let registry = odop_store::registry::load(state.db()).await?;
+    let registry = state.registry().await?;
     let mut roles = Vec::new();
     if !me.actor.officer_of.is_empty() {
         let districts: Vec<String> = me

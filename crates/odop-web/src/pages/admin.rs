@@ -94,7 +94,7 @@ async fn staff_page(
     errors: Errors,
 ) -> Result<Html<String>, AppError> {
     let tr = &page.tr;
-    let registry = odop_store::registry::load(state.db()).await?;
+    let registry = state.registry().await?;
     let rows = accounts::staff(state.db())
         .await?
         .into_iter()

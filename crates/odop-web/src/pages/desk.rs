@@ -58,7 +58,7 @@ async fn queue(page: Page, State(state): State<AppState>) -> Result<Html<String>
         return Err(AppError::NotFound(NotFound::Object));
     }
     let tr = &page.tr;
-    let registry = odop_store::registry::load(state.db()).await?;
+    let registry = state.registry().await?;
     let scope_districts = (!me.actor.state_admin).then_some(me.actor.officer_of.as_slice());
     let items = store::queue(state.db(), scope_districts).await?;
     let now = Utc::now();
@@ -139,7 +139,7 @@ async fn detail_page(
     errors: Errors,
 ) -> Result<Html<String>, AppError> {
     let tr = &page.tr;
-    let registry = odop_store::registry::load(state.db()).await?;
+    let registry = state.registry().await?;
     let district = record.district()?;
     let may_decide = record.status()? == ApplicationStatus::Submitted
         && authz::may(

@@ -60,7 +60,7 @@ pub async fn index(
             format!("q is longer than {MAX_QUERY_CHARS} characters"),
         ));
     }
-    let registry = odop_store::registry::load(state.db()).await?;
+    let registry = state.registry().await?;
     let groups = registry
         .grouped_matching(&query)
         .into_iter()
@@ -184,7 +184,7 @@ pub async fn show(page: Page, State(state): State<AppState>, Path(raw): Path<Str
         SlugInPath::Canonical(slug) => slug,
         SlugInPath::MovedTo(address) => return Ok(Redirect::permanent(&address).into_response()),
     };
-    let registry = odop_store::registry::load(state.db()).await?;
+    let registry = state.registry().await?;
     let district = registry
         .district(&slug)
         .ok_or_else(|| AppError::NotFound(NotFound::District(slug.to_string())))?;
@@ -204,24 +204,28 @@ pub async fn show(page: Page, State(state): State<AppState>, Path(raw): Path<Str
             text: tr.pick(&other.name).to_owned(),
         })
         .collect();
+    // The newest eight, and whether there are more: one past the eight is
+    // asked for, since counting a district's every listing is not needed.
+    const SHOWN: usize = 8;
     let request = odop_search::SearchRequest {
         district: Some(district.slug.to_string()),
         page: 1,
-        per_page: 8,
+        per_page: SHOWN + 1,
         ..odop_search::SearchRequest::default()
     };
-    let results = state
+    let mut hits = state
         .search()
-        .search(&request)
+        .top(&request)
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    let cards = results
-        .hits
+    let more = hits.len() > SHOWN;
+    hits.truncate(SHOWN);
+    let cards = hits
         .iter()
         .map(|hit| super::catalogue::ProductCard::from_hit(&tr, &registry, hit))
         .collect();
     let page = ShowPage {
         products_heading: tr.t1("district-on-sale", "name", tr.pick(&district.name)),
-        all_products_href: (results.total > results.hits.len()).then(|| format!("/search?district={}", district.slug)),
+        all_products_href: more.then(|| format!("/search?district={}", district.slug)),
         cards,
         chrome: page.chrome(),
         name: tr.pick(&district.name).to_owned(),

@@ -325,7 +325,7 @@ async fn form_page(
     errors: Errors,
 ) -> Result<Html<String>, AppError> {
     let tr = &page.tr;
-    let registry = odop_store::registry::load(state.db()).await?;
+    let registry = state.registry().await?;
     render(&ListingForm {
         chrome: page.chrome(),
         action,
@@ -353,7 +353,7 @@ async fn new_form(
 ) -> Result<Html<String>, AppError> {
     let me = page.signed_in()?;
     let selling = selling_as(&state, me, query.for_seller.map(UserId)).await?;
-    let registry = odop_store::registry::load(state.db()).await?;
+    let registry = state.registry().await?;
     // Suggest the seller's own ODOP product.
     let craft = odop_store::onboarding::latest_for(state.db(), selling.seller)
         .await?
@@ -391,7 +391,7 @@ async fn validate(
     selling: &SellingAs,
     input: &ListingInput,
 ) -> Result<Result<rules::ListingDraft, Errors>, AppError> {
-    let registry = odop_store::registry::load(state.db()).await?;
+    let registry = state.registry().await?;
     let gst = odop_store::gst::table(state.db()).await?;
     let context = ListingContext {
         registry: &registry,

@@ -264,7 +264,7 @@ struct HomePage {
 
 async fn home(page: Page, State(state): State<AppState>) -> Result<Html<String>, AppError> {
     let tr = page.tr.clone();
-    let registry = odop_store::registry::load(state.db()).await?;
+    let registry = state.registry().await?;
     let products: usize = registry.districts().iter().map(|d| d.products.len()).sum();
     let stats = tr.with(
         "home-stats",

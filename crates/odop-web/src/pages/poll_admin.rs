@@ -251,7 +251,7 @@ async fn poll_fields(
     form: PollForm,
     errors: Errors,
 ) -> Result<String, AppError> {
-    let registry = odop_store::registry::load(state.db()).await?;
+    let registry = state.registry().await?;
     Ok(render(&PollFields {
         tr: page.tr.clone(),
         csrf: page.csrf.clone(),
@@ -305,7 +305,7 @@ async fn create(
 ) -> Result<Response, AppError> {
     let me = as_admin(&page)?;
     let form = PollForm::from_pairs(pairs);
-    let registry = odop_store::registry::load(state.db()).await?;
+    let registry = state.registry().await?;
     match form.parse(&page.tr, &registry) {
         Ok(draft) => {
             let id = store::create(state.db(), &draft, me.user.id, Utc::now()).await?;
@@ -415,7 +415,7 @@ async fn update(
     as_admin(&page)?;
     let poll = poll_of(&state, &id).await?;
     let form = PollForm::from_pairs(pairs);
-    let registry = odop_store::registry::load(state.db()).await?;
+    let registry = state.registry().await?;
     let draft = match form.parse(&page.tr, &registry) {
         Ok(draft) => draft,
         Err(errors) => {

@@ -83,8 +83,8 @@ pub async fn view(
     let right = poll.quiz.as_ref().map(|q| q.correct);
     let (shop_href, shop_label) = match &poll.district {
         Some(slug) => {
-            let registry = odop_store::registry::load(state.db()).await?;
-            let on_sale = odop_store::quiz::listings_by_district(state.db()).await?;
+            let registry = state.registry().await?;
+            let on_sale = state.listings_on_sale().await?;
             let count = on_sale.iter().find(|(s, _)| s == slug.as_str()).map_or(0, |(_, n)| *n);
             let district = registry.district(slug);
             let district_name = district.map(|d| tr.pick(&d.name).to_owned()).unwrap_or_default();

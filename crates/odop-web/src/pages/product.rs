@@ -157,7 +157,7 @@ async fn product(
         return Ok(Redirect::permanent(&format!("/p/{}/{}", r.id, r.slug)).into_response());
     }
     let tr = &page.tr;
-    let registry = odop_store::registry::load(state.db()).await?;
+    let registry = state.registry().await?;
     let cheapest = listing.variants.iter().min_by_key(|v| v.price_paise);
     let price = cheapest.map_or(Money::ZERO, |v| Money(v.price_paise));
     let rate = GstRate(u16::try_from(r.gst_rate_bp).unwrap_or_default());
@@ -208,9 +208,8 @@ async fn product(
     };
     let related = state
         .search()
-        .search(&related_request)
+        .top(&related_request)
         .map_err(|e| AppError::Internal(e.to_string()))?
-        .hits
         .iter()
         .filter(|hit| hit.id != r.id as u64)
         .take(4)
@@ -285,7 +284,7 @@ async fn shop(page: Page, State(state): State<AppState>, Path(id): Path<String>)
         .filter(|a| a.status == "approved")
         .ok_or(AppError::NotFound(NotFound::Object))?;
     let tr = &page.tr;
-    let registry = odop_store::registry::load(state.db()).await?;
+    let registry = state.registry().await?;
     let request = SearchRequest {
         seller: Some(seller.0 as u64),
         page: 1,
@@ -328,7 +327,7 @@ async fn shop(page: Page, State(state): State<AppState>, Path(id): Path<String>)
 
 async fn craft(page: Page, State(state): State<AppState>, Path(raw): Path<String>) -> Result<Html<String>, AppError> {
     let slug = Slug::parse(&raw).map_err(|_| AppError::NotFound(NotFound::Object))?;
-    let registry = odop_store::registry::load(state.db()).await?;
+    let registry = state.registry().await?;
     let districts: Vec<_> = registry
         .districts()
         .iter()

@@ -107,14 +107,14 @@ struct QuizPage {
 
 struct Today {
     questions: Vec<Question>,
-    registry: odop_domain::registry::Registry,
-    on_sale: Vec<(String, i64)>,
+    registry: std::sync::Arc<odop_domain::registry::Registry>,
+    on_sale: std::sync::Arc<Vec<(String, i64)>>,
     day: chrono::NaiveDate,
 }
 
 async fn today(state: &AppState) -> Result<Today, AppError> {
-    let registry = odop_store::registry::load(state.db()).await?;
-    let on_sale = store::listings_by_district(state.db()).await?;
+    let registry = state.registry().await?;
+    let on_sale = state.listings_on_sale().await?;
     let day = quiz::ist_day(Utc::now());
     let shoppable = |slug: &odop_domain::Slug| on_sale.iter().any(|(s, n)| s == slug.as_str() && *n > 0);
     let questions = quiz::daily(&registry, &shoppable, day);
@@ -466,8 +466,8 @@ pub(super) async fn question_text(
     day: chrono::NaiveDate,
     number: &str,
 ) -> Result<(String, Vec<String>, odop_domain::Slug), AppError> {
-    let registry = odop_store::registry::load(state.db()).await?;
-    let on_sale = store::listings_by_district(state.db()).await?;
+    let registry = state.registry().await?;
+    let on_sale = state.listings_on_sale().await?;
     let shoppable = |slug: &odop_domain::Slug| on_sale.iter().any(|(s, n)| s == slug.as_str() && *n > 0);
     let questions = quiz::daily(&registry, &shoppable, day);
     let q = number

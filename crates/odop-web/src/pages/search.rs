@@ -260,7 +260,7 @@ async fn search(
         .search()
         .search(&request)
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    let registry = odop_store::registry::load(state.db()).await?;
+    let registry = state.registry().await?;
     let tr = &page.tr;
     let cards = results
         .hits

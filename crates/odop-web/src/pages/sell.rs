@@ -117,7 +117,7 @@ async fn apply_page(
     errors: Errors,
 ) -> Result<Html<String>, AppError> {
     let tr = &page.tr;
-    let registry = odop_store::registry::load(state.db()).await?;
+    let registry = state.registry().await?;
     let vendors = vendors::active_vendors(state.db(), me.user.id)
         .await?
         .into_iter()
@@ -256,7 +256,7 @@ async fn submit(
         Standing::New => None,
     };
     let tr = &page.tr;
-    let registry = odop_store::registry::load(state.db()).await?;
+    let registry = state.registry().await?;
     let linked: Vec<_> = vendors::active_vendors(state.db(), me.user.id)
         .await?
         .iter()
@@ -408,7 +408,7 @@ async fn status(page: Page, State(state): State<AppState>) -> Result<Response, A
         return Ok(Redirect::to("/sell/apply").into_response());
     };
     let tr = &page.tr;
-    let registry = odop_store::registry::load(state.db()).await?;
+    let registry = state.registry().await?;
     let current = record.status()?;
     let kind = match record.vendor_name.as_deref() {
         Some(vendor) if record.seller_kind == "sub-vendor" => tr.t1("kind-sub-vendor-of", "vendor", vendor),
