@@ -53,6 +53,21 @@ macro_rules! dispatch {
 }
 pub(crate) use dispatch;
 
+/// How SQLite makes commits durable. FULL (the default): every commit is on
+/// disk before it is acknowledged, so an acknowledged order survives a power
+/// cut, not only a crash of odop; each commit waits for the disk. NORMAL
+/// (`ODOP_SQLITE_SYNCHRONOUS=normal`): commits reach the disk at the next
+/// WAL checkpoint; an acknowledged order still survives `kill -9` of odop
+/// (the operating system holds it), but a power cut or kernel crash may lose
+/// the last moments. For machines whose disk is the bottleneck and whose
+/// power is protected.
+fn sqlite_synchronous() -> SqliteSynchronous {
+    match std::env::var("ODOP_SQLITE_SYNCHRONOUS").as_deref() {
+        Ok("normal") | Ok("NORMAL") => SqliteSynchronous::Normal,
+        _ => SqliteSynchronous::Full,
+    }
+}
+
 /// A transaction on either backend. Use cases that write several rows
 /// together run them in one of these, through helpers that take `&mut Tx`.
 /// A SQLite write transaction also holds this process's turn to write.
@@ -147,11 +162,11 @@ impl Db {
     }
 
     async fn open_sqlite(options: SqliteConnectOptions) -> Result<Self, StoreError> {
+        tracing::debug!(synchronous = ?sqlite_synchronous(), "opening SQLite");
         let options = options
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            // FULL: an acknowledged write survives a power cut, not only a crash.
-            .synchronous(SqliteSynchronous::Full)
+            .synchronous(sqlite_synchronous())
             .busy_timeout(WAIT_LIMIT)
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new()

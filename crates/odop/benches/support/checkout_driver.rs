@@ -155,6 +155,12 @@ pub struct Throughput {
 
 /// `buyers` each run cart → order → payment in a loop for `seconds`.
 pub async fn drive(buyers: Vec<Buyer>, variants: Arc<Vec<i64>>, seconds: u64, run: &str) -> Throughput {
+    let run = format!(
+        "{run}-{}",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis())
+    );
     let sandbox = Arc::new(odop_pay::SandboxGateway::new(
         odop_web::payments::SANDBOX_SECRET.as_bytes().to_vec(),
     ));
@@ -165,7 +171,7 @@ pub async fn drive(buyers: Vec<Buyer>, variants: Arc<Vec<i64>>, seconds: u64, ru
         let stop = stop.clone();
         let sandbox = sandbox.clone();
         let variants = variants.clone();
-        let run = run.to_owned();
+        let run = run.clone();
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             let mut errors = 0u64;
@@ -209,14 +215,16 @@ pub struct Race {
 /// `racers` at once for the last units of `variant`: every one either wins
 /// an order or is told it sold out.
 pub async fn race(racers: Vec<Buyer>, variant: i64) -> Race {
+    // Keys of this race only: a database raced on before keeps its orders.
+    let run = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
     let began = Instant::now();
     let tasks: Vec<_> = racers
         .into_iter()
         .enumerate()
         .map(|(i, buyer)| {
-            tokio::spawn(
-                async move { place(&buyer, &format!("race-{i:04}-abcdefgh"), &order(variant, "online")).await },
-            )
+            tokio::spawn(async move { place(&buyer, &format!("race-{run}-{i:04}"), &order(variant, "online")).await })
         })
         .collect();
     let (mut won, mut sold_out) = (0, 0);
