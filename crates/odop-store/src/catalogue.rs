@@ -2,6 +2,8 @@
 //! log in the same transaction, which is how every node's search index
 //! learns of it.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use odop_domain::catalogue::{ListingDraft, ListingStatus, StatusChange};
 use odop_domain::{ListingId, PhotoId, Slug, UserId};
@@ -451,15 +453,26 @@ pub async fn listings(db: &Db, ids: &[i64]) -> Result<Vec<Listing>, StoreError> 
         let photos = query.fetch_all(&mut *conn).await?;
         (records, variants, photos)
     });
+    // Grouped by listing through maps: a rebuild reads a thousand listings
+    // at a time, and searching the lists for each one made it quadratic.
+    let mut variants_of: HashMap<i64, Vec<VariantRecord>> = HashMap::new();
+    for variant in variants {
+        variants_of.entry(variant.listing_id).or_default().push(variant);
+    }
+    let mut photos_of: HashMap<i64, Vec<PhotoRecord>> = HashMap::new();
+    for photo in photos {
+        photos_of.entry(photo.listing_id).or_default().push(photo);
+    }
+    let position: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     let mut listings: Vec<Listing> = records
         .into_iter()
         .map(|record| Listing {
-            variants: variants.iter().filter(|v| v.listing_id == record.id).cloned().collect(),
-            photos: photos.iter().filter(|p| p.listing_id == record.id).cloned().collect(),
+            variants: variants_of.remove(&record.id).unwrap_or_default(),
+            photos: photos_of.remove(&record.id).unwrap_or_default(),
             record,
         })
         .collect();
-    listings.sort_by_key(|l| ids.iter().position(|id| *id == l.record.id));
+    listings.sort_by_key(|l| position.get(&l.record.id).copied().unwrap_or(usize::MAX));
     Ok(listings)
 }
 
