@@ -5,21 +5,23 @@
 use std::path::Path;
 use std::sync::Mutex;
 
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
     FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::{
-    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Score, SegmentReader, TantivyDocument, Term,
+    DocAddress, Index, IndexReader, IndexSettings, IndexWriter, Order, ReloadPolicy, Score, Searcher, SegmentReader,
+    TantivyDocument, Term,
 };
 
-use crate::text::{normalize, phonetic_key, phonetic_keys, tolerance, words};
+use crate::facets::{FacetCounter, Facets};
+use crate::text::{is_filler, normalize, phonetic_key, phonetic_keys, tolerance, words};
 
 /// Bumped whenever the schema or the analysis of text changes: an index of
 /// another version is rebuilt from the database at start.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -80,7 +82,9 @@ struct Fields {
     phonetic: Field,
     tags: Field,
     district: Field,
+    division: Field,
     craft: Field,
+    price_band: Field,
     seller_id: Field,
     seller_name: Field,
     price: Field,
@@ -102,6 +106,10 @@ fn schema() -> (Schema, Fields) {
             .set_tokenizer("whitespace")
             .set_index_option(IndexRecordOption::WithFreqs),
     );
+    // Filter values are also columns of term ordinals, which is how their
+    // counts are taken: a read per matching document, where tantivy's
+    // facet collector streams and compares facet paths.
+    let value = TextOptions::default().set_fast("raw");
     let fields = Fields {
         id: builder.add_u64_field("id", INDEXED | STORED | FAST),
         slug: builder.add_text_field("slug", STORED),
@@ -110,17 +118,29 @@ fn schema() -> (Schema, Fields) {
         body: builder.add_text_field("body", words),
         phonetic: builder.add_text_field("phonetic", keys),
         tags: builder.add_facet_field("tags", FacetOptions::default()),
-        district: builder.add_text_field("district", STORED),
-        craft: builder.add_text_field("craft", STORED),
+        district: builder.add_text_field("district", value.clone().set_stored()),
+        division: builder.add_text_field("division", value.clone()),
+        craft: builder.add_text_field("craft", value.clone().set_stored()),
+        price_band: builder.add_text_field("price_band", value),
         seller_id: builder.add_u64_field("seller_id", STORED),
         seller_name: builder.add_text_field("seller_name", STORED),
         price: builder.add_u64_field("price", STORED | FAST),
         published: builder.add_u64_field("published", FAST),
         in_stock: builder.add_u64_field("in_stock", STORED | FAST),
-        gi: builder.add_u64_field("gi", STORED),
+        gi: builder.add_u64_field("gi", STORED | FAST),
         photo: builder.add_text_field("photo", STORED),
     };
     (builder.build(), fields)
+}
+
+/// Stored listings are read in blocks of 4 KB rather than tantivy's 16 KB:
+/// a page of 20 hits decompresses 20 blocks, and with 16 KB blocks that was
+/// the largest single cost of a search.
+fn settings() -> IndexSettings {
+    IndexSettings {
+        docstore_blocksize: 4096,
+        ..IndexSettings::default()
+    }
 }
 
 /// How results are ordered.
@@ -188,19 +208,6 @@ pub struct Hit {
     pub photo: Option<String>,
 }
 
-/// Counts of the values of one filter, most frequent first.
-pub type FacetCounts = Vec<(String, u64)>;
-
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Facets {
-    pub district: FacetCounts,
-    pub division: FacetCounts,
-    pub craft: FacetCounts,
-    pub price: FacetCounts,
-    pub gi: u64,
-    pub in_stock: u64,
-}
-
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchResults {
     pub total: usize,
@@ -232,6 +239,18 @@ impl std::fmt::Debug for SearchIndex {
 
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 
+/// How many listings must hold a word, as typed, for it to be searched
+/// without typing tolerance.
+const COMMON_WORD_LISTINGS: u64 = 50;
+
+/// How many of a query's words a listing must match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum WordsNeeded {
+    All,
+    /// All of one or two words; of three or more, all but one in three.
+    Most,
+}
+
 impl SearchIndex {
     /// Opens the index in `dir`, or says why it cannot be used as it is (then
     /// the caller rebuilds it with [`SearchIndex::create`]).
@@ -259,14 +278,20 @@ impl SearchIndex {
         }
         std::fs::create_dir_all(dir).map_err(|e| tantivy::TantivyError::SystemError(e.to_string()))?;
         let (schema, fields) = schema();
-        let index = Index::create_in_dir(dir, schema)?;
+        let index = Index::builder()
+            .schema(schema)
+            .settings(settings())
+            .create_in_dir(dir)?;
         Self::with(index, fields)
     }
 
     /// A new, empty index in memory (tests, benchmarks).
     pub fn in_memory() -> Result<Self, SearchError> {
         let (schema, fields) = schema();
-        Self::with(Index::create_in_ram(schema), fields)
+        Self::with(
+            Index::builder().schema(schema).settings(settings()).create_in_ram()?,
+            fields,
+        )
     }
 
     fn with(index: Index, fields: Fields) -> Result<Self, SearchError> {
@@ -312,7 +337,9 @@ impl SearchIndex {
             d.add_facet(f.tags, Facet::from_path(["stock", "in"]));
         }
         d.add_text(f.district, &doc.district);
+        d.add_text(f.division, &doc.division);
         d.add_text(f.craft, &doc.craft);
+        d.add_text(f.price_band, price_band(doc.price_paise));
         d.add_u64(f.seller_id, doc.seller_id);
         d.add_text(f.seller_name, &doc.seller_name);
         d.add_u64(f.price, doc.price_paise);
@@ -331,9 +358,17 @@ impl SearchIndex {
 
     /// Puts a listing in the index, replacing any older copy of it.
     pub fn upsert(&self, doc: &IndexDoc) -> Result<(), SearchError> {
+        let document = self.document(doc);
         let writer = self.writer()?;
         writer.delete_term(Term::from_field_u64(self.fields.id, doc.id));
-        writer.add_document(self.document(doc))?;
+        writer.add_document(document)?;
+        Ok(())
+    }
+
+    /// Puts a listing in an index known not to hold it (a rebuild).
+    pub fn add(&self, doc: &IndexDoc) -> Result<(), SearchError> {
+        let document = self.document(doc);
+        self.writer()?.add_document(document)?;
         Ok(())
     }
 
@@ -366,17 +401,25 @@ impl SearchIndex {
     /// The query for the words of a search: each word may match a title, the
     /// body, or (by its phonetic key, within a typing tolerance) any of
     /// them in either script; most words must match.
-    fn text_query(&self, text: &str) -> Option<Box<dyn Query>> {
+    fn text_query(&self, searcher: &Searcher, text: &str, words_needed: WordsNeeded) -> Option<Box<dyn Query>> {
         let f = &self.fields;
         let typed = words(text);
         if typed.is_empty() {
             return None;
         }
         let keys = phonetic_keys(text);
-        let last = typed.len() - 1;
+        let mut pairs: Vec<(&String, String)> = typed
+            .iter()
+            .enumerate()
+            .map(|(i, word)| (word, keys.get(i).cloned().unwrap_or_else(|| phonetic_key(word))))
+            .collect();
+        // Words like "ka" or "of" count only in a query made of nothing else.
+        if pairs.iter().any(|(word, _)| !is_filler(word)) {
+            pairs.retain(|(word, _)| !is_filler(word));
+        }
+        let last = pairs.len() - 1;
         let mut per_word: Vec<Box<dyn Query>> = Vec::new();
-        for (i, word) in typed.iter().enumerate() {
-            let key = keys.get(i).cloned().unwrap_or_else(|| phonetic_key(word));
+        for (i, (word, key)) in pairs.into_iter().enumerate() {
             let term = |field| Term::from_field_text(field, word);
             let key_term = Term::from_field_text(f.phonetic, &key);
             let mut alternatives: Vec<(Occur, Box<dyn Query>)> = vec![
@@ -397,7 +440,12 @@ impl SearchIndex {
                     boost(TermQuery::new(key_term.clone(), IndexRecordOption::WithFreqs), 1.5),
                 ),
             ];
-            let distance = tolerance(&key);
+            // A word found as typed in many listings is spelt right, or
+            // common enough that its near neighbours would add noise, not
+            // answers; expanding it would cost a read of every neighbour's
+            // postings. Typing tolerance is for the words that are rare.
+            let common = searcher.doc_freq(&key_term).unwrap_or(0) >= COMMON_WORD_LISTINGS;
+            let distance = if common { 0 } else { tolerance(&key) };
             if distance > 0 {
                 alternatives.push((
                     Occur::Should,
@@ -407,14 +455,18 @@ impl SearchIndex {
             // A word may be the start of a longer one: "chikan" finds
             // "chikankari", and the last word may be unfinished ("chik").
             let key_length = key.chars().count();
-            if key_length >= 4 || (i == last && key_length >= 3) {
+            if !common && (key_length >= 4 || (i == last && key_length >= 3)) {
                 alternatives.push((Occur::Should, boost(FuzzyTermQuery::new_prefix(key_term, 0, true), 0.4)));
             }
             per_word.push(Box::new(BooleanQuery::new(alternatives)));
         }
         let count = per_word.len();
-        // Two words: both. Three or more: all but one in three.
-        let required = if count <= 2 { count } else { count - count / 3 };
+        let required = match words_needed {
+            WordsNeeded::All => count,
+            // Two words: both. Three or more: all but one in three.
+            WordsNeeded::Most if count <= 2 => count,
+            WordsNeeded::Most => count - count / 3,
+        };
         Some(Box::new(BooleanQuery::union_with_minimum_required_clauses(
             per_word, required,
         )))
@@ -453,9 +505,15 @@ impl SearchIndex {
     }
 
     /// The text query with every filter except those of `leave_out`.
-    fn combined(&self, request: &SearchRequest, leave_out: Option<&str>) -> Box<dyn Query> {
+    fn combined(
+        &self,
+        searcher: &Searcher,
+        request: &SearchRequest,
+        words_needed: WordsNeeded,
+        leave_out: Option<&str>,
+    ) -> Box<dyn Query> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        match self.text_query(&request.text) {
+        match self.text_query(searcher, &request.text, words_needed) {
             Some(text) => clauses.push((Occur::Must, text)),
             None => clauses.push((Occur::Must, Box::new(AllQuery))),
         }
@@ -467,22 +525,39 @@ impl SearchIndex {
         Box::new(BooleanQuery::new(clauses))
     }
 
+    /// The matches of a request, the requested page of them, and the counts
+    /// of every filter's values over all of them. Every word must match;
+    /// when no listing has them all, most of the words are enough.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         let searcher = self.reader.searcher();
+        let results = self.search_with(&searcher, request, WordsNeeded::All)?;
+        if results.total == 0 && self.relaxing_helps(&request.text) {
+            return self.search_with(&searcher, request, WordsNeeded::Most);
+        }
+        Ok(results)
+    }
+
+    /// Whether asking for most words rather than all could find more.
+    fn relaxing_helps(&self, text: &str) -> bool {
+        words(text).iter().filter(|w| !is_filler(w)).count() >= 3
+    }
+
+    fn search_with(
+        &self,
+        searcher: &Searcher,
+        request: &SearchRequest,
+        words_needed: WordsNeeded,
+    ) -> Result<SearchResults, SearchError> {
         let per_page = request.per_page.clamp(1, 100);
         let offset = request.page.saturating_sub(1).saturating_mul(per_page);
-        let query = self.combined(request, None);
+        let query = self.combined(searcher, request, words_needed, None);
         let top = TopDocs::with_limit(per_page).and_offset(offset);
         let sort = match (request.sort, request.text.trim().is_empty()) {
             (Sort::Relevance, true) => Sort::Newest,
             (sort, _) => sort,
         };
 
-        let mut facet_collector = FacetCollector::for_field("tags");
-        for root in ["/district", "/division", "/craft", "/price", "/gi", "/stock"] {
-            facet_collector.add_facet(root);
-        }
-        let (addresses, total, facet_counts): (Vec<DocAddress>, usize, _) = match sort {
+        let (addresses, total, mut facets): (Vec<DocAddress>, usize, Facets) = match sort {
             Sort::Relevance => {
                 let collector = top.tweak_score(move |segment: &SegmentReader| {
                     let in_stock = segment
@@ -496,7 +571,7 @@ impl SearchIndex {
                         if available { score } else { score * 0.6 }
                     }
                 });
-                let (hits, total, facets) = searcher.search(&query, &(collector, Count, facet_collector))?;
+                let (hits, total, facets) = searcher.search(&query, &(collector, Count, FacetCounter))?;
                 (hits.into_iter().map(|(_, a)| a).collect(), total, facets)
             }
             Sort::PriceLowToHigh | Sort::PriceHighToLow => {
@@ -506,52 +581,34 @@ impl SearchIndex {
                     Order::Desc
                 };
                 let collector = top.order_by_fast_field::<u64>("price", order);
-                let (hits, total, facets) = searcher.search(&query, &(collector, Count, facet_collector))?;
+                let (hits, total, facets) = searcher.search(&query, &(collector, Count, FacetCounter))?;
                 (hits.into_iter().map(|(_, a)| a).collect(), total, facets)
             }
             Sort::Newest => {
                 let collector = top.order_by_fast_field::<u64>("published", Order::Desc);
-                let (hits, total, facets) = searcher.search(&query, &(collector, Count, facet_collector))?;
+                let (hits, total, facets) = searcher.search(&query, &(collector, Count, FacetCounter))?;
                 (hits.into_iter().map(|(_, a)| a).collect(), total, facets)
             }
         };
 
-        let values = |counts: &tantivy::collector::FacetCounts, root: &str| -> FacetCounts {
-            let mut values: FacetCounts = counts
-                .get(root)
-                .map(|(facet, count)| (facet.to_path().last().map(|s| s.to_string()).unwrap_or_default(), count))
-                .collect();
-            values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            values
-        };
-        let mut facets = Facets {
-            district: values(&facet_counts, "/district"),
-            division: values(&facet_counts, "/division"),
-            craft: values(&facet_counts, "/craft"),
-            price: values(&facet_counts, "/price"),
-            gi: facet_counts.get("/gi").map(|(_, c)| c).sum(),
-            in_stock: facet_counts.get("/stock").map(|(_, c)| c).sum(),
-        };
         // A dimension being filtered on counts its values as if it were not,
         // so that the other choices stay visible with their numbers.
+        let filtered: Vec<&str> = self.filters(request).iter().map(|(d, _)| *d).collect();
         for dimension in ["district", "division", "craft", "price"] {
-            if !self.filters(request).iter().any(|(d, _)| *d == dimension) {
+            if !filtered.contains(&dimension) {
                 continue;
             }
-            let root = format!("/{dimension}");
-            let mut collector = FacetCollector::for_field("tags");
-            collector.add_facet(root.as_str());
-            let counts = searcher.search(&*self.combined(request, Some(dimension)), &collector)?;
-            let counted = values(&counts, &root);
+            let query = self.combined(searcher, request, words_needed, Some(dimension));
+            let counted = searcher.search(&*query, &FacetCounter)?;
             match dimension {
-                "district" => facets.district = counted,
-                "division" => facets.division = counted,
-                "craft" => facets.craft = counted,
-                _ => facets.price = counted,
+                "district" => facets.district = counted.district,
+                "division" => facets.division = counted.division,
+                "craft" => facets.craft = counted.craft,
+                _ => facets.price = counted.price,
             }
         }
 
-        let hits = self.hits(&searcher, addresses)?;
+        let hits = self.hits(searcher, addresses)?;
         Ok(SearchResults { total, hits, facets })
     }
 
@@ -560,8 +617,21 @@ impl SearchIndex {
     /// counting every match of a big craft would cost more than the page.
     pub fn top(&self, request: &SearchRequest) -> Result<Vec<Hit>, SearchError> {
         let searcher = self.reader.searcher();
+        let hits = self.top_with(&searcher, request, WordsNeeded::All)?;
+        if hits.is_empty() && self.relaxing_helps(&request.text) {
+            return self.top_with(&searcher, request, WordsNeeded::Most);
+        }
+        Ok(hits)
+    }
+
+    fn top_with(
+        &self,
+        searcher: &Searcher,
+        request: &SearchRequest,
+        words_needed: WordsNeeded,
+    ) -> Result<Vec<Hit>, SearchError> {
         let top = TopDocs::with_limit(request.per_page.clamp(1, 100));
-        let query = self.combined(request, None);
+        let query = self.combined(searcher, request, words_needed, None);
         let addresses: Vec<DocAddress> = if request.text.trim().is_empty() {
             let collector = top.order_by_fast_field::<u64>("published", Order::Desc);
             searcher
@@ -576,7 +646,7 @@ impl SearchIndex {
                 .map(|(_, a)| a)
                 .collect()
         };
-        self.hits(&searcher, addresses)
+        self.hits(searcher, addresses)
     }
 
     fn hits(&self, searcher: &tantivy::Searcher, addresses: Vec<DocAddress>) -> Result<Vec<Hit>, SearchError> {

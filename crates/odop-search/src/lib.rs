@@ -2,11 +2,13 @@
 //! the database's change log, answering bilingual, typo-tolerant queries
 //! with facets.
 
+mod facets;
 pub mod follow;
 mod index;
 pub mod text;
 
+pub use facets::{FacetCounts, Facets};
 pub use index::{
-    Checkpoint, FacetCounts, Facets, Hit, IndexDoc, PRICE_BANDS, SCHEMA_VERSION, SearchError, SearchIndex,
-    SearchRequest, SearchResults, Sort, price_band,
+    Checkpoint, Hit, IndexDoc, PRICE_BANDS, SCHEMA_VERSION, SearchError, SearchIndex, SearchRequest, SearchResults,
+    Sort, price_band,
 };

@@ -75,6 +75,62 @@ pub fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Words that join others ("की", "ka", "of", "with") and say nothing about
+/// the product. A query does not require them, because each matches most of
+/// the catalogue in its language: "chamde ka bag" is a search for leather
+/// bags, and requiring "ka" would only make it slower.
+const FILLER_WORDS: &[&str] = &[
+    "की",
+    "का",
+    "के",
+    "को",
+    "में",
+    "से",
+    "और",
+    "पर",
+    "व",
+    "एवं",
+    "लिए",
+    "वाला",
+    "वाली",
+    "वाले",
+    "ka",
+    "ki",
+    "ke",
+    "ko",
+    "me",
+    "mein",
+    "se",
+    "aur",
+    "evam",
+    "liye",
+    "wala",
+    "wali",
+    "wale",
+    "vala",
+    "vali",
+    "vale",
+    "a",
+    "an",
+    "the",
+    "of",
+    "for",
+    "with",
+    "and",
+    "in",
+    "on",
+    "to",
+    "by",
+];
+
+static FILLERS: LazyLock<std::collections::HashSet<String>> =
+    LazyLock::new(|| FILLER_WORDS.iter().map(|w| normalize(w)).collect());
+
+/// Whether a normalized word is one of the [`FILLER_WORDS`].
+pub fn is_filler(word: &str) -> bool {
+    FILLERS.contains(word)
+}
+
 /// The words of a text as written, lowercased, with precomposed nukta
 /// letters spelt as letter and nukta: what phonetic keys are computed from,
 /// since the nukta changes the sound (`ड` is d, `ड़` is r).

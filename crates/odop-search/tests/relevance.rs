@@ -151,28 +151,30 @@ const CATALOGUE: &[Item] = &[
     },
 ];
 
+fn doc(item: &Item) -> IndexDoc {
+    IndexDoc {
+        id: item.id,
+        slug: format!("item-{}", item.id),
+        title_en: item.en.map(str::to_owned),
+        title_hi: item.hi.map(str::to_owned),
+        body: item.body.to_owned(),
+        district: item.district.to_owned(),
+        division: item.division.to_owned(),
+        craft: item.craft.to_owned(),
+        seller_id: 100 + item.id % 3,
+        seller_name: "Seller".into(),
+        price_paise: item.rupees * 100,
+        in_stock: item.in_stock,
+        gi: item.gi,
+        published_ms: item.id * 1000,
+        photo: None,
+    }
+}
+
 fn index() -> SearchIndex {
     let index = SearchIndex::in_memory().unwrap();
     for item in CATALOGUE {
-        index
-            .upsert(&IndexDoc {
-                id: item.id,
-                slug: format!("item-{}", item.id),
-                title_en: item.en.map(str::to_owned),
-                title_hi: item.hi.map(str::to_owned),
-                body: item.body.to_owned(),
-                district: item.district.to_owned(),
-                division: item.division.to_owned(),
-                craft: item.craft.to_owned(),
-                seller_id: 100 + item.id % 3,
-                seller_name: "Seller".into(),
-                price_paise: item.rupees * 100,
-                in_stock: item.in_stock,
-                gi: item.gi,
-                published_ms: item.id * 1000,
-                photo: None,
-            })
-            .unwrap();
+        index.upsert(&doc(item)).unwrap();
     }
     index.commit(0).unwrap();
     index
@@ -225,6 +227,10 @@ fn what_people_type_finds_what_they_meant_first() {
         ("bangels", &[7]),
         // unfinished last word
         ("chik", &[1, 2]),
+        // joining words are not required
+        ("chikan ka kurta", &[1, 2]),
+        ("चिकन का कुर्ता", &[1, 2]),
+        ("the saree of banaras", &[3]),
     ];
     for (text, expected) in table {
         let found = ids(&index, query(text));
@@ -270,6 +276,9 @@ fn filters_narrow_and_facets_count() {
     assert_eq!(results.facets.craft, [("chikankari".to_owned(), 3)]);
     assert_eq!(results.facets.in_stock, 2);
     assert_eq!(results.facets.gi, 3);
+    assert_eq!(results.facets.division, [("lucknow".to_owned(), 3)]);
+    let price_total: u64 = results.facets.price.iter().map(|(_, n)| n).sum();
+    assert_eq!(price_total, 3);
 
     let in_stock = SearchRequest {
         in_stock_only: true,
@@ -295,6 +304,35 @@ fn filters_narrow_and_facets_count() {
     let mut found = ids(&index, gi_brass);
     found.sort();
     assert_eq!(found, [4, 8]);
+}
+
+#[test]
+fn facets_count_every_match_across_index_segments() {
+    let index = SearchIndex::in_memory().unwrap();
+    // Three commits leave three segments, each with its own dictionary of values.
+    for (batch, items) in CATALOGUE.chunks(4).enumerate() {
+        for item in items {
+            index.upsert(&doc(item)).unwrap();
+        }
+        index.commit(batch as i64).unwrap();
+    }
+    let everything = index.search(&query("")).unwrap();
+    assert_eq!(everything.total, CATALOGUE.len());
+    for counts in [
+        &everything.facets.district,
+        &everything.facets.division,
+        &everything.facets.craft,
+        &everything.facets.price,
+    ] {
+        assert_eq!(counts.iter().map(|(_, n)| *n as usize).sum::<usize>(), CATALOGUE.len());
+        // Most frequent first.
+        assert!(counts.windows(2).all(|w| w[0].1 >= w[1].1), "{counts:?}");
+    }
+    let lucknow = CATALOGUE.iter().filter(|i| i.district == "lucknow").count() as u64;
+    assert_eq!(everything.facets.district[0], ("lucknow".to_owned(), lucknow));
+    let gi = CATALOGUE.iter().filter(|i| i.gi).count() as u64;
+    let in_stock = CATALOGUE.iter().filter(|i| i.in_stock).count() as u64;
+    assert_eq!((everything.facets.gi, everything.facets.in_stock), (gi, in_stock));
 }
 
 #[test]
@@ -332,4 +370,53 @@ fn a_removed_listing_is_gone_after_the_next_commit() {
     assert!(ids(&index, query("banarasi")).contains(&3), "not before the commit");
     index.commit(1).unwrap();
     assert!(!ids(&index, query("banarasi")).contains(&3));
+}
+
+#[test]
+fn every_word_must_match_unless_no_listing_has_them_all() {
+    let index = index();
+    // Only the saree has all three words, so the other silk listings stay out.
+    assert_eq!(ids(&index, query("banarasi silk saree")), [3]);
+    // No listing is a red chikan kurta: most of the words are then enough.
+    let relaxed = ids(&index, query("red chikan kurta"));
+    assert!(relaxed.contains(&1) && relaxed.contains(&2), "{relaxed:?}");
+}
+
+#[test]
+fn a_word_in_many_listings_is_searched_as_typed_and_a_rare_one_with_tolerance() {
+    let index = SearchIndex::in_memory().unwrap();
+    let lamp = |id: u64, title: &str| IndexDoc {
+        id,
+        slug: format!("lamp-{id}"),
+        title_en: Some(title.to_owned()),
+        title_hi: None,
+        body: "Brass".into(),
+        district: "moradabad".into(),
+        division: "moradabad".into(),
+        craft: "brassware".into(),
+        seller_id: 1,
+        seller_name: "Seller".into(),
+        price_paise: 50_000,
+        in_stock: true,
+        gi: false,
+        published_ms: id,
+        photo: None,
+    };
+    for id in 1..=60 {
+        index.upsert(&lamp(id, "Temple lamp")).unwrap();
+    }
+    index.upsert(&lamp(61, "Hanging lamps")).unwrap();
+    index.commit(0).unwrap();
+    // "lamp" is in sixty listings: its longer neighbour "lamps" is not read.
+    assert_eq!(index.search(&query("lamp")).unwrap().total, 60);
+    // "lamps" is in one: within one letter, "lamp" counts too, ranked after it.
+    let found = ids(
+        &index,
+        SearchRequest {
+            per_page: 100,
+            ..query("lamps")
+        },
+    );
+    assert_eq!(found.len(), 61);
+    assert_eq!(found[0], 61);
 }
