@@ -2,6 +2,7 @@
 //! facets. The database is the truth; this is a copy shaped for search,
 //! rebuilt from it whenever in doubt.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -16,7 +17,7 @@ use tantivy::{
     TantivyDocument, Term,
 };
 
-use crate::facets::{FacetCounter, Facets};
+use crate::facets::{FILTER_VALUES, FacetCounter, Facets, FilterValues};
 use crate::text::{is_filler, normalize, phonetic_key, phonetic_keys, tolerance, words};
 
 /// Bumped whenever the schema or the analysis of text changes: an index of
@@ -78,13 +79,12 @@ struct Fields {
     slug: Field,
     title_en: Field,
     title_hi: Field,
-    body: Field,
+    titles: Field,
     phonetic: Field,
     tags: Field,
     district: Field,
-    division: Field,
     craft: Field,
-    price_band: Field,
+    filter_values: Field,
     seller_id: Field,
     seller_name: Field,
     price: Field,
@@ -99,29 +99,26 @@ fn schema() -> (Schema, Fields) {
     let words = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer("whitespace")
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            .set_index_option(IndexRecordOption::WithFreqs),
     );
     let keys = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer("whitespace")
             .set_index_option(IndexRecordOption::WithFreqs),
     );
-    // Filter values are also columns of term ordinals, which is how their
-    // counts are taken: a read per matching document, where tantivy's
-    // facet collector streams and compares facet paths.
-    let value = TextOptions::default().set_fast("raw");
     let fields = Fields {
         id: builder.add_u64_field("id", INDEXED | STORED | FAST),
         slug: builder.add_text_field("slug", STORED),
-        title_en: builder.add_text_field("title_en", words.clone().set_stored()),
-        title_hi: builder.add_text_field("title_hi", words.clone().set_stored()),
-        body: builder.add_text_field("body", words),
+        title_en: builder.add_text_field("title_en", STORED),
+        title_hi: builder.add_text_field("title_hi", STORED),
+        titles: builder.add_text_field("titles", words),
         phonetic: builder.add_text_field("phonetic", keys),
         tags: builder.add_facet_field("tags", FacetOptions::default()),
-        district: builder.add_text_field("district", value.clone().set_stored()),
-        division: builder.add_text_field("division", value.clone()),
-        craft: builder.add_text_field("craft", value.clone().set_stored()),
-        price_band: builder.add_text_field("price_band", value),
+        district: builder.add_text_field("district", STORED),
+        craft: builder.add_text_field("craft", STORED),
+        // All of a listing's filter values in one column of term ordinals,
+        // which is how they are counted: see `facets`.
+        filter_values: builder.add_text_field(FILTER_VALUES, TextOptions::default().set_fast("raw")),
         seller_id: builder.add_u64_field("seller_id", STORED),
         seller_name: builder.add_text_field("seller_name", STORED),
         price: builder.add_u64_field("price", STORED | FAST),
@@ -144,7 +141,7 @@ fn settings() -> IndexSettings {
 }
 
 /// How results are ordered.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Sort {
     /// Best text match first (newest first when there is no text).
     #[default]
@@ -176,7 +173,7 @@ impl Sort {
 }
 
 /// A search: words and filters.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct SearchRequest {
     pub text: String,
     pub district: Option<String>,
@@ -219,7 +216,23 @@ pub struct SearchIndex {
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     fields: Fields,
+    listing_pages: Mutex<ListingPages>,
 }
+
+/// The answers of [`SearchIndex::top`] to requests without words (a
+/// district's newest listings, a craft's related products), which every
+/// visitor of a page asks for alike. They are kept until the next commit,
+/// so they are never older than the index itself.
+#[derive(Default)]
+struct ListingPages {
+    /// Counts commits: an answer computed before a commit is not kept.
+    generation: u64,
+    answers: HashMap<SearchRequest, Vec<Hit>>,
+}
+
+/// Enough for every district, craft and seller page a node serves often;
+/// past it the answers start again from empty.
+const LISTING_PAGES_KEPT: usize = 4096;
 
 /// What an index's commit records: its schema version and how far down the
 /// change log it has applied.
@@ -301,6 +314,7 @@ impl SearchIndex {
             reader,
             writer: Mutex::new(writer),
             fields,
+            listing_pages: Mutex::default(),
         })
     }
 
@@ -319,9 +333,12 @@ impl SearchIndex {
         if let Some(title) = &doc.title_hi {
             d.add_text(f.title_hi, title);
         }
-        // Indexed fields hold normalized text; stored titles keep the seller's spelling.
+        // Indexed titles are normalized; stored ones keep the seller's spelling.
         let normalized_titles = titles.iter().map(|t| normalize(t)).collect::<Vec<_>>().join(" ");
-        d.add_text(f.body, format!("{normalized_titles} {}", normalize(&doc.body)));
+        d.add_text(f.titles, normalized_titles);
+        // Descriptions are searched by their words' phonetic keys only: an
+        // exact spelling counts in titles, and a field of the descriptions'
+        // words as written doubled the work of every word of a query.
         let mut keys = phonetic_keys(&titles.join(" "));
         keys.extend(phonetic_keys(&doc.body));
         d.add_text(f.phonetic, keys.join(" "));
@@ -337,9 +354,19 @@ impl SearchIndex {
             d.add_facet(f.tags, Facet::from_path(["stock", "in"]));
         }
         d.add_text(f.district, &doc.district);
-        d.add_text(f.division, &doc.division);
         d.add_text(f.craft, &doc.craft);
-        d.add_text(f.price_band, price_band(doc.price_paise));
+        d.add_text(
+            f.filter_values,
+            FilterValues {
+                district: &doc.district,
+                division: &doc.division,
+                craft: &doc.craft,
+                price: price_band(doc.price_paise),
+                gi: doc.gi,
+                in_stock: doc.in_stock,
+            }
+            .encode(),
+        );
         d.add_u64(f.seller_id, doc.seller_id);
         d.add_text(f.seller_name, &doc.seller_name);
         d.add_u64(f.price, doc.price_paise);
@@ -391,6 +418,9 @@ impl SearchIndex {
             prepared.commit()?;
         }
         self.reader.reload()?;
+        let mut pages = self.listing_pages.lock().map_err(|_| SearchError::Poisoned)?;
+        pages.generation += 1;
+        pages.answers.clear();
         Ok(())
     }
 
@@ -398,9 +428,9 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
-    /// The query for the words of a search: each word may match a title, the
-    /// body, or (by its phonetic key, within a typing tolerance) any of
-    /// them in either script; most words must match.
+    /// The query for the words of a search: each word may match a title as
+    /// written, or by its phonetic key (within a typing tolerance for rare
+    /// words) a title or description in either script.
     fn text_query(&self, searcher: &Searcher, text: &str, words_needed: WordsNeeded) -> Option<Box<dyn Query>> {
         let f = &self.fields;
         let typed = words(text);
@@ -425,15 +455,7 @@ impl SearchIndex {
             let mut alternatives: Vec<(Occur, Box<dyn Query>)> = vec![
                 (
                     Occur::Should,
-                    boost(TermQuery::new(term(f.title_en), IndexRecordOption::WithFreqs), 3.0),
-                ),
-                (
-                    Occur::Should,
-                    boost(TermQuery::new(term(f.title_hi), IndexRecordOption::WithFreqs), 3.0),
-                ),
-                (
-                    Occur::Should,
-                    boost(TermQuery::new(term(f.body), IndexRecordOption::WithFreqs), 1.0),
+                    boost(TermQuery::new(term(f.titles), IndexRecordOption::WithFreqs), 3.0),
                 ),
                 (
                     Occur::Should,
@@ -566,9 +588,10 @@ impl SearchIndex {
                         .ok()
                         .map(|c| c.first_or_default_col(0));
                     move |doc, score: Score| {
-                        // In-stock items rank above items that cannot be bought now.
+                        // Items that can be bought now rank above all that
+                        // cannot, as the ranking page promises; then by score.
                         let available = in_stock.as_ref().is_none_or(|c| c.get_val(doc) == 1);
-                        if available { score } else { score * 0.6 }
+                        (available, score)
                     }
                 });
                 let (hits, total, facets) = searcher.search(&query, &(collector, Count, FacetCounter))?;
@@ -616,6 +639,30 @@ impl SearchIndex {
     /// words, without counting or facets: for "related products", where
     /// counting every match of a big craft would cost more than the page.
     pub fn top(&self, request: &SearchRequest) -> Result<Vec<Hit>, SearchError> {
+        if !request.text.trim().is_empty() {
+            return self.top_uncached(request);
+        }
+        let generation = {
+            let pages = self.listing_pages.lock().map_err(|_| SearchError::Poisoned)?;
+            if let Some(hits) = pages.answers.get(request) {
+                return Ok(hits.clone());
+            }
+            pages.generation
+        };
+        // Read after the generation: a commit in between makes the answer
+        // unfit to keep, never a stale answer kept.
+        let hits = self.top_uncached(request)?;
+        let mut pages = self.listing_pages.lock().map_err(|_| SearchError::Poisoned)?;
+        if pages.generation == generation {
+            if pages.answers.len() >= LISTING_PAGES_KEPT {
+                pages.answers.clear();
+            }
+            pages.answers.insert(request.clone(), hits.clone());
+        }
+        Ok(hits)
+    }
+
+    fn top_uncached(&self, request: &SearchRequest) -> Result<Vec<Hit>, SearchError> {
         let searcher = self.reader.searcher();
         let hits = self.top_with(&searcher, request, WordsNeeded::All)?;
         if hits.is_empty() && self.relaxing_helps(&request.text) {

@@ -420,3 +420,38 @@ fn a_word_in_many_listings_is_searched_as_typed_and_a_rare_one_with_tolerance() 
     assert_eq!(found.len(), 61);
     assert_eq!(found[0], 61);
 }
+
+#[test]
+fn a_districts_newest_listings_are_kept_only_until_the_next_commit() {
+    let index = index();
+    let newest = SearchRequest {
+        district: Some("lucknow".into()),
+        per_page: 2,
+        ..query("")
+    };
+    let before: Vec<u64> = index.top(&newest).unwrap().iter().map(|h| h.id).collect();
+    assert_eq!(
+        index.top(&newest).unwrap().iter().map(|h| h.id).collect::<Vec<_>>(),
+        before
+    );
+    let fresh = IndexDoc {
+        id: 99,
+        published_ms: 1_000_000,
+        ..doc(&CATALOGUE[0])
+    };
+    index.upsert(&fresh).unwrap();
+    // Not committed: not visible, and not cached as if it were.
+    assert_eq!(
+        index.top(&newest).unwrap().iter().map(|h| h.id).collect::<Vec<_>>(),
+        before
+    );
+    index.commit(1).unwrap();
+    let after: Vec<u64> = index.top(&newest).unwrap().iter().map(|h| h.id).collect();
+    assert_eq!(after, [99, before[0]]);
+    index.remove(99).unwrap();
+    index.commit(2).unwrap();
+    assert_eq!(
+        index.top(&newest).unwrap().iter().map(|h| h.id).collect::<Vec<_>>(),
+        before
+    );
+}
