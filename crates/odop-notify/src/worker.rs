@@ -71,6 +71,11 @@ impl Worker {
             if claimed.is_empty() {
                 return Ok(pass);
             }
+            // Deliveries are recorded together after the batch: one commit
+            // instead of one per message. A crash before that sends the
+            // batch again once its lease ends, as a crash between a send and
+            // its record always could.
+            let mut sent = Vec::with_capacity(claimed.len());
             for message in &claimed {
                 let outcome = match &message.body {
                     Some(text) => {
@@ -85,7 +90,7 @@ impl Worker {
                 };
                 match outcome {
                     Ok(()) => {
-                        outbox::mark_sent(&self.db, message.id, Utc::now(), self.options.keep_sensitive).await?;
+                        sent.push(message.id);
                         tracing::info!(id = message.id, kind = %message.kind, sender = self.sender.name(), "message sent");
                         pass.sent += 1;
                     }
@@ -102,6 +107,7 @@ impl Worker {
                     }
                 }
             }
+            outbox::mark_sent(&self.db, &sent, Utc::now(), self.options.keep_sensitive).await?;
         }
     }
 

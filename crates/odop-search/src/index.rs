@@ -307,7 +307,14 @@ impl SearchIndex {
         )
     }
 
-    fn with(index: Index, fields: Fields) -> Result<Self, SearchError> {
+    fn with(mut index: Index, fields: Fields) -> Result<Self, SearchError> {
+        // A search reads its segments on every core, so that a big one
+        // answers in a fraction of the time while the machine has cores to
+        // spare; under full load the cores are shared as before.
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
+        if cores > 1 {
+            index.set_multithread_executor(cores)?;
+        }
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let writer = index.writer(WRITER_MEMORY)?;
         Ok(Self {

@@ -83,44 +83,56 @@ pub async fn claim_due(db: &Db, now: DateTime<Utc>, lease: Duration, limit: i64)
          RETURNING id, channel, recipient, body, sensitive, kind, attempts";
     let lease_end = Timestamp(now + lease);
     let now = Timestamp(now);
-    let mut claimed: Vec<Claimed> = match db {
-        Db::Sqlite(pool) => {
+    // Through a transaction, so that on SQLite the claim queues with the
+    // other writers instead of sleeping in SQLite's busy handler.
+    let mut tx = db.begin().await?;
+    let mut claimed: Vec<Claimed> = match &mut tx {
+        Tx::Sqlite(t, _) => {
             sqlx::query_as(sqlx::AssertSqlSafe(CLAIM.replace("{lock}", "")))
                 .bind(lease_end)
                 .bind(now)
                 .bind(limit)
-                .fetch_all(pool)
+                .fetch_all(&mut **t)
                 .await?
         }
-        Db::Postgres(pool) => {
+        Tx::Postgres(t) => {
             sqlx::query_as(sqlx::AssertSqlSafe(CLAIM.replace("{lock}", "FOR UPDATE SKIP LOCKED")))
                 .bind(lease_end)
                 .bind(now)
                 .bind(limit)
-                .fetch_all(pool)
+                .fetch_all(&mut **t)
                 .await?
         }
     };
+    tx.commit().await?;
     claimed.sort_by_key(|c| c.id);
     Ok(claimed)
 }
 
-/// Records a delivery; a sensitive body is erased at the same time unless
-/// `keep_sensitive` (development, where the dev outbox page shows codes).
-pub async fn mark_sent(db: &Db, id: i64, now: DateTime<Utc>, keep_sensitive: bool) -> Result<(), StoreError> {
+/// Records deliveries, all in one transaction (one commit for a batch
+/// rather than one per message); a sensitive body is erased at the same
+/// time unless `keep_sensitive` (development, where the dev outbox page
+/// shows codes).
+pub async fn mark_sent(db: &Db, ids: &[i64], now: DateTime<Utc>, keep_sensitive: bool) -> Result<(), StoreError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
     let now = Timestamp(now);
-    dispatch!(db, pool => {
-        sqlx::query(
-            "UPDATE outbox SET status = 'sent', sent_at = $2, locked_until = NULL, last_error = NULL, \
-             body = CASE WHEN sensitive AND NOT $3 THEN NULL ELSE body END WHERE id = $1",
-        )
-        .bind(id)
-        .bind(now)
-        .bind(keep_sensitive)
-        .execute(pool)
-        .await?;
-    });
-    Ok(())
+    let mut tx = db.begin().await?;
+    for id in ids {
+        on_tx!(&mut tx, t => {
+            sqlx::query(
+                "UPDATE outbox SET status = 'sent', sent_at = $2, locked_until = NULL, last_error = NULL, \
+                 body = CASE WHEN sensitive AND NOT $3 THEN NULL ELSE body END WHERE id = $1",
+            )
+            .bind(id)
+            .bind(now)
+            .bind(keep_sensitive)
+            .execute(&mut **t)
+            .await?;
+        });
+    }
+    tx.commit().await
 }
 
 /// Records a failed attempt: the message is tried again at `retry_at`, or
