@@ -7,7 +7,7 @@ use odop_domain::identity::Phone;
 use odop_domain::{Locale, Slug, UserId};
 
 use crate::StoreError;
-use crate::db::{Db, Tx, dispatch, on_tx};
+use crate::db::{Db, Tx, dispatch, dispatch_write, on_tx};
 use crate::time::Timestamp;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -91,7 +91,7 @@ pub async fn find_or_create(
 }
 
 pub async fn set_locale(db: &Db, user: UserId, locale: Locale) -> Result<(), StoreError> {
-    dispatch!(db, pool => {
+    dispatch_write!(db, pool => {
         sqlx::query("UPDATE users SET locale = $2 WHERE id = $1")
             .bind(user.0)
             .bind(locale.code())

@@ -53,6 +53,24 @@ macro_rules! dispatch {
 }
 pub(crate) use dispatch;
 
+/// Like `dispatch!`, for a statement that writes on its own (outside a
+/// `Tx`): on SQLite it first takes this process's turn to write, so that it
+/// queues with the write transactions instead of sleeping in SQLite's busy
+/// handler. Untaken, a payment's insert waited there up to 2 s during
+/// checkout load.
+macro_rules! dispatch_write {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::Db::Sqlite($pool) => {
+                let _turn = $crate::db::writer_turn($pool).await?;
+                $body
+            }
+            $crate::Db::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use dispatch_write;
+
 /// How SQLite makes commits durable. FULL (the default): every commit is on
 /// disk before it is acknowledged, so an acknowledged order survives a power
 /// cut, not only a crash of odop; each commit waits for the disk. NORMAL
@@ -86,7 +104,7 @@ pub type WriterTurn = tokio::sync::OwnedMutexGuard<()>;
 /// unlucky writers wait for seconds. A fair queue hands the lock on at once.
 /// (Other processes on the same file, such as `odop gen`, still meet the
 /// busy handler.)
-async fn writer_turn(pool: &SqlitePool) -> Result<WriterTurn, StoreError> {
+pub(crate) async fn writer_turn(pool: &SqlitePool) -> Result<WriterTurn, StoreError> {
     static QUEUES: std::sync::LazyLock<
         std::sync::Mutex<std::collections::HashMap<std::path::PathBuf, std::sync::Arc<tokio::sync::Mutex<()>>>>,
     > = std::sync::LazyLock::new(Default::default);

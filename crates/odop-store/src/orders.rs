@@ -18,7 +18,7 @@ use odop_domain::{OrderId, SubOrderId, UserId};
 
 use crate::StoreError;
 use crate::carts::{LineRow, line_columns, remove_bought};
-use crate::db::{Db, Tx, dispatch, on_tx};
+use crate::db::{Db, Tx, dispatch, dispatch_write, on_tx};
 use crate::outbox::{self, NewMessage};
 use crate::time::Timestamp;
 
@@ -686,7 +686,7 @@ pub async fn record_payment(
     amount: Money,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    dispatch!(db, pool => {
+    dispatch_write!(db, pool => {
         sqlx::query(
             "INSERT INTO payments (order_id, gateway, gateway_order_id, amount_paise, status, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, 'created', $5, $5)",
@@ -1031,7 +1031,7 @@ pub async fn refund_sent(
         // The gateway did not take it: it stays owed and is tried again.
         (false, None) => "pending",
     };
-    dispatch!(db, pool => {
+    dispatch_write!(db, pool => {
         sqlx::query(
             "UPDATE refunds SET status = $3, gateway_refund_id = COALESCE($2, gateway_refund_id), \
              attempts = attempts + 1, updated_at = $4 WHERE id = $1 AND status = 'pending'",
@@ -1298,7 +1298,7 @@ pub async fn set_seller_terms(
     cod: CodRule,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    dispatch!(db, pool => {
+    dispatch_write!(db, pool => {
         sqlx::query(
             "INSERT INTO seller_terms (user_id, delivery_flat_paise, delivery_free_from_paise, cod_allowed, cod_limit_paise, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (user_id) DO UPDATE SET \

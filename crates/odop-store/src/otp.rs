@@ -7,7 +7,7 @@ use odop_domain::auth::{OtpChallenge, OtpPolicy, OtpPurpose, RateLimit};
 use odop_domain::identity::Phone;
 
 use crate::StoreError;
-use crate::db::{Db, dispatch, on_tx};
+use crate::db::{Db, dispatch, dispatch_write, on_tx};
 use crate::outbox::{self, NewMessage};
 use crate::rate_limit::{self, Exceeded};
 use crate::time::Timestamp;
@@ -130,7 +130,7 @@ pub async fn latest(db: &Db, phone: &Phone, purpose: OtpPurpose) -> Result<Optio
 /// the attempt was counted: a `false` means another request used the last
 /// attempt first, and this one must be refused as locked.
 pub async fn record_wrong_attempt(db: &Db, id: i64, policy: &OtpPolicy) -> Result<bool, StoreError> {
-    let updated = dispatch!(db, pool => {
+    let updated = dispatch_write!(db, pool => {
         sqlx::query("UPDATE otp_challenges SET attempts = attempts + 1 WHERE id = $1 AND attempts < $2 AND consumed_at IS NULL")
             .bind(id)
             .bind(i64::from(policy.max_attempts))
@@ -144,7 +144,7 @@ pub async fn record_wrong_attempt(db: &Db, id: i64, policy: &OtpPolicy) -> Resul
 /// Uses up a code. Returns whether this call did: of two requests with the
 /// right code at once, only one signs in.
 pub async fn consume(db: &Db, id: i64, policy: &OtpPolicy, now: DateTime<Utc>) -> Result<bool, StoreError> {
-    let updated = dispatch!(db, pool => {
+    let updated = dispatch_write!(db, pool => {
         sqlx::query(
             "UPDATE otp_challenges SET consumed_at = $2 WHERE id = $1 AND consumed_at IS NULL AND attempts < $3",
         )

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::StoreError;
-use crate::db::{Db, Tx, dispatch, on_tx};
+use crate::db::{Db, Tx, dispatch, dispatch_write, on_tx};
 use crate::time::Timestamp;
 
 /// How messages travel. Only SMS for now; WhatsApp goes through the same
@@ -139,7 +139,7 @@ pub async fn mark_sent(db: &Db, ids: &[i64], now: DateTime<Utc>, keep_sensitive:
 /// given up (and its sensitive body erased) when `retry_at` is `None`.
 pub async fn mark_failed(db: &Db, id: i64, error: &str, retry_at: Option<DateTime<Utc>>) -> Result<(), StoreError> {
     let error: String = error.chars().take(500).collect();
-    dispatch!(db, pool => {
+    dispatch_write!(db, pool => {
         match retry_at {
             Some(at) => {
                 sqlx::query("UPDATE outbox SET next_attempt_at = $2, locked_until = NULL, last_error = $3 WHERE id = $1")

@@ -9,7 +9,7 @@ use odop_domain::polls::{PollDraft, PollState, QuizAnswer, state_at};
 use odop_domain::{PollId, Slug, UserId};
 
 use crate::StoreError;
-use crate::db::{Db, Tx, dispatch, on_tx};
+use crate::db::{Db, Tx, dispatch, dispatch_write, on_tx};
 use crate::time::Timestamp;
 
 /// A stored poll with its choices.
@@ -187,7 +187,7 @@ pub async fn update(
 /// Closes a poll now: an open one stops taking answers, a scheduled one is
 /// called off.
 pub async fn close(db: &Db, id: PollId, now: DateTime<Utc>) -> Result<Result<(), ChangeRefusal>, StoreError> {
-    let changed = dispatch!(db, pool => {
+    let changed = dispatch_write!(db, pool => {
         sqlx::query("UPDATE polls SET closed_at = $2, updated_at = $2 WHERE id = $1 AND closed_at IS NULL AND closes_at > $2")
             .bind(id.0)
             .bind(Timestamp(now))
@@ -308,7 +308,7 @@ pub async fn answer(
 ) -> Result<Result<(), Refusal>, StoreError> {
     // The poll's window and the choice are checked by the insert itself, so
     // that an answer and a close racing each other cannot both win.
-    let result = dispatch!(db, pool => {
+    let result = dispatch_write!(db, pool => {
         sqlx::query(
             "INSERT INTO poll_answers (poll_id, choice, correct, device_hash, user_id, answered_at) \
              SELECT p.id, c.position, CASE WHEN p.correct IS NULL THEN NULL ELSE p.correct = c.position END, $3, $4, $5 \
@@ -531,7 +531,7 @@ pub async fn nickname(db: &Db, user: UserId) -> Result<Option<String>, StoreErro
 
 /// Chooses (or, with `None`, withdraws) the player's leaderboard name.
 pub async fn set_nickname(db: &Db, user: UserId, name: Option<&str>, now: DateTime<Utc>) -> Result<(), StoreError> {
-    dispatch!(db, pool => {
+    dispatch_write!(db, pool => {
         match name {
             Some(name) => sqlx::query(
                 "INSERT INTO quiz_players (user_id, nickname, updated_at) VALUES ($1, $2, $3) \

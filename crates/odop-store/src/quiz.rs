@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use odop_domain::UserId;
 
 use crate::StoreError;
-use crate::db::{Db, dispatch};
+use crate::db::{Db, dispatch, dispatch_write};
 use crate::time::Timestamp;
 
 /// One answer given.
@@ -26,7 +26,7 @@ pub async fn answer(
     given: Answer,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let result = dispatch!(db, pool => {
+    let result = dispatch_write!(db, pool => {
         sqlx::query(
             "INSERT INTO quiz_answers (day, question, device_hash, user_id, choice, correct, answered_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",

@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use odop_domain::auth::RateLimit;
 
 use crate::StoreError;
-use crate::db::{Db, Tx, dispatch, on_tx};
+use crate::db::{Db, Tx, dispatch_write, on_tx};
 
 /// A limit was reached.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,7 +45,7 @@ pub async fn hit(
 /// Deletes counters of windows that ended more than a day ago.
 pub async fn prune(db: &Db, now: DateTime<Utc>) -> Result<u64, StoreError> {
     let before = (now - Duration::days(1)).timestamp();
-    let deleted = dispatch!(db, pool => {
+    let deleted = dispatch_write!(db, pool => {
         sqlx::query("DELETE FROM rate_limits WHERE window_start < $1")
             .bind(before)
             .execute(pool)

@@ -6,7 +6,7 @@ use odop_domain::UserId;
 use odop_domain::auth::SessionPolicy;
 
 use crate::StoreError;
-use crate::db::{Db, dispatch};
+use crate::db::{Db, dispatch, dispatch_write};
 use crate::time::Timestamp;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,7 +35,7 @@ pub async fn create(
     staff: bool,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    dispatch!(db, pool => {
+    dispatch_write!(db, pool => {
         sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, staff, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)",
         )
@@ -76,7 +76,7 @@ pub async fn find(db: &Db, token_hash: &str, now: DateTime<Utc>) -> Result<Optio
         return Ok(None);
     }
     if now - last_seen_at.0 >= Duration::minutes(1) {
-        dispatch!(db, pool => {
+        dispatch_write!(db, pool => {
             sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1")
                 .bind(token_hash)
                 .bind(Timestamp(now))
@@ -88,7 +88,7 @@ pub async fn find(db: &Db, token_hash: &str, now: DateTime<Utc>) -> Result<Optio
 }
 
 pub async fn delete(db: &Db, token_hash: &str) -> Result<(), StoreError> {
-    dispatch!(db, pool => {
+    dispatch_write!(db, pool => {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(pool).await?;
     });
     Ok(())
@@ -96,7 +96,7 @@ pub async fn delete(db: &Db, token_hash: &str) -> Result<(), StoreError> {
 
 /// Ends every session of a user (account deletion).
 pub async fn delete_all(db: &Db, user: UserId) -> Result<(), StoreError> {
-    dispatch!(db, pool => {
+    dispatch_write!(db, pool => {
         sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.0).execute(pool).await?;
     });
     Ok(())
@@ -105,7 +105,7 @@ pub async fn delete_all(db: &Db, user: UserId) -> Result<(), StoreError> {
 /// Deletes sessions past even the longest absolute lifetime.
 pub async fn prune(db: &Db, now: DateTime<Utc>) -> Result<u64, StoreError> {
     let oldest = Timestamp(now - SessionPolicy::MEMBER.absolute);
-    let deleted = dispatch!(db, pool => {
+    let deleted = dispatch_write!(db, pool => {
         sqlx::query("DELETE FROM sessions WHERE created_at < $1").bind(oldest).execute(pool).await?.rows_affected()
     });
     Ok(deleted)

@@ -7,7 +7,7 @@ use odop_domain::{InvitationId, UserId};
 
 use crate::StoreError;
 use crate::catalogue::record_seller_change;
-use crate::db::{Db, dispatch, on_tx};
+use crate::db::{Db, dispatch, dispatch_write, on_tx};
 use crate::outbox::{self, NewMessage};
 use crate::time::Timestamp;
 
@@ -173,7 +173,7 @@ pub async fn accept(
 
 /// Declines an invitation addressed to `phone`.
 pub async fn decline(db: &Db, id: InvitationId, phone: &Phone, now: DateTime<Utc>) -> Result<bool, StoreError> {
-    let updated = dispatch!(db, pool => {
+    let updated = dispatch_write!(db, pool => {
         sqlx::query("UPDATE sub_vendor_links SET status = 'declined', ended_at = $3 WHERE id = $1 AND phone = $2 AND status = 'invited'")
             .bind(id.0)
             .bind(phone.as_str())
