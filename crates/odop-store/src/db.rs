@@ -36,17 +36,47 @@ impl Backend {
 /// A pool of connections to one database. Cloning is cheap and shares the pool.
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite(SqlitePool),
+    Sqlite(SqliteDb),
     Postgres(PgPool),
 }
 
-/// Runs `$body` with `$pool` bound to the concrete pool of either backend.
-/// The body is compiled once per backend, so it may use any sqlx API that
-/// both support, with each backend's native types.
+/// A SQLite file opened for reading and for writing. SQLite lets one
+/// connection write at a time, so writes get a connection of their own
+/// instead of sharing the readers' pool. Shared, a write transaction that
+/// had its turn still waited for a free connection while readers held all
+/// of them, and every writer queued behind it. Its own connection also keeps
+/// its page cache: SQLite drops a connection's cache whenever another one
+/// has committed, so writes spread over the readers' connections read their
+/// index pages from scratch on every commit.
+#[derive(Clone, Debug)]
+pub struct SqliteDb {
+    reads: SqlitePool,
+    writes: SqlitePool,
+}
+
+impl SqliteDb {
+    /// The pool for reading (several connections, each reading a snapshot).
+    pub fn reads(&self) -> &SqlitePool {
+        &self.reads
+    }
+
+    /// The one connection that writes, taken after the writer's turn.
+    pub(crate) fn writes(&self) -> &SqlitePool {
+        &self.writes
+    }
+}
+
+/// Runs `$body` with `$pool` bound to the concrete pool of either backend
+/// (on SQLite, the readers' pool). The body is compiled once per backend, so
+/// it may use any sqlx API that both support, with each backend's native
+/// types.
 macro_rules! dispatch {
     ($db:expr, $pool:ident => $body:expr) => {
         match $db {
-            $crate::Db::Sqlite($pool) => $body,
+            $crate::Db::Sqlite(sqlite) => {
+                let $pool = sqlite.reads();
+                $body
+            }
             $crate::Db::Postgres($pool) => $body,
         }
     };
@@ -54,15 +84,17 @@ macro_rules! dispatch {
 pub(crate) use dispatch;
 
 /// Like `dispatch!`, for a statement that writes on its own (outside a
-/// `Tx`): on SQLite it first takes this process's turn to write, so that it
+/// `Tx`): on SQLite it first takes this process's turn to write and then
+/// the writing connection, so that it
 /// queues with the write transactions instead of sleeping in SQLite's busy
 /// handler. Untaken, a payment's insert waited there up to 2 s during
 /// checkout load.
 macro_rules! dispatch_write {
     ($db:expr, $pool:ident => $body:expr) => {
         match $db {
-            $crate::Db::Sqlite($pool) => {
-                let _turn = $crate::db::writer_turn($pool).await?;
+            $crate::Db::Sqlite(sqlite) => {
+                let _turn = $crate::db::writer_turn(sqlite.writes()).await?;
+                let $pool = sqlite.writes();
                 $body
             }
             $crate::Db::Postgres($pool) => $body,
@@ -70,6 +102,11 @@ macro_rules! dispatch_write {
     };
 }
 pub(crate) use dispatch_write;
+
+/// The writing connection's page cache (negative: KiB), larger than
+/// SQLite's 2 MiB default because that one connection touches the indexes of
+/// every table written during checkout, and keeps them between commits.
+const WRITER_CACHE: &str = "-16384";
 
 /// How SQLite makes commits durable. FULL (the default): every commit is on
 /// disk before it is acknowledged, so an acknowledged order survives a power
@@ -187,12 +224,19 @@ impl Db {
             .synchronous(sqlite_synchronous())
             .busy_timeout(WAIT_LIMIT)
             .foreign_keys(true);
-        let pool = SqlitePoolOptions::new()
+        // The writer opens first: it creates the file and switches it to WAL
+        // before the readers look at it.
+        let writes = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(WAIT_LIMIT)
+            .connect_with(options.clone().pragma("cache_size", WRITER_CACHE))
+            .await?;
+        let reads = SqlitePoolOptions::new()
             .max_connections(8)
             .acquire_timeout(WAIT_LIMIT)
             .connect_with(options)
             .await?;
-        Ok(Db::Sqlite(pool))
+        Ok(Db::Sqlite(SqliteDb { reads, writes }))
     }
 
     pub fn backend(&self) -> Backend {
@@ -207,7 +251,10 @@ impl Db {
     pub async fn migrate(&self) -> Result<MigrationReport, StoreError> {
         let before = self.applied_migrations().await;
         match self {
-            Db::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
+            Db::Sqlite(sqlite) => {
+                let _turn = writer_turn(sqlite.writes()).await?;
+                SQLITE_MIGRATIONS.run(sqlite.writes()).await?
+            }
             Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
         }
         let total = self.applied_migrations().await;
@@ -241,23 +288,29 @@ impl Db {
     /// A transaction that only reads: on SQLite it takes no write lock.
     pub async fn begin_read(&self) -> Result<Tx, StoreError> {
         Ok(match self {
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin().await?, None),
+            Db::Sqlite(sqlite) => Tx::Sqlite(sqlite.reads().begin().await?, None),
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
 
     pub async fn begin(&self) -> Result<Tx, StoreError> {
         Ok(match self {
-            Db::Sqlite(pool) => {
-                let turn = writer_turn(pool).await?;
-                Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?, Some(turn))
+            Db::Sqlite(sqlite) => {
+                let turn = writer_turn(sqlite.writes()).await?;
+                Tx::Sqlite(sqlite.writes().begin_with("BEGIN IMMEDIATE").await?, Some(turn))
             }
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
 
     pub async fn close(&self) {
-        dispatch!(self, pool => pool.close().await)
+        match self {
+            Db::Sqlite(sqlite) => {
+                sqlite.writes.close().await;
+                sqlite.reads.close().await;
+            }
+            Db::Postgres(pool) => pool.close().await,
+        }
     }
 }
 

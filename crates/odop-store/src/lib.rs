@@ -30,5 +30,5 @@ pub mod test_support;
 pub mod time;
 pub mod vendors;
 
-pub use db::{Backend, Db, MigrationReport, Tx, redact_url};
+pub use db::{Backend, Db, MigrationReport, SqliteDb, Tx, redact_url};
 pub use error::StoreError;

@@ -13,7 +13,7 @@ use odop_domain::{Bilingual, Slug};
 use serde::Deserialize;
 
 use crate::StoreError;
-use crate::db::{Db, ExclusiveWrite, dispatch};
+use crate::db::{Db, ExclusiveWrite, dispatch_write};
 use crate::registry::{DISTRICTS, DIVISIONS, DistrictRow, DivisionRow, PRODUCTS, ProductRow};
 
 const REGISTRY_TOML: &str = include_str!("../seed/registry.toml");
@@ -186,7 +186,7 @@ fn decide<R: PartialEq>(stored: Option<R>, wanted: &R) -> Outcome {
 pub async fn apply(db: &Db, registry: &Registry) -> Result<SeedReport, StoreError> {
     let mut report = SeedReport::default();
     let rates = crate::gst::shipped()?;
-    dispatch!(db, pool => {
+    dispatch_write!(db, pool => {
         let mut tx = ExclusiveWrite::begin_exclusive(pool).await?;
 
         let mut stored: HashMap<String, DivisionRow> =

@@ -21,11 +21,11 @@ pub async fn execute_owned(db: &Db, statement: String) {
 /// two backends' migrations can be compared.
 pub async fn columns(db: &Db) -> Vec<(String, String)> {
     let mut columns: Vec<(String, String)> = match db {
-        Db::Sqlite(pool) => sqlx::query_as(
+        Db::Sqlite(sqlite) => sqlx::query_as(
             "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p \
              WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '_sqlx_migrations'",
         )
-        .fetch_all(pool)
+        .fetch_all(sqlite.reads())
         .await
         .expect("the schema is readable"),
         Db::Postgres(pool) => sqlx::query_as(

@@ -591,7 +591,10 @@ async fn generated_data_is_reproducible_valid_and_searchable_on_postgres() {
 async fn number(db: &odop_store::Db, sql: &str) -> i64 {
     let sql = sqlx::AssertSqlSafe(sql.to_owned());
     match db {
-        odop_store::Db::Sqlite(pool) => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await.unwrap(),
+        odop_store::Db::Sqlite(sqlite) => sqlx::query_scalar::<_, i64>(sql)
+            .fetch_one(sqlite.reads())
+            .await
+            .unwrap(),
         odop_store::Db::Postgres(pool) => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await.unwrap(),
     }
 }
@@ -654,8 +657,8 @@ async fn generated_orders_are_whole_and_follow_the_seasons(backend: Backend) {
     // Festivals: October and November (Diwali, weddings) outsell June and
     // July (the monsoon), in India's time.
     let created: Vec<i64> = match &db {
-        odop_store::Db::Sqlite(pool) => sqlx::query_scalar("SELECT created_at FROM orders")
-            .fetch_all(pool)
+        odop_store::Db::Sqlite(sqlite) => sqlx::query_scalar("SELECT created_at FROM orders")
+            .fetch_all(sqlite.reads())
             .await
             .unwrap(),
         odop_store::Db::Postgres(pool) => sqlx::query_scalar("SELECT created_at FROM orders")

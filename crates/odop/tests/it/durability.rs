@@ -426,7 +426,10 @@ struct Audit {
 
 async fn count(db: &Db, sql: &'static str) -> i64 {
     match db {
-        Db::Sqlite(pool) => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await.unwrap(),
+        Db::Sqlite(sqlite) => sqlx::query_scalar::<_, i64>(sql)
+            .fetch_one(sqlite.reads())
+            .await
+            .unwrap(),
         Db::Postgres(pool) => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await.unwrap(),
     }
 }
@@ -437,7 +440,11 @@ async fn orders_of_variant(db: &Db, variant: i64) -> BTreeSet<i64> {
     const SQL: &str = "SELECT DISTINCT s.order_id FROM order_items i \
          JOIN sub_orders s ON s.id = i.sub_order_id WHERE i.variant_id = $1";
     let ids: Vec<i64> = match db {
-        Db::Sqlite(pool) => sqlx::query_scalar(SQL).bind(variant).fetch_all(pool).await.unwrap(),
+        Db::Sqlite(sqlite) => sqlx::query_scalar(SQL)
+            .bind(variant)
+            .fetch_all(sqlite.reads())
+            .await
+            .unwrap(),
         Db::Postgres(pool) => sqlx::query_scalar(SQL).bind(variant).fetch_all(pool).await.unwrap(),
     };
     ids.into_iter().collect()

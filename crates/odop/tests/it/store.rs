@@ -92,6 +92,24 @@ async fn concurrent_seeding_inserts_once_on_postgres() {
     concurrent_seeding_from_several_nodes_inserts_once(Backend::Postgres).await;
 }
 
+/// On SQLite, writes have a connection of their own: pages that hold every
+/// reading connection (a busy moment) must not hold up a checkout's write,
+/// which used to wait for a free connection while holding the writer's turn.
+#[tokio::test]
+async fn sqlite_writes_go_ahead_while_readers_hold_every_connection() {
+    let database = TestDatabase::new(Backend::Sqlite).await.unwrap();
+    let db = database.connect().await;
+    db.migrate().await.unwrap();
+    let mut readers = Vec::new();
+    for _ in 0..8 {
+        readers.push(db.begin_read().await.unwrap());
+    }
+    let report = seed::apply(&db, &seed::registry().unwrap()).await.unwrap();
+    assert_eq!(report.districts.inserted, 75);
+    drop(readers);
+    assert_eq!(odop_store::registry::load(&db).await.unwrap().districts().len(), 75);
+}
+
 #[tokio::test]
 async fn both_backends_end_with_the_same_tables_and_columns() {
     let Some(pg) = TestDatabase::new(Backend::Postgres).await else {
