@@ -9,7 +9,7 @@ use odop_domain::catalogue::{ListingDraft, ListingStatus, StatusChange};
 use odop_domain::{ListingId, PhotoId, Slug, UserId};
 
 use crate::StoreError;
-use crate::db::{Db, Tx, dispatch, on_tx};
+use crate::db::{Backend, Db, Tx, dispatch, on_tx};
 use crate::time::Timestamp;
 
 /// Appends "entity changed" to the change log, inside the caller's transaction.
@@ -362,13 +362,14 @@ impl ListingRecord {
 /// (a sub-vendor whose tie to its vendor ended, an erased account) has no
 /// particulars, which is what keeps their listings off every public page:
 /// the condition is the one `accounts::actor` applies.
-const SELECT_LISTING: &str = "SELECT l.id, l.seller_user_id, d.slug AS district, v.slug AS division, l.craft, l.slug, \
+const SELECT_LISTING_COLUMNS: &str = "SELECT l.id, l.seller_user_id, d.slug AS district, v.slug AS division, l.craft, l.slug, \
      l.title_en, l.title_hi, l.description_en, l.description_hi, l.hsn, l.gst_rate_bp, l.weight_grams, l.length_mm, \
      l.width_mm, l.height_mm, l.return_days, l.origin, l.gi_tagged, l.status, l.created_at, l.updated_at, \
      l.published_at, a.display_name AS seller_name, a.seller_kind, a.gstin AS seller_gstin, \
      a.vendor_user_id AS seller_vendor_user_id, va.display_name AS seller_vendor_name, \
-     va.gstin AS seller_vendor_gstin, a.city AS seller_city, a.pin AS seller_pin \
-     FROM listings l JOIN districts d ON d.id = l.district_id JOIN divisions v ON v.id = d.division_id \
+     va.gstin AS seller_vendor_gstin, a.city AS seller_city, a.pin AS seller_pin";
+
+const LISTING_SOURCE: &str = "FROM listings l JOIN districts d ON d.id = l.district_id JOIN divisions v ON v.id = d.division_id \
      LEFT JOIN seller_applications a ON a.id = ( \
          SELECT MAX(x.id) FROM seller_applications x WHERE x.user_id = l.seller_user_id AND x.status = 'approved' \
          AND (x.seller_kind = 'vendor' OR EXISTS (SELECT 1 FROM sub_vendor_links t WHERE t.artisan_user_id = x.user_id \
@@ -428,52 +429,93 @@ pub async fn listings(db: &Db, ids: &[i64]) -> Result<Vec<Listing>, StoreError> 
     }
     let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
     let list = placeholders.join(", ");
-    let (records, variants, photos): (Vec<ListingRecord>, Vec<VariantRecord>, Vec<PhotoRecord>) = dispatch!(db, pool => {
-        let mut conn = pool.acquire().await?;
-        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT_LISTING} WHERE l.id IN ({list})")));
+    // One statement brings each listing with its variants and photos (as
+    // JSON arrays): on PostgreSQL every statement is a round trip, and the
+    // product page made three.
+    let children = match db.backend() {
+        Backend::Sqlite => CHILDREN_SQLITE,
+        Backend::Postgres => CHILDREN_POSTGRES,
+    };
+    let sql = format!("{SELECT_LISTING_COLUMNS}, {children} {LISTING_SOURCE} WHERE l.id IN ({list})");
+    let rows: Vec<ListingRow> = dispatch!(db, pool => {
+        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
         for id in ids {
             query = query.bind(*id);
         }
-        let records = query.fetch_all(&mut *conn).await?;
-        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT id, listing_id, label, sku, price_paise, mrp_paise, stock FROM listing_variants \
-             WHERE listing_id IN ({list}) ORDER BY listing_id, position, id"
-        )));
-        for id in ids {
-            query = query.bind(*id);
-        }
-        let variants = query.fetch_all(&mut *conn).await?;
-        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT id, listing_id, storage_key, widths, width, height FROM listing_photos \
-             WHERE listing_id IN ({list}) ORDER BY listing_id, position, id"
-        )));
-        for id in ids {
-            query = query.bind(*id);
-        }
-        let photos = query.fetch_all(&mut *conn).await?;
-        (records, variants, photos)
+        query.fetch_all(pool).await?
     });
-    // Grouped by listing through maps: a rebuild reads a thousand listings
-    // at a time, and searching the lists for each one made it quadratic.
-    let mut variants_of: HashMap<i64, Vec<VariantRecord>> = HashMap::new();
-    for variant in variants {
-        variants_of.entry(variant.listing_id).or_default().push(variant);
-    }
-    let mut photos_of: HashMap<i64, Vec<PhotoRecord>> = HashMap::new();
-    for photo in photos {
-        photos_of.entry(photo.listing_id).or_default().push(photo);
-    }
     let position: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-    let mut listings: Vec<Listing> = records
+    let mut listings = rows
         .into_iter()
-        .map(|record| Listing {
-            variants: variants_of.remove(&record.id).unwrap_or_default(),
-            photos: photos_of.remove(&record.id).unwrap_or_default(),
-            record,
-        })
-        .collect();
+        .map(ListingRow::into_listing)
+        .collect::<Result<Vec<_>, _>>()?;
     listings.sort_by_key(|l| position.get(&l.record.id).copied().unwrap_or(usize::MAX));
     Ok(listings)
+}
+
+/// A listing's row with its variants and photos as JSON arrays of values,
+/// in the order of the columns below.
+#[derive(sqlx::FromRow)]
+struct ListingRow {
+    #[sqlx(flatten)]
+    record: ListingRecord,
+    variants_json: String,
+    photos_json: String,
+}
+
+/// id, label, sku, price_paise, mrp_paise, stock
+type VariantValues = (i64, String, String, i64, i64, i64);
+/// id, storage_key, widths, width, height
+type PhotoValues = (i64, String, String, i64, i64);
+
+const CHILDREN_SQLITE: &str = "\
+    (SELECT json_group_array(json_array(id, label, sku, price_paise, mrp_paise, stock) ORDER BY position, id) \
+     FROM listing_variants WHERE listing_id = l.id) AS variants_json, \
+    (SELECT json_group_array(json_array(id, storage_key, widths, width, height) ORDER BY position, id) \
+     FROM listing_photos WHERE listing_id = l.id) AS photos_json";
+
+const CHILDREN_POSTGRES: &str = "\
+    (SELECT COALESCE(json_agg(json_build_array(id, label, sku, price_paise, mrp_paise, stock) ORDER BY position, id), '[]')::text \
+     FROM listing_variants WHERE listing_id = l.id) AS variants_json, \
+    (SELECT COALESCE(json_agg(json_build_array(id, storage_key, widths, width, height) ORDER BY position, id), '[]')::text \
+     FROM listing_photos WHERE listing_id = l.id) AS photos_json";
+
+impl ListingRow {
+    fn into_listing(self) -> Result<Listing, StoreError> {
+        let listing_id = self.record.id;
+        let corrupt = |what: &str, e: serde_json::Error| {
+            StoreError::Corrupt(format!("the {what} of listing {listing_id} do not decode: {e}"))
+        };
+        let variants: Vec<VariantValues> =
+            serde_json::from_str(&self.variants_json).map_err(|e| corrupt("variants", e))?;
+        let photos: Vec<PhotoValues> = serde_json::from_str(&self.photos_json).map_err(|e| corrupt("photos", e))?;
+        Ok(Listing {
+            variants: variants
+                .into_iter()
+                .map(|(id, label, sku, price_paise, mrp_paise, stock)| VariantRecord {
+                    id,
+                    listing_id,
+                    label,
+                    sku,
+                    price_paise,
+                    mrp_paise,
+                    stock,
+                })
+                .collect(),
+            photos: photos
+                .into_iter()
+                .map(|(id, storage_key, widths, width, height)| PhotoRecord {
+                    id,
+                    listing_id,
+                    storage_key,
+                    widths,
+                    width,
+                    height,
+                })
+                .collect(),
+            record: self.record,
+        })
+    }
 }
 
 pub async fn get(db: &Db, id: ListingId) -> Result<Option<Listing>, StoreError> {
