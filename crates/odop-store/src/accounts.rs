@@ -7,7 +7,8 @@ use odop_domain::identity::Phone;
 use odop_domain::{Locale, Slug, UserId};
 
 use crate::StoreError;
-use crate::db::{Db, Tx, dispatch, dispatch_write, on_tx};
+use crate::db::{Backend, Db, Tx, dispatch, dispatch_write, on_tx};
+use crate::sessions::{self, Session};
 use crate::time::Timestamp;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -226,20 +227,26 @@ pub async fn actor(db: &Db, user: UserId) -> Result<Actor, StoreError> {
     let (roles, seller): (Vec<RoleRow>, Option<SellerRow>) = dispatch!(db, pool => {
         let mut conn = pool.acquire().await?;
         let roles = sqlx::query_as(ROLES_OF_USER).bind(user.0).fetch_all(&mut *conn).await?;
-        // A sub-vendor sells only while the tie to its vendor is active.
-        let seller = sqlx::query_as(
+        let seller = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT d.slug AS district, a.seller_kind, a.vendor_user_id FROM seller_applications a \
-             JOIN districts d ON d.id = a.district_id \
-             WHERE a.user_id = $1 AND a.status = 'approved' AND (a.seller_kind = 'vendor' OR EXISTS ( \
-                 SELECT 1 FROM sub_vendor_links l WHERE l.artisan_user_id = a.user_id \
-                 AND l.vendor_user_id = a.vendor_user_id AND l.status = 'active')) \
-             ORDER BY a.id DESC LIMIT 1",
-        )
+             JOIN districts d ON d.id = a.district_id WHERE a.id = ({STANDING_APPLICATION})"
+        )))
         .bind(user.0)
         .fetch_optional(&mut *conn)
         .await?;
         (roles, seller)
     });
+    actor_of(user, roles, seller)
+}
+
+/// The application a seller stands on: their newest approved one, and for
+/// a sub-vendor only while the tie to its vendor is active. `$1` is the user.
+const STANDING_APPLICATION: &str = "SELECT x.id FROM seller_applications x WHERE x.user_id = $1 \
+     AND x.status = 'approved' AND (x.seller_kind = 'vendor' OR EXISTS (SELECT 1 FROM sub_vendor_links l \
+     WHERE l.artisan_user_id = x.user_id AND l.vendor_user_id = x.vendor_user_id AND l.status = 'active')) \
+     ORDER BY x.id DESC LIMIT 1";
+
+fn actor_of(user: UserId, roles: Vec<RoleRow>, seller: Option<SellerRow>) -> Result<Actor, StoreError> {
     let mut actor = Actor::member(user);
     for RoleRow { role, district } in roles {
         match (role.as_str(), district) {
@@ -267,6 +274,91 @@ pub async fn actor(db: &Db, user: UserId) -> Result<Actor, StoreError> {
         })
         .transpose()?;
     Ok(actor)
+}
+
+/// Who is behind a session token: the live session, its user and what they
+/// may do, found in one statement. Every signed-in request asks this, and
+/// it used to take four (session, user, roles, seller standing), each a
+/// round trip to the database's thread or server.
+pub async fn signed_in(
+    db: &Db,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(Session, User, Actor)>, StoreError> {
+    let roles = match db.backend() {
+        Backend::Sqlite => {
+            "(SELECT json_group_array(json_array(r.role, d.slug)) FROM staff_roles r \
+             LEFT JOIN districts d ON d.id = r.district_id WHERE r.user_id = s.user_id)"
+        }
+        Backend::Postgres => {
+            "(SELECT COALESCE(json_agg(json_build_array(r.role, d.slug)), '[]')::text FROM staff_roles r \
+             LEFT JOIN districts d ON d.id = r.district_id WHERE r.user_id = s.user_id)"
+        }
+    };
+    let sql = format!(
+        "SELECT s.user_id, s.staff, s.created_at AS session_created_at, s.last_seen_at, u.phone, u.display_name, \
+         u.locale, u.created_at, {roles} AS roles_json, sd.slug AS seller_district, a.seller_kind, a.vendor_user_id \
+         FROM sessions s JOIN users u ON u.id = s.user_id \
+         LEFT JOIN seller_applications a ON a.id = ({}) \
+         LEFT JOIN districts sd ON sd.id = a.district_id \
+         WHERE s.token_hash = $1 AND u.deleted_at IS NULL",
+        STANDING_APPLICATION.replace("$1", "s.user_id")
+    );
+    let row: Option<SignedInRow> = dispatch!(db, pool => {
+        sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(token_hash).fetch_optional(pool).await?
+    });
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let session = Session {
+        user: UserId(row.user_id),
+        staff: row.staff,
+        created_at: row.session_created_at,
+        last_seen_at: row.last_seen_at,
+    };
+    let Some(session) = sessions::keep_if_live(db, token_hash, session, now).await? else {
+        return Ok(None);
+    };
+    let roles: Vec<(String, Option<String>)> = serde_json::from_str(&row.roles_json)
+        .map_err(|e| StoreError::Corrupt(format!("the roles of user {} do not decode: {e}", row.user_id)))?;
+    let roles = roles
+        .into_iter()
+        .map(|(role, district)| RoleRow { role, district })
+        .collect();
+    let seller = match (row.seller_district, row.seller_kind) {
+        (Some(district), Some(seller_kind)) => Some(SellerRow {
+            district,
+            seller_kind,
+            vendor_user_id: row.vendor_user_id,
+        }),
+        _ => None,
+    };
+    let user = UserRow {
+        id: row.user_id,
+        phone: row.phone,
+        display_name: row.display_name,
+        locale: row.locale,
+        created_at: row.created_at,
+    }
+    .into_user()?;
+    let actor = actor_of(session.user, roles, seller)?;
+    Ok(Some((session, user, actor)))
+}
+
+#[derive(sqlx::FromRow)]
+struct SignedInRow {
+    user_id: i64,
+    staff: bool,
+    session_created_at: Timestamp,
+    last_seen_at: Timestamp,
+    phone: Option<String>,
+    display_name: Option<String>,
+    locale: String,
+    created_at: Timestamp,
+    roles_json: String,
+    seller_district: Option<String>,
+    seller_kind: Option<String>,
+    vendor_user_id: Option<i64>,
 }
 
 /// A staff member as the state admin's page lists them.

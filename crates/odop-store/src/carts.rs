@@ -151,24 +151,21 @@ pub async fn put(
 ) -> Result<(), CartError> {
     let mut tx = db.begin().await?;
     let cart = cart_for(&mut tx, owner, now).await?;
-    let (current, stock, on_sale, lines): (Option<i64>, Option<i64>, bool, i64) = on_tx!(&mut tx, t => {
-        let current: Option<i64> = sqlx::query_scalar("SELECT quantity FROM cart_items WHERE cart_id = $1 AND variant_id = $2")
-            .bind(cart)
-            .bind(variant)
-            .fetch_optional(&mut **t)
-            .await?;
-        let item: Option<(i64, bool)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT v.stock, CASE WHEN {ON_SALE} THEN TRUE ELSE FALSE END FROM listing_variants v \
-             JOIN listings l ON l.id = v.listing_id WHERE v.id = $1"
+    // What the cart holds of it, how many lines it has, and the variant's
+    // stock and standing, in one statement (one round trip while other
+    // writers wait); the variant may be gone, so it is joined, not required.
+    let (current, lines, stock, on_sale): (Option<i64>, i64, Option<i64>, bool) = on_tx!(&mut tx, t => {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT (SELECT quantity FROM cart_items WHERE cart_id = $1 AND variant_id = $2), \
+             (SELECT COUNT(*) FROM cart_items WHERE cart_id = $1), v.stock, \
+             CASE WHEN {ON_SALE} THEN TRUE ELSE FALSE END \
+             FROM (SELECT 1 AS one) AS this LEFT JOIN listing_variants v ON v.id = $2 \
+             LEFT JOIN listings l ON l.id = v.listing_id"
         )))
+        .bind(cart)
         .bind(variant)
-        .fetch_optional(&mut **t)
-        .await?;
-        let lines: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cart_items WHERE cart_id = $1")
-            .bind(cart)
-            .fetch_one(&mut **t)
-            .await?;
-        (current, item.map(|i| i.0), item.is_some_and(|i| i.1), lines)
+        .fetch_one(&mut **t)
+        .await?
     });
     let wanted = if add { current.unwrap_or(0) + quantity } else { quantity };
     if wanted <= 0 {

@@ -175,34 +175,32 @@ pub async fn quote(db: &Db, address_state: &str, items: &[(i64, i64)]) -> Result
     Ok(checkout::quote(&lines, address_state, |seller| terms[&seller])?)
 }
 
-#[derive(sqlx::FromRow)]
-struct SellerContact {
-    phone: Option<String>,
-    vendor_user_id: Option<i64>,
-    address_line1: Option<String>,
-    city: Option<String>,
-    pin: Option<String>,
-}
-
-async fn seller_contact(tx: &mut Tx, seller: UserId) -> Result<Option<SellerContact>, StoreError> {
-    let row = on_tx!(tx, t => {
-        sqlx::query_as(
-            "SELECT u.phone, a.vendor_user_id, a.address_line1, a.city, a.pin FROM users u \
-             LEFT JOIN seller_applications a ON a.id = (SELECT MAX(x.id) FROM seller_applications x \
-                 WHERE x.user_id = u.id AND x.status = 'approved') WHERE u.id = $1",
+/// The vendor a seller sells under (a sub-vendor's), from the seller's
+/// newest approved application; the order records it so that the vendor
+/// sees and invoices the sub-order.
+async fn vendor_of(tx: &mut Tx, seller: UserId) -> Result<Option<i64>, StoreError> {
+    let vendor: Option<Option<i64>> = on_tx!(tx, t => {
+        sqlx::query_scalar(
+            "SELECT a.vendor_user_id FROM seller_applications a WHERE a.id = (SELECT MAX(x.id) \
+             FROM seller_applications x WHERE x.user_id = $1 AND x.status = 'approved')",
         )
         .bind(seller.0)
         .fetch_optional(&mut **t)
         .await?
     });
-    Ok(row)
+    Ok(vendor.flatten())
 }
 
-async fn phone_of(tx: &mut Tx, user: i64) -> Result<Option<String>, StoreError> {
-    let phone = on_tx!(tx, t => {
-        sqlx::query_scalar("SELECT phone FROM users WHERE id = $1").bind(user).fetch_optional(&mut **t).await?
-    });
-    Ok(phone.flatten())
+/// The phones a seller notice goes to (the seller's, and its vendor's for a
+/// sub-vendor) and the seller's pickup address.
+#[derive(sqlx::FromRow)]
+struct SellerRecipients {
+    order_id: i64,
+    seller_phone: Option<String>,
+    vendor_phone: Option<String>,
+    address_line1: Option<String>,
+    city: Option<String>,
+    pin: Option<String>,
 }
 
 /// Tells the seller of a sub-order (and its vendor) about it.
@@ -212,11 +210,21 @@ async fn notify_sellers(
     notices: &dyn Notices,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let (order, seller, vendor): (i64, i64, Option<i64>) = on_tx!(tx, t => {
-        sqlx::query_as("SELECT order_id, seller_user_id, vendor_user_id FROM sub_orders WHERE id = $1")
-            .bind(sub_order)
-            .fetch_one(&mut **t)
-            .await?
+    // Who to tell and where the parcel is picked up, in one statement: this
+    // runs inside checkout's write transactions, where every statement is
+    // another round trip while other writers wait.
+    let whom: SellerRecipients = on_tx!(tx, t => {
+        sqlx::query_as(
+            "SELECT s.order_id, u.phone AS seller_phone, vu.phone AS vendor_phone, a.address_line1, a.city, a.pin \
+             FROM sub_orders s JOIN users u ON u.id = s.seller_user_id \
+             LEFT JOIN seller_applications a ON a.id = (SELECT MAX(x.id) FROM seller_applications x \
+                 WHERE x.user_id = s.seller_user_id AND x.status = 'approved') \
+             LEFT JOIN users vu ON vu.id = s.vendor_user_id \
+             WHERE s.id = $1",
+        )
+        .bind(sub_order)
+        .fetch_one(&mut **t)
+        .await?
     });
     let items: Vec<(String, String, i64)> = on_tx!(tx, t => {
         sqlx::query_as("SELECT title, variant_label, quantity FROM order_items WHERE sub_order_id = $1 ORDER BY id")
@@ -224,22 +232,14 @@ async fn notify_sellers(
             .fetch_all(&mut **t)
             .await?
     });
-    let contact = seller_contact(tx, UserId(seller)).await?;
-    let pickup = contact
-        .as_ref()
-        .map(|c| {
-            [&c.address_line1, &c.city, &c.pin]
-                .into_iter()
-                .flatten()
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(", ")
-        })
-        .unwrap_or_default();
-    let mut recipients = vec![contact.and_then(|c| c.phone)];
-    if let Some(vendor) = vendor {
-        recipients.push(phone_of(tx, vendor).await?);
-    }
+    let order = whom.order_id;
+    let pickup = [&whom.address_line1, &whom.city, &whom.pin]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    let recipients = [whom.seller_phone, whom.vendor_phone];
     for recipient in recipients.into_iter().flatten() {
         let notice = SellerNotice {
             recipient,
@@ -417,9 +417,7 @@ async fn place_once(
     let status = request.method.first_status();
     let accept_by = (status == SubOrderStatus::Placed).then(|| accept_deadline(now));
     for part in &quote.sellers {
-        let vendor = seller_contact(&mut tx, part.seller)
-            .await?
-            .and_then(|c| c.vendor_user_id);
+        let vendor = vendor_of(&mut tx, part.seller).await?;
         let sub_order: i64 = on_tx!(&mut tx, t => {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO sub_orders (order_id, seller_user_id, vendor_user_id, status, items_paise, cgst_paise, \
@@ -597,10 +595,13 @@ async fn notify_buyer(
     notices: &dyn Notices,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let buyer: i64 = on_tx!(tx, t => {
-        sqlx::query_scalar("SELECT buyer_user_id FROM orders WHERE id = $1").bind(order).fetch_one(&mut **t).await?
+    let phone: Option<Option<String>> = on_tx!(tx, t => {
+        sqlx::query_scalar("SELECT u.phone FROM orders o JOIN users u ON u.id = o.buyer_user_id WHERE o.id = $1")
+            .bind(order)
+            .fetch_optional(&mut **t)
+            .await?
     });
-    if let Some(recipient) = phone_of(tx, buyer).await? {
+    if let Some(recipient) = phone.flatten() {
         let notice = BuyerNotice {
             recipient,
             order_number: order_number(order),

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::StoreError;
-use crate::db::{Db, Tx, dispatch, dispatch_write, on_tx};
+use crate::db::{Backend, Db, Tx, dispatch, dispatch_write, on_tx};
 use crate::time::Timestamp;
 
 /// How messages travel. Only SMS for now; WhatsApp goes through the same
@@ -83,56 +83,50 @@ pub async fn claim_due(db: &Db, now: DateTime<Utc>, lease: Duration, limit: i64)
          RETURNING id, channel, recipient, body, sensitive, kind, attempts";
     let lease_end = Timestamp(now + lease);
     let now = Timestamp(now);
-    // Through a transaction, so that on SQLite the claim queues with the
-    // other writers instead of sleeping in SQLite's busy handler.
-    let mut tx = db.begin().await?;
-    let mut claimed: Vec<Claimed> = match &mut tx {
-        Tx::Sqlite(t, _) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(CLAIM.replace("{lock}", "")))
-                .bind(lease_end)
-                .bind(now)
-                .bind(limit)
-                .fetch_all(&mut **t)
-                .await?
-        }
-        Tx::Postgres(t) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(CLAIM.replace("{lock}", "FOR UPDATE SKIP LOCKED")))
-                .bind(lease_end)
-                .bind(now)
-                .bind(limit)
-                .fetch_all(&mut **t)
-                .await?
-        }
+    let lock = match db.backend() {
+        Backend::Sqlite => "",
+        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
     };
-    tx.commit().await?;
+    let sql = CLAIM.replace("{lock}", lock);
+    // One statement with the writer's turn: on SQLite it queues with the
+    // other writers instead of sleeping in SQLite's busy handler.
+    let mut claimed: Vec<Claimed> = dispatch_write!(db, pool => {
+        sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(lease_end)
+            .bind(now)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+    });
     claimed.sort_by_key(|c| c.id);
     Ok(claimed)
 }
 
-/// Records deliveries, all in one transaction (one commit for a batch
-/// rather than one per message); a sensitive body is erased at the same
-/// time unless `keep_sensitive` (development, where the dev outbox page
-/// shows codes).
+/// Records deliveries, all in one statement (one commit and one round trip
+/// for a batch rather than one per message); a sensitive body is erased at
+/// the same time unless `keep_sensitive` (development, where the dev outbox
+/// page shows codes).
 pub async fn mark_sent(db: &Db, ids: &[i64], now: DateTime<Utc>, keep_sensitive: bool) -> Result<(), StoreError> {
-    if ids.is_empty() {
-        return Ok(());
-    }
-    let now = Timestamp(now);
-    let mut tx = db.begin().await?;
-    for id in ids {
-        on_tx!(&mut tx, t => {
-            sqlx::query(
-                "UPDATE outbox SET status = 'sent', sent_at = $2, locked_until = NULL, last_error = NULL, \
-                 body = CASE WHEN sensitive AND NOT $3 THEN NULL ELSE body END WHERE id = $1",
-            )
-            .bind(id)
-            .bind(now)
-            .bind(keep_sensitive)
-            .execute(&mut **t)
-            .await?;
+    // A claimed batch is small; chunks keep any caller within SQLite's limit
+    // on a statement's parameters.
+    for chunk in ids.chunks(500) {
+        let list = (3..chunk.len() + 3)
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "UPDATE outbox SET status = 'sent', sent_at = $1, locked_until = NULL, last_error = NULL, \
+             body = CASE WHEN sensitive AND NOT $2 THEN NULL ELSE body END WHERE id IN ({list})"
+        );
+        dispatch_write!(db, pool => {
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(Timestamp(now)).bind(keep_sensitive);
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            query.execute(pool).await?;
         });
     }
-    tx.commit().await
+    Ok(())
 }
 
 /// Records a failed attempt: the message is tried again at `retry_at`, or

@@ -71,6 +71,18 @@ pub async fn find(db: &Db, token_hash: &str, now: DateTime<Utc>) -> Result<Optio
         created_at,
         last_seen_at,
     };
+    keep_if_live(db, token_hash, session, now).await
+}
+
+/// The session found under `token_hash`, if it is still live: an expired
+/// one is deleted; a live one is marked as seen at most once a minute.
+pub(crate) async fn keep_if_live(
+    db: &Db,
+    token_hash: &str,
+    session: Session,
+    now: DateTime<Utc>,
+) -> Result<Option<Session>, StoreError> {
+    let (created_at, last_seen_at) = (session.created_at, session.last_seen_at);
     if !session.policy().is_live(created_at.0, last_seen_at.0, now) {
         delete(db, token_hash).await?;
         return Ok(None);

@@ -83,6 +83,9 @@ async fn run(db: Db, dir: &std::path::Path, seconds: u64, concurrency: usize) ->
     driver::set_stock(&db, contested.1, 10).await;
     let racers = driver::buyers(&db, &base, 200, "95").await;
     let race = driver::race(racers, contested.1).await;
+    let race_stock = driver::stock_of(&db, contested).await;
+    let (race_elapsed, race_won, race_sold_out) = (race.elapsed, race.won, race.sold_out);
+    driver::give_back(race).await;
     let paid = &throughput.paid;
     Figures {
         orders: paid.len() as u64,
@@ -91,10 +94,10 @@ async fn run(db: Db, dir: &std::path::Path, seconds: u64, concurrency: usize) ->
         p99: driver::percentile(paid, 99.0),
         max: paid.last().copied().unwrap_or_default(),
         errors: throughput.errors,
-        race: race.elapsed,
-        race_won: race.won,
-        race_sold_out: race.sold_out,
-        race_stock: driver::stock_of(&db, contested).await,
+        race: race_elapsed,
+        race_won,
+        race_sold_out,
+        race_stock,
     }
 }
 

@@ -38,6 +38,8 @@ async fn main() -> anyhow::Result<()> {
     driver::set_stock(&db, contested.1, 10).await;
     let race = driver::race(driver::buyers(&db, url, 200, "95").await, contested.1).await;
     let left = driver::stock_of(&db, contested).await;
+    let (race_ms, won, sold_out) = (race.elapsed, race.won, race.sold_out);
+    driver::give_back(race).await;
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
     let paid = &throughput.paid;
     println!(
@@ -52,7 +54,7 @@ async fn main() -> anyhow::Result<()> {
             "p99_ms": ms(driver::percentile(paid, 99.0)),
             "max_ms": ms(paid.last().copied().unwrap_or_default()),
             "errors": throughput.errors,
-            "race": {"buyers": 200, "units": 10, "won": race.won, "sold_out": race.sold_out, "stock_left": left, "ms": ms(race.elapsed)},
+            "race": {"buyers": 200, "units": 10, "won": won, "sold_out": sold_out, "stock_left": left, "ms": ms(race_ms)},
         })
     );
     db.close().await;

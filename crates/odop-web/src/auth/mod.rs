@@ -12,7 +12,7 @@ use axum::http::request::Parts;
 use chrono::Utc;
 use odop_domain::authz::Actor;
 use odop_store::accounts::{self, User};
-use odop_store::sessions::{self, Session};
+use odop_store::sessions::Session;
 
 use crate::AppState;
 use crate::error::AppError;
@@ -98,18 +98,14 @@ async fn look_up(parts: &mut Parts, state: &AppState) -> Result<Option<SignedIn>
     let found = match cookie(&parts.headers, SESSION_COOKIE) {
         Some(token) if !token.is_empty() && token.len() <= 64 => {
             let token_hash = crypto::token_hash(token);
-            match sessions::find(state.db(), &token_hash, Utc::now()).await? {
-                Some(session) => match accounts::user(state.db(), session.user).await? {
-                    Some(user) => Some(SignedIn {
-                        actor: accounts::actor(state.db(), user.id).await?,
-                        user,
-                        session,
-                        token_hash,
-                    }),
-                    None => None,
-                },
-                None => None,
-            }
+            accounts::signed_in(state.db(), &token_hash, Utc::now())
+                .await?
+                .map(|(session, user, actor)| SignedIn {
+                    actor,
+                    user,
+                    session,
+                    token_hash,
+                })
         }
         _ => None,
     };

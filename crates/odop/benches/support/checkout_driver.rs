@@ -210,6 +210,8 @@ pub struct Race {
     pub won: u64,
     pub sold_out: u64,
     pub elapsed: Duration,
+    /// The winners with their orders (unpaid, holding the units).
+    winners: Vec<(Buyer, i64)>,
 }
 
 /// `racers` at once for the last units of `variant`: every one either wins
@@ -224,21 +226,46 @@ pub async fn race(racers: Vec<Buyer>, variant: i64) -> Race {
         .into_iter()
         .enumerate()
         .map(|(i, buyer)| {
-            tokio::spawn(async move { place(&buyer, &format!("race-{run}-{i:04}"), &order(variant, "online")).await })
+            tokio::spawn(async move {
+                let outcome = place(&buyer, &format!("race-{run}-{i:04}"), &order(variant, "online")).await;
+                (buyer, outcome)
+            })
         })
         .collect();
-    let (mut won, mut sold_out) = (0, 0);
+    let (mut won, mut sold_out, mut winners) = (0, 0, Vec::new());
     for task in tasks {
         match task.await.unwrap() {
-            (201, _) => won += 1,
-            (409, body) if body.to_string().contains("sold out") => sold_out += 1,
-            (status, body) => panic!("a racer got {status}: {body}"),
+            (buyer, (201, body)) => {
+                won += 1;
+                winners.push((buyer, body["id"].as_i64().expect("a placed order has an id")));
+            }
+            (_, (409, body)) if body.to_string().contains("sold out") => sold_out += 1,
+            (_, (status, body)) => panic!("a racer got {status}: {body}"),
         }
     }
     Race {
         won,
         sold_out,
         elapsed: began.elapsed(),
+        winners,
+    }
+}
+
+/// The winners cancel their unpaid orders, once the stock left has been
+/// read. Left to lapse, their holds would hand the units back in the middle
+/// of a later race on the same database, which would then count more
+/// winners than units.
+pub async fn give_back(race: Race) {
+    for (buyer, order) in race.winners {
+        let response = buyer
+            .client
+            .post(format!("{}/api/v1/orders/{order}/cancel", buyer.base))
+            .header("x-csrf-token", &buyer.csrf)
+            .json(&serde_json::json!({}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "a winner cancels its order {order}");
     }
 }
 

@@ -189,6 +189,51 @@ on_both_backends! {
         assert_eq!(response.status(), 403);
     }
 
+    async fn one_lookup_finds_the_session_its_person_and_what_they_may_do(app) {
+        use odop_store::accounts;
+        use crate::support::people::SellerSpec;
+        let now = chrono::Utc::now();
+        let varanasi = odop_domain::Slug::parse("varanasi").unwrap();
+        app.create_staff(
+            OFFICER,
+            "Asha Verma",
+            vec![StaffRole::DistrictOfficer(lucknow()), StaffRole::DistrictOfficer(varanasi), StaffRole::OutletOperator],
+            PASSWORD,
+        )
+        .await;
+        let officer = accounts::user_by_phone(&app.db, &odop_domain::identity::Phone::parse(OFFICER).unwrap())
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let vendor = app
+            .verified_seller(SellerSpec { phone: "9811111111", name: "Noor Chikan House", district: "lucknow", craft: "chikankari", vendor: None })
+            .await;
+        let artisan = app
+            .verified_seller(SellerSpec { phone: "9822222222", name: "Rukhsana", district: "lucknow", craft: "chikankari", vendor: Some(vendor) })
+            .await;
+        for (token, user, staff) in [("officer", officer, true), ("vendor", vendor, false), ("artisan", artisan, false)] {
+            odop_store::sessions::create(&app.db, token, user, staff, now).await.unwrap();
+            let (session, found, actor) = accounts::signed_in(&app.db, token, now).await.unwrap().expect(token);
+            assert_eq!((session.user, session.staff), (user, staff), "{token}");
+            assert_eq!(Some(found), accounts::user(&app.db, user).await.unwrap(), "{token}");
+            assert_eq!(actor, accounts::actor(&app.db, user).await.unwrap(), "{token}");
+        }
+        let (_, _, officer_may) = accounts::signed_in(&app.db, "officer", now).await.unwrap().unwrap();
+        assert_eq!(officer_may.officer_of.len(), 2);
+        assert!(officer_may.outlet_operator && !officer_may.state_admin && officer_may.seller.is_none());
+        let (_, _, artisan_may) = accounts::signed_in(&app.db, "artisan", now).await.unwrap().unwrap();
+        assert!(artisan_may.seller.is_some(), "a sub-vendor tied to its vendor sells");
+
+        // A sub-vendor whose tie ended no longer sells; an expired session finds no one.
+        execute(&app.db, "UPDATE sub_vendor_links SET status = 'left'").await;
+        let (_, _, artisan_may) = accounts::signed_in(&app.db, "artisan", now).await.unwrap().unwrap();
+        assert!(artisan_may.seller.is_none());
+        assert_eq!(artisan_may, accounts::actor(&app.db, artisan).await.unwrap());
+        assert!(accounts::signed_in(&app.db, "officer", now + chrono::Duration::days(1)).await.unwrap().is_none());
+        assert!(accounts::signed_in(&app.db, "nobody", now).await.unwrap().is_none());
+    }
+
     async fn staff_sign_in_with_a_password_and_are_rate_limited(app) {
         app.create_staff(OFFICER, "Asha Verma", vec![StaffRole::DistrictOfficer(lucknow())], PASSWORD).await;
         let officer = app.visitor(OFFICER);
