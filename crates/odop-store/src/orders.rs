@@ -1198,13 +1198,7 @@ pub async fn order(db: &Db, id: OrderId) -> Result<Option<OrderView>, StoreError
                 .bind(id.0)
                 .fetch_all(&mut *conn)
                 .await?;
-                let payments = sqlx::query_as(
-                    "SELECT id, gateway, gateway_order_id, amount_paise, status, method, failure FROM payments \
-                     WHERE order_id = $1 ORDER BY id",
-                )
-                .bind(id.0)
-                .fetch_all(&mut *conn)
-                .await?;
+                let payments = sqlx::query_as(SELECT_PAYMENTS).bind(id.0).fetch_all(&mut *conn).await?;
                 let refunds = sqlx::query_as(
                     "SELECT r.sub_order_id, r.amount_paise, r.status FROM refunds r JOIN payments p ON p.id = r.payment_id \
                      WHERE p.order_id = $1 ORDER BY r.id",
@@ -1217,6 +1211,18 @@ pub async fn order(db: &Db, id: OrderId) -> Result<Option<OrderView>, StoreError
         }
     });
     Ok(view)
+}
+
+const SELECT_PAYMENTS: &str = "SELECT id, gateway, gateway_order_id, amount_paise, status, method, failure \
+     FROM payments WHERE order_id = $1 ORDER BY id";
+
+/// An order's payments, oldest first: what changes when a payment starts,
+/// read without the rest of the order.
+pub async fn payments_of(db: &Db, id: OrderId) -> Result<Vec<PaymentRecord>, StoreError> {
+    let payments = dispatch!(db, pool => {
+        sqlx::query_as(SELECT_PAYMENTS).bind(id.0).fetch_all(pool).await?
+    });
+    Ok(payments)
 }
 
 /// A buyer's orders, newest first.
