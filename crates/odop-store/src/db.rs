@@ -85,10 +85,9 @@ pub(crate) use dispatch;
 
 /// Like `dispatch!`, for a statement that writes on its own (outside a
 /// `Tx`): on SQLite it first takes this process's turn to write and then
-/// the writing connection, so that it
-/// queues with the write transactions instead of sleeping in SQLite's busy
-/// handler. Untaken, a payment's insert waited there up to 2 s during
-/// checkout load.
+/// the writing connection, so that it queues with the write transactions
+/// instead of sleeping in SQLite's busy handler. Untaken, a payment's insert
+/// waited there up to 2 s during checkout load.
 macro_rules! dispatch_write {
     ($db:expr, $pool:ident => $body:expr) => {
         match $db {
