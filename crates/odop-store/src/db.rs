@@ -1,7 +1,9 @@
 //! Connecting to either backend, migrating it, and the few places where the
 //! two SQL dialects differ.
 
+use std::collections::HashMap;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::migrate::Migrator;
@@ -10,6 +12,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use sqlx::{Pool, Postgres, Sqlite, Transaction};
 
 use crate::StoreError;
+use crate::group_commit::GroupCommit;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -87,14 +90,17 @@ pub(crate) use dispatch;
 /// `Tx`): on SQLite it first takes this process's turn to write and then
 /// the writing connection, so that it queues with the write transactions
 /// instead of sleeping in SQLite's busy handler. Untaken, a payment's insert
-/// waited there up to 2 s during checkout load.
+/// waited there up to 2 s during checkout load. Like a transaction's commit,
+/// it returns once the change is on disk (see `group_commit`).
 macro_rules! dispatch_write {
     ($db:expr, $pool:ident => $body:expr) => {
         match $db {
             $crate::Db::Sqlite(sqlite) => {
-                let _turn = $crate::db::writer_turn(sqlite.writes()).await?;
+                let turn = $crate::db::writer_turn(sqlite.writes()).await?;
                 let $pool = sqlite.writes();
-                $body
+                let done = $body;
+                turn.committed().await?;
+                done
             }
             $crate::Db::Postgres($pool) => $body,
         }
@@ -107,19 +113,19 @@ pub(crate) use dispatch_write;
 /// every table written during checkout, and keeps them between commits.
 const WRITER_CACHE: &str = "-16384";
 
-/// How SQLite makes commits durable. FULL (the default): every commit is on
-/// disk before it is acknowledged, so an acknowledged order survives a power
-/// cut, not only a crash of odop; each commit waits for the disk. NORMAL
-/// (`ODOP_SQLITE_SYNCHRONOUS=normal`): commits reach the disk at the next
-/// WAL checkpoint; an acknowledged order still survives `kill -9` of odop
-/// (the operating system holds it), but a power cut or kernel crash may lose
-/// the last moments. For machines whose disk is the bottleneck and whose
-/// power is protected.
-fn sqlite_synchronous() -> SqliteSynchronous {
-    match std::env::var("ODOP_SQLITE_SYNCHRONOUS").as_deref() {
-        Ok("normal") | Ok("NORMAL") => SqliteSynchronous::Normal,
-        _ => SqliteSynchronous::Full,
-    }
+/// Whether a commit waits for the disk before it is acknowledged. By default
+/// it does, so an acknowledged order survives a power cut, not only a crash
+/// of odop; commits close together share one flush (`group_commit`).
+/// `ODOP_SQLITE_SYNCHRONOUS=normal`: commits reach the disk at the next WAL
+/// checkpoint; an acknowledged order still survives `kill -9` of odop (the
+/// operating system holds it), but a power cut or kernel crash may lose the
+/// last moments. For machines whose disk is the bottleneck and whose power
+/// is protected.
+fn commits_wait_for_disk() -> bool {
+    !matches!(
+        std::env::var("ODOP_SQLITE_SYNCHRONOUS").as_deref(),
+        Ok("normal") | Ok("NORMAL")
+    )
 }
 
 /// A transaction on either backend. Use cases that write several rows
@@ -131,7 +137,28 @@ pub enum Tx {
 }
 
 /// The turn of one write transaction on a SQLite file in this process.
-pub type WriterTurn = tokio::sync::OwnedMutexGuard<()>;
+pub struct WriterTurn {
+    queue: tokio::sync::OwnedMutexGuard<()>,
+    commits: Arc<GroupCommit>,
+}
+
+impl WriterTurn {
+    /// Call once SQLite has committed: hands the turn to the next writer,
+    /// then returns when the commit is on disk.
+    pub(crate) async fn committed(self) -> Result<(), StoreError> {
+        let WriterTurn { queue, commits } = self;
+        let commit = commits.record();
+        drop(queue);
+        commits.durable(commit).await
+    }
+}
+
+/// What the writers to one SQLite file in this process share.
+#[derive(Debug, Default)]
+struct Writers {
+    queue: Arc<tokio::sync::Mutex<()>>,
+    commits: std::sync::OnceLock<Arc<GroupCommit>>,
+}
 
 /// Writers to a SQLite file queue here, in this process, for their turn.
 /// SQLite lets one writer in at a time; without a queue the others wait in
@@ -141,20 +168,37 @@ pub type WriterTurn = tokio::sync::OwnedMutexGuard<()>;
 /// (Other processes on the same file, such as `odop gen`, still meet the
 /// busy handler.)
 pub(crate) async fn writer_turn(pool: &SqlitePool) -> Result<WriterTurn, StoreError> {
-    static QUEUES: std::sync::LazyLock<
-        std::sync::Mutex<std::collections::HashMap<std::path::PathBuf, std::sync::Arc<tokio::sync::Mutex<()>>>>,
-    > = std::sync::LazyLock::new(Default::default);
-    let queue = QUEUES
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .entry(pool.connect_options().get_filename().to_path_buf())
-        .or_default()
-        .clone();
+    let writers = writers_of(pool.connect_options().get_filename());
+    let commits = writers.commits.get_or_init(|| Arc::new(group_commit_for(pool))).clone();
     // As long as SQLite itself would wait for the lock, and then the same
     // error: a transaction that waits on itself fails instead of hanging.
-    tokio::time::timeout(WAIT_LIMIT, queue.lock_owned())
+    let queue = tokio::time::timeout(WAIT_LIMIT, writers.queue.clone().lock_owned())
         .await
-        .map_err(|_| StoreError::from(sqlx::Error::PoolTimedOut))
+        .map_err(|_| StoreError::from(sqlx::Error::PoolTimedOut))?;
+    Ok(WriterTurn { queue, commits })
+}
+
+/// The writers' queue and commits of the SQLite file at `path`, shared by
+/// every pool this process opens on it.
+fn writers_of(path: &std::path::Path) -> Arc<Writers> {
+    static WRITERS: std::sync::LazyLock<std::sync::Mutex<HashMap<std::path::PathBuf, Arc<Writers>>>> =
+        std::sync::LazyLock::new(Default::default);
+    WRITERS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .entry(path.to_path_buf())
+        .or_default()
+        .clone()
+}
+
+fn group_commit_for(pool: &SqlitePool) -> GroupCommit {
+    let options = pool.connect_options();
+    let path = options.get_filename();
+    if commits_wait_for_disk() && path != std::path::Path::new(":memory:") {
+        GroupCommit::flushing(path)
+    } else {
+        GroupCommit::unflushed()
+    }
 }
 
 /// Runs `$body` with `$tx` bound to the concrete transaction; the body
@@ -172,8 +216,14 @@ pub(crate) use on_tx;
 impl Tx {
     pub async fn commit(self) -> Result<(), StoreError> {
         match self {
-            // The turn passes to the next writer once the commit is done.
-            Tx::Sqlite(tx, _turn) => tx.commit().await?,
+            // The turn passes to the next writer once SQLite has committed,
+            // before the commit is on disk.
+            Tx::Sqlite(tx, turn) => {
+                tx.commit().await?;
+                if let Some(turn) = turn {
+                    turn.committed().await?;
+                }
+            }
             Tx::Postgres(tx) => tx.commit().await?,
         }
         Ok(())
@@ -216,11 +266,13 @@ impl Db {
     }
 
     async fn open_sqlite(options: SqliteConnectOptions) -> Result<Self, StoreError> {
-        tracing::debug!(synchronous = ?sqlite_synchronous(), "opening SQLite");
+        tracing::debug!(commits_wait_for_disk = commits_wait_for_disk(), "opening SQLite");
         let options = options
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(sqlite_synchronous())
+            // Commits do not flush the log themselves; the group commit
+            // flushes it before they are acknowledged.
+            .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(WAIT_LIMIT)
             .foreign_keys(true);
         // The writer opens first: it creates the file and switches it to WAL
@@ -251,8 +303,9 @@ impl Db {
         let before = self.applied_migrations().await;
         match self {
             Db::Sqlite(sqlite) => {
-                let _turn = writer_turn(sqlite.writes()).await?;
-                SQLITE_MIGRATIONS.run(sqlite.writes()).await?
+                let turn = writer_turn(sqlite.writes()).await?;
+                SQLITE_MIGRATIONS.run(sqlite.writes()).await?;
+                turn.committed().await?;
             }
             Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
         }
@@ -376,6 +429,77 @@ mod tests {
         for (url, shown) in cases {
             assert_eq!(redact_url(url), shown);
         }
+    }
+
+    /// A migrated SQLite database in a fresh directory, and its writers' commits.
+    async fn fresh_sqlite(name: &str) -> (Db, Arc<GroupCommit>) {
+        let dir = std::env::temp_dir().join(format!("odop-store-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("odop.db");
+        let db = Db::open_sqlite_file(&path).await.unwrap();
+        db.migrate().await.unwrap();
+        let commits = writers_of(&path)
+            .commits
+            .get()
+            .expect("migrating took the writer's turn")
+            .clone();
+        (db, commits)
+    }
+
+    async fn write_one_row(db: &Db, key: &str) {
+        let mut tx = db.begin().await.unwrap();
+        on_tx!(&mut tx, t => {
+            sqlx::query("INSERT INTO rate_limits (bucket, window_start, count) VALUES ($1, 0, 1)")
+                .bind(key)
+                .execute(&mut **t)
+                .await
+                .unwrap();
+        });
+        tx.commit().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_sqlite_commit_returns_only_once_the_log_holding_it_is_flushed() {
+        let (db, commits) = fresh_sqlite("flushed").await;
+        for n in 0..5 {
+            write_one_row(&db, &format!("flushed-{n}")).await;
+            assert!(commits.all_flushed(), "commit {n} was acknowledged before its flush");
+        }
+        db.close().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite_commits_made_while_a_flush_runs_share_the_next_flush() {
+        let (db, commits) = fresh_sqlite("grouped").await;
+        let flushes_before = commits.flushes();
+        let committed_before = commits.committed();
+        let held = commits.hold_flushes().await;
+        let writers: Vec<_> = (0..10)
+            .map(|n| {
+                let db = db.clone();
+                tokio::spawn(async move { write_one_row(&db, &format!("grouped-{n}")).await })
+            })
+            .collect();
+        // All ten commit while the flush is held back, then wait for it.
+        while commits.committed() < committed_before + 10 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        assert!(
+            writers.iter().all(|w| !w.is_finished()),
+            "a commit was acknowledged before any flush"
+        );
+        drop(held);
+        for writer in writers {
+            writer.await.unwrap();
+        }
+        assert_eq!(
+            commits.flushes(),
+            flushes_before + 1,
+            "one flush covers the ten commits"
+        );
+        assert!(commits.all_flushed());
+        db.close().await;
     }
 
     #[tokio::test]

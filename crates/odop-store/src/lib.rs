@@ -13,6 +13,7 @@ pub mod catalogue;
 mod db;
 mod error;
 pub mod files;
+mod group_commit;
 pub mod gst;
 pub mod onboarding;
 pub mod orders;
