@@ -98,40 +98,69 @@ async fn existing_order(tx: &mut Tx, buyer: UserId, key: &str) -> Result<Option<
 
 #[derive(sqlx::FromRow)]
 struct TermsRow {
-    user_id: i64,
-    delivery_flat_paise: i64,
+    delivery_flat_paise: Option<i64>,
     delivery_free_from_paise: Option<i64>,
-    cod_allowed: bool,
-    cod_limit_paise: i64,
+    cod_allowed: Option<bool>,
+    cod_limit_paise: Option<i64>,
+    vendor_user_id: Option<i64>,
 }
 
-/// Each seller's delivery and cash-on-delivery rules (defaults if unset).
-async fn terms(tx: &mut Tx, sellers: &[UserId]) -> Result<HashMap<UserId, (DeliveryRule, CodRule)>, StoreError> {
+/// What an order needs to know of one of its sellers.
+#[derive(Clone, Copy, Debug)]
+struct SellerTerms {
+    delivery: DeliveryRule,
+    cod: CodRule,
+    /// The vendor the seller sells under (a sub-vendor's), from the seller's
+    /// newest approved application; the order records it so that the
+    /// vendor sees and invoices the sub-order.
+    vendor: Option<i64>,
+}
+
+impl SellerTerms {
+    fn rules(&self) -> (DeliveryRule, CodRule) {
+        (self.delivery, self.cod)
+    }
+}
+
+/// Each seller's delivery and cash-on-delivery rules (defaults if unset)
+/// and vendor, one statement per seller: checkout runs this inside its
+/// write transaction, where every statement keeps other writers waiting.
+async fn terms(tx: &mut Tx, sellers: &[UserId]) -> Result<HashMap<UserId, SellerTerms>, StoreError> {
     let mut terms = HashMap::new();
     for seller in sellers {
-        let row: Option<TermsRow> = on_tx!(tx, t => {
+        let row: TermsRow = on_tx!(tx, t => {
             sqlx::query_as(
-                "SELECT user_id, delivery_flat_paise, delivery_free_from_paise, cod_allowed, cod_limit_paise \
-                 FROM seller_terms WHERE user_id = $1",
+                "SELECT t.delivery_flat_paise, t.delivery_free_from_paise, t.cod_allowed, t.cod_limit_paise, \
+                 (SELECT a.vendor_user_id FROM seller_applications a WHERE a.id = (SELECT MAX(x.id) \
+                  FROM seller_applications x WHERE x.user_id = $1 AND x.status = 'approved')) AS vendor_user_id \
+                 FROM (SELECT 1 AS one) AS seller LEFT JOIN seller_terms t ON t.user_id = $1",
             )
             .bind(seller.0)
-            .fetch_optional(&mut **t)
+            .fetch_one(&mut **t)
             .await?
         });
-        let rules = row.map_or((DeliveryRule::DEFAULT, CodRule::DEFAULT), |r| {
-            debug_assert_eq!(r.user_id, seller.0);
-            (
-                DeliveryRule {
-                    flat: Money(r.delivery_flat_paise),
-                    free_from: r.delivery_free_from_paise.map(Money),
-                },
-                CodRule {
-                    allowed: r.cod_allowed,
-                    limit: Money(r.cod_limit_paise),
-                },
-            )
-        });
-        terms.insert(*seller, rules);
+        let delivery = match row.delivery_flat_paise {
+            Some(flat) => DeliveryRule {
+                flat: Money(flat),
+                free_from: row.delivery_free_from_paise.map(Money),
+            },
+            None => DeliveryRule::DEFAULT,
+        };
+        let cod = match (row.cod_allowed, row.cod_limit_paise) {
+            (Some(allowed), Some(limit)) => CodRule {
+                allowed,
+                limit: Money(limit),
+            },
+            _ => CodRule::DEFAULT,
+        };
+        terms.insert(
+            *seller,
+            SellerTerms {
+                delivery,
+                cod,
+                vendor: row.vendor_user_id,
+            },
+        );
     }
     Ok(terms)
 }
@@ -172,23 +201,7 @@ pub async fn quote(db: &Db, address_state: &str, items: &[(i64, i64)]) -> Result
     let (lines, _) = read_lines(&mut tx, items).await?;
     let sellers: Vec<UserId> = lines.iter().map(|l| l.seller).collect();
     let terms = terms(&mut tx, &sellers).await?;
-    Ok(checkout::quote(&lines, address_state, |seller| terms[&seller])?)
-}
-
-/// The vendor a seller sells under (a sub-vendor's), from the seller's
-/// newest approved application; the order records it so that the vendor
-/// sees and invoices the sub-order.
-async fn vendor_of(tx: &mut Tx, seller: UserId) -> Result<Option<i64>, StoreError> {
-    let vendor: Option<Option<i64>> = on_tx!(tx, t => {
-        sqlx::query_scalar(
-            "SELECT a.vendor_user_id FROM seller_applications a WHERE a.id = (SELECT MAX(x.id) \
-             FROM seller_applications x WHERE x.user_id = $1 AND x.status = 'approved')",
-        )
-        .bind(seller.0)
-        .fetch_optional(&mut **t)
-        .await?
-    });
-    Ok(vendor.flatten())
+    Ok(checkout::quote(&lines, address_state, |seller| terms[&seller].rules())?)
 }
 
 /// The phones a seller notice goes to (the seller's, and its vendor's for a
@@ -201,6 +214,8 @@ struct SellerRecipients {
     address_line1: Option<String>,
     city: Option<String>,
     pin: Option<String>,
+    /// `[[title, variant label, quantity], …]` in the order they were bought.
+    items_json: String,
 }
 
 /// Tells the seller of a sub-order (and its vendor) about it.
@@ -210,28 +225,36 @@ async fn notify_sellers(
     notices: &dyn Notices,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    // Who to tell and where the parcel is picked up, in one statement: this
-    // runs inside checkout's write transactions, where every statement is
-    // another round trip while other writers wait.
+    // Who to tell, where the parcel is picked up and what is in it, in one
+    // statement: this runs inside checkout's write transactions, where every
+    // statement is another round trip while other writers wait.
+    let items_json = match tx {
+        Tx::Sqlite(..) => {
+            "(SELECT json_group_array(json_array(i.title, i.variant_label, i.quantity) ORDER BY i.id) \
+             FROM order_items i WHERE i.sub_order_id = s.id)"
+        }
+        Tx::Postgres(_) => {
+            "(SELECT COALESCE(json_agg(json_build_array(i.title, i.variant_label, i.quantity) ORDER BY i.id), '[]')::text \
+             FROM order_items i WHERE i.sub_order_id = s.id)"
+        }
+    };
+    let sql = format!(
+        "SELECT s.order_id, u.phone AS seller_phone, vu.phone AS vendor_phone, a.address_line1, a.city, a.pin, \
+         {items_json} AS items_json \
+         FROM sub_orders s JOIN users u ON u.id = s.seller_user_id \
+         LEFT JOIN seller_applications a ON a.id = (SELECT MAX(x.id) FROM seller_applications x \
+             WHERE x.user_id = s.seller_user_id AND x.status = 'approved') \
+         LEFT JOIN users vu ON vu.id = s.vendor_user_id \
+         WHERE s.id = $1"
+    );
     let whom: SellerRecipients = on_tx!(tx, t => {
-        sqlx::query_as(
-            "SELECT s.order_id, u.phone AS seller_phone, vu.phone AS vendor_phone, a.address_line1, a.city, a.pin \
-             FROM sub_orders s JOIN users u ON u.id = s.seller_user_id \
-             LEFT JOIN seller_applications a ON a.id = (SELECT MAX(x.id) FROM seller_applications x \
-                 WHERE x.user_id = s.seller_user_id AND x.status = 'approved') \
-             LEFT JOIN users vu ON vu.id = s.vendor_user_id \
-             WHERE s.id = $1",
-        )
-        .bind(sub_order)
-        .fetch_one(&mut **t)
-        .await?
-    });
-    let items: Vec<(String, String, i64)> = on_tx!(tx, t => {
-        sqlx::query_as("SELECT title, variant_label, quantity FROM order_items WHERE sub_order_id = $1 ORDER BY id")
+        sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(sub_order)
-            .fetch_all(&mut **t)
+            .fetch_one(&mut **t)
             .await?
     });
+    let items: Vec<(String, String, i64)> = serde_json::from_str(&whom.items_json)
+        .map_err(|e| StoreError::Corrupt(format!("items of sub-order {sub_order}: {e}")))?;
     let order = whom.order_id;
     let pickup = [&whom.address_line1, &whom.city, &whom.pin]
         .into_iter()
@@ -239,16 +262,19 @@ async fn notify_sellers(
         .cloned()
         .collect::<Vec<_>>()
         .join(", ");
-    let recipients = [whom.seller_phone, whom.vendor_phone];
-    for recipient in recipients.into_iter().flatten() {
-        let notice = SellerNotice {
-            recipient,
-            order_number: order_number(order),
-            items: items.clone(),
-            pickup: pickup.clone(),
-        };
-        outbox::enqueue(tx, &notices.to_seller(&notice), now).await?;
-    }
+    let messages: Vec<NewMessage> = [whom.seller_phone, whom.vendor_phone]
+        .into_iter()
+        .flatten()
+        .map(|recipient| {
+            notices.to_seller(&SellerNotice {
+                recipient,
+                order_number: order_number(order),
+                items: items.clone(),
+                pickup: pickup.clone(),
+            })
+        })
+        .collect();
+    outbox::enqueue_all(tx, &messages, now).await?;
     Ok(())
 }
 
@@ -369,7 +395,7 @@ async fn place_once(
     let sellers: Vec<UserId> = lines.iter().map(|l| l.seller).collect();
     let terms = terms(&mut tx, &sellers).await?;
     let state = request.address.state.code;
-    let quote = checkout::quote(&lines, state, |seller| terms[&seller])?;
+    let quote = checkout::quote(&lines, state, |seller| terms[&seller].rules())?;
     checkout::check_method(&quote, request.method)?;
     for line in &lines {
         if !take_stock(&mut tx, line.variant, line.quantity).await? {
@@ -417,7 +443,7 @@ async fn place_once(
     let status = request.method.first_status();
     let accept_by = (status == SubOrderStatus::Placed).then(|| accept_deadline(now));
     for part in &quote.sellers {
-        let vendor = vendor_of(&mut tx, part.seller).await?;
+        let vendor = terms[&part.seller].vendor;
         let sub_order: i64 = on_tx!(&mut tx, t => {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO sub_orders (order_id, seller_user_id, vendor_user_id, status, items_paise, cgst_paise, \
@@ -542,6 +568,41 @@ async fn transition_in(
     let (current, order, total) = row.ok_or(MoveError::NotFound)?;
     let current = SubOrderStatus::parse(&current)
         .ok_or_else(|| StoreError::Corrupt(format!("sub-order {sub_order} status {current}")))?;
+    let part = SubOrderNow {
+        id: sub_order,
+        status: current,
+        order,
+        total,
+    };
+    move_from(tx, part, event, party, actor, notices, now).await
+}
+
+/// A sub-order as its transaction last read it.
+#[derive(Clone, Copy, Debug)]
+struct SubOrderNow {
+    id: i64,
+    status: SubOrderStatus,
+    order: i64,
+    total: i64,
+}
+
+/// Moves a sub-order the caller has just read inside `tx`; the update
+/// still checks that its status has not changed since.
+async fn move_from(
+    tx: &mut Tx,
+    part: SubOrderNow,
+    event: &OrderEvent,
+    party: Party,
+    actor: Option<UserId>,
+    notices: &dyn Notices,
+    now: DateTime<Utc>,
+) -> Result<SubOrderStatus, MoveError> {
+    let SubOrderNow {
+        id: sub_order,
+        status: current,
+        order,
+        total,
+    } = part;
     let next = current.after(event, party)?;
     let (courier, tracking, reason) = match event {
         OrderEvent::Ship { courier, tracking } => (Some(courier.clone()), Some(tracking.clone()), None),
@@ -851,21 +912,37 @@ async fn captured(
     notices: &dyn Notices,
     now: DateTime<Utc>,
 ) -> Result<NewsOutcome, StoreError> {
-    let payment: Option<(i64, i64, i64, String)> = on_tx!(tx, t => {
-        sqlx::query_as("SELECT id, order_id, amount_paise, status FROM payments WHERE gateway = $1 AND gateway_order_id = $2")
-            .bind(gateway)
-            .bind(gateway_order_id)
-            .fetch_optional(&mut **t)
-            .await?
+    // Marked captured and read back in one statement; only news about a
+    // payment that is already captured, or unknown, needs a second look.
+    let payment: Option<(i64, i64)> = on_tx!(tx, t => {
+        sqlx::query_as(
+            "UPDATE payments SET status = 'captured', gateway_payment_id = $3, method = $4, updated_at = $5 \
+             WHERE gateway = $1 AND gateway_order_id = $2 AND status <> 'captured' RETURNING order_id, amount_paise",
+        )
+        .bind(gateway)
+        .bind(gateway_order_id)
+        .bind(payment_id)
+        .bind(method)
+        .bind(Timestamp(now))
+        .fetch_optional(&mut **t)
+        .await?
     });
-    let Some((payment, order, expected, status)) = payment else {
-        return Ok(NewsOutcome::Unknown);
+    let Some((order, expected)) = payment else {
+        let known: Option<i64> = on_tx!(tx, t => {
+            sqlx::query_scalar("SELECT id FROM payments WHERE gateway = $1 AND gateway_order_id = $2")
+                .bind(gateway)
+                .bind(gateway_order_id)
+                .fetch_optional(&mut **t)
+                .await?
+        });
+        // A gateway may report one payment under several events (Razorpay
+        // sends both payment.captured and order.paid): it counts once.
+        return Ok(if known.is_some() {
+            NewsOutcome::Duplicate
+        } else {
+            NewsOutcome::Unknown
+        });
     };
-    // A gateway may report one payment under several events (Razorpay sends
-    // both payment.captured and order.paid): it counts once.
-    if status == "captured" {
-        return Ok(NewsOutcome::Duplicate);
-    }
     if amount.0 != expected {
         tracing::error!(
             gateway,
@@ -875,17 +952,6 @@ async fn captured(
             "a payment of the wrong amount"
         );
     }
-    on_tx!(tx, t => {
-        sqlx::query(
-            "UPDATE payments SET status = 'captured', gateway_payment_id = $2, method = $3, updated_at = $4 WHERE id = $1",
-        )
-        .bind(payment)
-        .bind(payment_id)
-        .bind(method)
-        .bind(Timestamp(now))
-        .execute(&mut **t)
-        .await?;
-    });
     let parts: Vec<(i64, String, i64)> = on_tx!(tx, t => {
         sqlx::query_as("SELECT id, status, total_paise FROM sub_orders WHERE order_id = $1 ORDER BY id")
             .bind(order)
@@ -900,9 +966,15 @@ async fn captured(
     if !waiting.is_empty() {
         for (id, status, total) in &parts {
             if status == "awaiting_payment" {
-                transition_in(
+                let part = SubOrderNow {
+                    id: *id,
+                    status: SubOrderStatus::AwaitingPayment,
+                    order,
+                    total: *total,
+                };
+                move_from(
                     tx,
-                    *id,
+                    part,
                     &OrderEvent::PaymentSucceeded,
                     Party::Platform,
                     None,
@@ -1294,7 +1366,7 @@ pub async fn by_key(db: &Db, buyer: UserId, key: &str) -> Result<Option<OrderId>
 pub async fn seller_terms(db: &Db, seller: UserId) -> Result<(DeliveryRule, CodRule), StoreError> {
     let mut tx = db.begin_read().await?;
     let terms = terms(&mut tx, &[seller]).await?;
-    Ok(terms[&seller])
+    Ok(terms[&seller].rules())
 }
 
 /// Sets a seller's delivery and cash-on-delivery rules.

@@ -57,6 +57,44 @@ pub async fn enqueue(tx: &mut Tx, message: &NewMessage, now: DateTime<Utc>) -> R
     Ok(id)
 }
 
+/// Writes several messages to the outbox in one statement, inside the
+/// caller's transaction.
+pub async fn enqueue_all(tx: &mut Tx, messages: &[NewMessage], now: DateTime<Utc>) -> Result<(), StoreError> {
+    if messages.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<String> = (0..messages.len())
+        .map(|i| {
+            let p = 5 * i + 2;
+            format!(
+                "(${p}, ${}, ${}, ${}, ${}, 'pending', 0, $1, $1)",
+                p + 1,
+                p + 2,
+                p + 3,
+                p + 4
+            )
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO outbox (channel, recipient, body, sensitive, kind, status, attempts, next_attempt_at, created_at) \
+         VALUES {}",
+        rows.join(", ")
+    );
+    on_tx!(tx, t => {
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(Timestamp(now));
+        for message in messages {
+            query = query
+                .bind(message.channel.code())
+                .bind(&message.recipient)
+                .bind(&message.body)
+                .bind(message.sensitive)
+                .bind(message.kind);
+        }
+        query.execute(&mut **t).await?;
+    });
+    Ok(())
+}
+
 /// A message a worker has taken to deliver.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Claimed {

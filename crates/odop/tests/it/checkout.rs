@@ -18,6 +18,7 @@ use crate::support::{Backend, TestApp};
 const SELLER: &str = "9822200001";
 const BUYER: &str = "9833300001";
 const OTHER_BUYER: &str = "9833300002";
+const ARTISAN: &str = "9822200002";
 
 /// A published chikankari kurta whose first size has `stock` units; returns
 /// that variant's id.
@@ -427,6 +428,58 @@ on_both_backends! {
         assert_eq!(status, 201);
         assert_eq!(order["delivery_paise"], 8_000, "no free delivery any more, ₹80 flat");
         assert_eq!(order["total_paise"], 299_800 + 8_000);
+    }
+
+    async fn an_artisans_order_is_recorded_under_its_vendor_and_both_are_told_once_it_is_paid(app) {
+        let vendor = app
+            .verified_seller(SellerSpec {
+                phone: SELLER,
+                name: "Noor Chikan House",
+                district: "lucknow",
+                craft: "chikankari",
+                vendor: None,
+            })
+            .await;
+        let artisan = app
+            .verified_seller(SellerSpec {
+                phone: ARTISAN,
+                name: "Rukhsana Bano",
+                district: "lucknow",
+                craft: "chikankari",
+                vendor: Some(vendor),
+            })
+            .await;
+        let seller = app.sign_in(ARTISAN).await;
+        let listing = create_listing(&seller, &kurta(&[("variant-0-stock", "3")])).await;
+        assert_eq!(set_status(&seller, listing, "publish").await.status(), 303);
+        let variant = variant_of(&app, listing).await;
+
+        let buyer = app.quick_sign_in(BUYER).await;
+        let (status, order) = place_by_api(&buyer, "artisan-key-0001-abcdef", &order_body(variant, 1, "online")).await;
+        assert_eq!(status, 201, "{order}");
+        let id = odop_domain::OrderId(order["id"].as_i64().unwrap());
+        let stored = odop_store::orders::order(&app.db, id).await.unwrap().unwrap();
+        assert_eq!(stored.parts[0].seller_user_id, artisan.0);
+        assert_eq!(stored.parts[0].vendor_user_id, Some(vendor.0), "the vendor invoices the artisan's sale");
+        assert!(messages_to(&app, ARTISAN, "order").await.is_empty(), "nobody is told before the money comes");
+
+        let gateway_order = order["payments"][0]["gateway_order_id"].as_str().unwrap().to_owned();
+        let total = order["total_paise"].as_i64().unwrap();
+        let event = sandbox().simulate(&gateway_order, total, "upi", odop_pay::SandboxOutcome::Success);
+        let response = deliver(&app, &event, &event.signature).await;
+        assert_eq!(response.json::<Value>().await.unwrap()["outcome"], "applied");
+        for phone in [ARTISAN, SELLER] {
+            let told = messages_to(&app, phone, "order").await;
+            assert_eq!(told.len(), 1, "{phone} is told once: {told:?}");
+            assert!(told[0].contains("12 Chowk"), "with the pickup address: {}", told[0]);
+        }
+        let forged_order = sandbox().simulate("order_not_ours", total, "upi", odop_pay::SandboxOutcome::Success);
+        let response = deliver(&app, &forged_order, &forged_order.signature).await;
+        assert_eq!(
+            response.json::<Value>().await.unwrap()["outcome"],
+            "unknown",
+            "news of a payment odop never started changes nothing"
+        );
     }
 
     async fn an_unpaid_hold_returns_its_stock_and_a_late_payment_is_reserved_or_refunded(app) {
