@@ -120,16 +120,20 @@ async fn find_cart(tx: &mut Tx, owner: CartOwner<'_>) -> Result<Option<i64>, Sto
     Ok(id)
 }
 
+/// The owner's cart, made if missing and marked as changed now, in one
+/// statement: this runs inside write transactions, where every statement
+/// keeps other writers waiting.
 async fn cart_for(tx: &mut Tx, owner: CartOwner<'_>, now: DateTime<Utc>) -> Result<i64, StoreError> {
-    if let Some(id) = find_cart(tx, owner).await? {
-        return Ok(id);
-    }
-    let (hash, user) = match owner {
-        CartOwner::Guest(hash) => (Some(hash), None),
-        CartOwner::Buyer(user) => (None, Some(user.0)),
+    let (hash, user, key) = match owner {
+        CartOwner::Guest(hash) => (Some(hash), None, "token_hash"),
+        CartOwner::Buyer(user) => (None, Some(user.0), "user_id"),
     };
+    let sql = format!(
+        "INSERT INTO carts (token_hash, user_id, created_at, updated_at) VALUES ($1, $2, $3, $3) \
+         ON CONFLICT ({key}) DO UPDATE SET updated_at = excluded.updated_at RETURNING id"
+    );
     let id = on_tx!(tx, t => {
-        sqlx::query_scalar("INSERT INTO carts (token_hash, user_id, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING id")
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
             .bind(hash)
             .bind(user)
             .bind(Timestamp(now))
@@ -209,7 +213,6 @@ pub async fn put(
                 .execute(&mut **t)
                 .await?;
         }
-        sqlx::query("UPDATE carts SET updated_at = $2 WHERE id = $1").bind(cart).bind(Timestamp(now)).execute(&mut **t).await?;
     });
     tx.commit().await?;
     Ok(())
