@@ -394,6 +394,26 @@ impl ExclusiveWrite for Postgres {
     }
 }
 
+/// Opening a transaction that reads one snapshot: several statements that
+/// together describe one thing (an order and its parts) see the same
+/// moment. SQLite's transactions always do; PostgreSQL's default isolation
+/// takes a new snapshot for every statement.
+pub(crate) trait SnapshotRead: sqlx::Database {
+    async fn begin_snapshot(pool: &Pool<Self>) -> Result<Transaction<'static, Self>, StoreError>;
+}
+
+impl SnapshotRead for Sqlite {
+    async fn begin_snapshot(pool: &Pool<Self>) -> Result<Transaction<'static, Self>, StoreError> {
+        Ok(pool.begin().await?)
+    }
+}
+
+impl SnapshotRead for Postgres {
+    async fn begin_snapshot(pool: &Pool<Self>) -> Result<Transaction<'static, Self>, StoreError> {
+        Ok(pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY").await?)
+    }
+}
+
 /// The URL with any password replaced, fit for logs and error messages.
 pub fn redact_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {

@@ -18,7 +18,7 @@ use odop_domain::{OrderId, SubOrderId, UserId};
 
 use crate::StoreError;
 use crate::carts::{LineRow, line_columns, remove_bought};
-use crate::db::{Db, Tx, dispatch, dispatch_write, on_tx};
+use crate::db::{Db, SnapshotRead, Tx, dispatch, dispatch_write, on_tx};
 use crate::outbox::{self, NewMessage};
 use crate::time::Timestamp;
 
@@ -1243,7 +1243,9 @@ const SELECT_SUB_ORDER: &str = "SELECT s.id, s.order_id, s.seller_user_id, s.ven
 /// An order and all its parts.
 pub async fn order(db: &Db, id: OrderId) -> Result<Option<OrderView>, StoreError> {
     let view = dispatch!(db, pool => {
-        let mut conn = pool.acquire().await?;
+        // Six statements, one snapshot: a payment applied between two of
+        // them must not show a paid order with unpaid parts.
+        let mut conn = SnapshotRead::begin_snapshot(pool).await?;
         let order: Option<OrderRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT_ORDER} WHERE id = $1")))
             .bind(id.0)
             .fetch_optional(&mut *conn)
