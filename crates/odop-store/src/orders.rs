@@ -216,6 +216,8 @@ struct SellerRecipients {
     pin: Option<String>,
     /// `[[title, variant label, quantity], …]` in the order they were bought.
     items_json: String,
+    /// Read along, for callers that tell the buyer too.
+    buyer_phone: Option<String>,
 }
 
 /// Tells the seller of a sub-order (and its vendor) about it.
@@ -225,6 +227,17 @@ async fn notify_sellers(
     notices: &dyn Notices,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    let (messages, _) = seller_notices(tx, sub_order, notices).await?;
+    outbox::enqueue_all(tx, &messages, now).await
+}
+
+/// The messages telling the seller of a sub-order (and its vendor) about
+/// it, and the buyer's phone.
+async fn seller_notices(
+    tx: &mut Tx,
+    sub_order: i64,
+    notices: &dyn Notices,
+) -> Result<(Vec<NewMessage>, Option<String>), StoreError> {
     // Who to tell, where the parcel is picked up and what is in it, in one
     // statement: this runs inside checkout's write transactions, where every
     // statement is another round trip while other writers wait.
@@ -240,8 +253,9 @@ async fn notify_sellers(
     };
     let sql = format!(
         "SELECT s.order_id, u.phone AS seller_phone, vu.phone AS vendor_phone, a.address_line1, a.city, a.pin, \
-         {items_json} AS items_json \
+         {items_json} AS items_json, bu.phone AS buyer_phone \
          FROM sub_orders s JOIN users u ON u.id = s.seller_user_id \
+         JOIN orders o ON o.id = s.order_id JOIN users bu ON bu.id = o.buyer_user_id \
          LEFT JOIN seller_applications a ON a.id = (SELECT MAX(x.id) FROM seller_applications x \
              WHERE x.user_id = s.seller_user_id AND x.status = 'approved') \
          LEFT JOIN users vu ON vu.id = s.vendor_user_id \
@@ -274,8 +288,7 @@ async fn notify_sellers(
             })
         })
         .collect();
-    outbox::enqueue_all(tx, &messages, now).await?;
-    Ok(())
+    Ok((messages, whom.buyer_phone))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -639,13 +652,52 @@ async fn move_from(
     if ends && current != SubOrderStatus::AwaitingPayment {
         owe_refund(tx, order, Some(sub_order), total, event.code(), now).await?;
     }
+    // Everyone to tell, written in one statement; the sellers' notice reads
+    // the buyer's phone along.
+    let mut messages = Vec::new();
+    let mut buyer_phone = None;
     if next == SubOrderStatus::Placed {
-        notify_sellers(tx, sub_order, notices, now).await?;
+        let (to_sellers, phone) = seller_notices(tx, sub_order, notices).await?;
+        messages = to_sellers;
+        buyer_phone = Some(phone);
     }
     if party != Party::Buyer || next != SubOrderStatus::Cancelled {
-        notify_buyer(tx, order, next, event.note(), notices, now).await?;
+        let phone = match buyer_phone {
+            Some(phone) => phone,
+            None => buyer_phone_of(tx, order).await?,
+        };
+        messages.extend(buyer_notice(order, next, event.note(), phone, notices));
     }
+    outbox::enqueue_all(tx, &messages, now).await?;
     Ok(next)
+}
+
+async fn buyer_phone_of(tx: &mut Tx, order: i64) -> Result<Option<String>, StoreError> {
+    let phone: Option<Option<String>> = on_tx!(tx, t => {
+        sqlx::query_scalar("SELECT u.phone FROM orders o JOIN users u ON u.id = o.buyer_user_id WHERE o.id = $1")
+            .bind(order)
+            .fetch_optional(&mut **t)
+            .await?
+    });
+    Ok(phone.flatten())
+}
+
+/// The message telling the buyer where an order stands, if the buyer has a phone.
+fn buyer_notice(
+    order: i64,
+    status: SubOrderStatus,
+    note: Option<String>,
+    phone: Option<String>,
+    notices: &dyn Notices,
+) -> Option<NewMessage> {
+    phone.map(|recipient| {
+        notices.to_buyer(&BuyerNotice {
+            recipient,
+            order_number: order_number(order),
+            status,
+            note,
+        })
+    })
 }
 
 async fn notify_buyer(
@@ -656,20 +708,9 @@ async fn notify_buyer(
     notices: &dyn Notices,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let phone: Option<Option<String>> = on_tx!(tx, t => {
-        sqlx::query_scalar("SELECT u.phone FROM orders o JOIN users u ON u.id = o.buyer_user_id WHERE o.id = $1")
-            .bind(order)
-            .fetch_optional(&mut **t)
-            .await?
-    });
-    if let Some(recipient) = phone.flatten() {
-        let notice = BuyerNotice {
-            recipient,
-            order_number: order_number(order),
-            status,
-            note,
-        };
-        outbox::enqueue(tx, &notices.to_buyer(&notice), now).await?;
+    let phone = buyer_phone_of(tx, order).await?;
+    if let Some(message) = buyer_notice(order, status, note, phone, notices) {
+        outbox::enqueue(tx, &message, now).await?;
     }
     Ok(())
 }
