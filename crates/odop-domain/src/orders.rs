@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use chrono::{DateTime, Duration, Utc};
+
 /// Where a sub-order stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SubOrderStatus {
@@ -22,6 +24,126 @@ pub enum SubOrderStatus {
     Cancelled,
     /// Refused by the seller, with a reason.
     Rejected,
+    /// Delivered, and the buyer asked to send it back (within the
+    /// [`ReturnTerms`] of its listings); the seller has
+    /// [`ANSWER_RETURN_WITHIN_HOURS`] to answer.
+    ReturnRequested,
+    /// The seller (or the platform, when the seller did not answer) agreed
+    /// to take it back; the buyer sends it.
+    ReturnApproved,
+    /// The seller received it back; what the buyer paid is refunded.
+    Returned,
+    /// The seller refused the return, with a reason.
+    ReturnRefused,
+}
+
+/// Why a buyer sends something back. The first three are the seller's
+/// doing, so the delivery charge is refunded too; a change of mind is
+/// refunded without it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ReturnReason {
+    Damaged,
+    WrongItem,
+    NotAsDescribed,
+    ChangedMind,
+}
+
+impl ReturnReason {
+    pub const ALL: [ReturnReason; 4] = [
+        ReturnReason::Damaged,
+        ReturnReason::WrongItem,
+        ReturnReason::NotAsDescribed,
+        ReturnReason::ChangedMind,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ReturnReason::Damaged => "damaged",
+            ReturnReason::WrongItem => "wrong-item",
+            ReturnReason::NotAsDescribed => "not-as-described",
+            ReturnReason::ChangedMind => "changed-mind",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// Whether the seller is to blame.
+    pub fn seller_at_fault(self) -> bool {
+        self != ReturnReason::ChangedMind
+    }
+
+    /// What the buyer gets back for a returned sub-order of `total` paise,
+    /// `delivery` of which paid for delivery.
+    pub fn refund_paise(self, total: i64, delivery: i64) -> i64 {
+        if self.seller_at_fault() {
+            total
+        } else {
+            total - delivery
+        }
+    }
+}
+
+/// How long after delivery a buyer may report a fault of the seller's
+/// (damaged, wrong, not as described), even for a product that takes no
+/// returns for a change of mind.
+pub const FAULT_REPORT_DAYS: i64 = 7;
+
+/// How long a seller has to approve or refuse a return before the platform
+/// approves it.
+pub const ANSWER_RETURN_WITHIN_HOURS: i64 = 48;
+
+/// A parcel's return terms, from the listings its items were bought from:
+/// each listing says how many days it takes returns for (or none).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReturnTerms {
+    /// The shortest return period among the parcel's items; `None` when one
+    /// of them takes no returns for a change of mind.
+    pub change_of_mind_days: Option<i64>,
+}
+
+impl ReturnTerms {
+    /// Terms of a parcel whose items' listings take returns for these many
+    /// days (`None`: no returns).
+    pub fn of_items(days: impl IntoIterator<Item = Option<i64>>) -> Self {
+        let mut shortest = Some(i64::MAX);
+        for item in days {
+            shortest = match (shortest, item) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                _ => None,
+            };
+        }
+        ReturnTerms {
+            change_of_mind_days: shortest.filter(|&d| d != i64::MAX),
+        }
+    }
+
+    /// How many days after delivery a return for `reason` may be asked for
+    /// (0: never).
+    pub fn days_for(self, reason: ReturnReason) -> i64 {
+        let change_of_mind = self.change_of_mind_days.unwrap_or(0);
+        if reason.seller_at_fault() {
+            change_of_mind.max(FAULT_REPORT_DAYS)
+        } else {
+            change_of_mind
+        }
+    }
+
+    /// Whether a parcel delivered at `delivered_at` may be returned for
+    /// `reason` at `now`.
+    pub fn allow(self, reason: ReturnReason, delivered_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+        let days = self.days_for(reason);
+        days > 0 && now - delivered_at <= Duration::days(days)
+    }
+
+    /// The reasons a return may still be asked for at `now`.
+    pub fn open_reasons(self, delivered_at: DateTime<Utc>, now: DateTime<Utc>) -> Vec<ReturnReason> {
+        ReturnReason::ALL
+            .into_iter()
+            .filter(|&reason| self.allow(reason, delivered_at, now))
+            .collect()
+    }
 }
 
 /// Who makes a transition.
@@ -52,6 +174,20 @@ pub enum OrderEvent {
     Cancel,
     /// The seller did not accept or reject before the deadline.
     AcceptanceLapsed,
+    /// The buyer asks to send a delivered sub-order back.
+    RequestReturn {
+        reason: ReturnReason,
+        note: String,
+    },
+    ApproveReturn,
+    RefuseReturn {
+        reason: String,
+    },
+    /// The returned goods reached the seller.
+    ReceiveReturn,
+    /// The seller did not answer a return request before the deadline: the
+    /// platform approves it.
+    ReturnLapsed,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -75,7 +211,7 @@ impl TransitionError {
 }
 
 impl SubOrderStatus {
-    pub const ALL: [SubOrderStatus; 8] = [
+    pub const ALL: [SubOrderStatus; 12] = [
         SubOrderStatus::AwaitingPayment,
         SubOrderStatus::Placed,
         SubOrderStatus::Accepted,
@@ -84,6 +220,10 @@ impl SubOrderStatus {
         SubOrderStatus::Delivered,
         SubOrderStatus::Cancelled,
         SubOrderStatus::Rejected,
+        SubOrderStatus::ReturnRequested,
+        SubOrderStatus::ReturnApproved,
+        SubOrderStatus::Returned,
+        SubOrderStatus::ReturnRefused,
     ];
 
     pub fn code(self) -> &'static str {
@@ -96,6 +236,10 @@ impl SubOrderStatus {
             SubOrderStatus::Delivered => "delivered",
             SubOrderStatus::Cancelled => "cancelled",
             SubOrderStatus::Rejected => "rejected",
+            SubOrderStatus::ReturnRequested => "return_requested",
+            SubOrderStatus::ReturnApproved => "return_approved",
+            SubOrderStatus::Returned => "returned",
+            SubOrderStatus::ReturnRefused => "return_refused",
         }
     }
 
@@ -103,18 +247,41 @@ impl SubOrderStatus {
         Self::ALL.into_iter().find(|s| s.code() == code)
     }
 
-    /// Whether nothing more can happen to it.
+    /// Whether nothing more can happen to it (a delivered sub-order may
+    /// still be returned for a few days).
     pub fn is_final(self) -> bool {
         matches!(
             self,
-            SubOrderStatus::Delivered | SubOrderStatus::Cancelled | SubOrderStatus::Rejected
+            SubOrderStatus::Cancelled
+                | SubOrderStatus::Rejected
+                | SubOrderStatus::Returned
+                | SubOrderStatus::ReturnRefused
         )
     }
 
     /// Whether the goods have left the seller: stock no longer returns on
     /// cancellation, and the buyer can no longer cancel.
     pub fn has_left_seller(self) -> bool {
-        matches!(self, SubOrderStatus::Shipped | SubOrderStatus::Delivered)
+        matches!(
+            self,
+            SubOrderStatus::Shipped
+                | SubOrderStatus::Delivered
+                | SubOrderStatus::ReturnRequested
+                | SubOrderStatus::ReturnApproved
+                | SubOrderStatus::Returned
+                | SubOrderStatus::ReturnRefused
+        )
+    }
+
+    /// Whether it is somewhere in a return.
+    pub fn is_return(self) -> bool {
+        matches!(
+            self,
+            SubOrderStatus::ReturnRequested
+                | SubOrderStatus::ReturnApproved
+                | SubOrderStatus::Returned
+                | SubOrderStatus::ReturnRefused
+        )
     }
 
     /// The status after `event` made by `party`.
@@ -138,6 +305,10 @@ impl SubOrderStatus {
             (Accepted | Packed, OrderEvent::Ship { .. }) => Shipped,
             (Shipped, OrderEvent::Deliver) => Delivered,
             (AwaitingPayment | Placed | Accepted | Packed, OrderEvent::Cancel) => Cancelled,
+            (Delivered, OrderEvent::RequestReturn { .. }) => ReturnRequested,
+            (ReturnRequested, OrderEvent::ApproveReturn | OrderEvent::ReturnLapsed) => ReturnApproved,
+            (ReturnRequested, OrderEvent::RefuseReturn { .. }) => ReturnRefused,
+            (ReturnApproved, OrderEvent::ReceiveReturn) => Returned,
             _ => {
                 return Err(TransitionError::NotNow {
                     from: self,
@@ -178,6 +349,11 @@ impl OrderEvent {
                 tracking: tracking.trim().to_ascii_uppercase(),
             },
             "deliver" => OrderEvent::Deliver,
+            "approve-return" => OrderEvent::ApproveReturn,
+            "refuse-return" => OrderEvent::RefuseReturn {
+                reason: reason.trim().to_owned(),
+            },
+            "receive-return" => OrderEvent::ReceiveReturn,
             _ => return None,
         })
     }
@@ -193,26 +369,38 @@ impl OrderEvent {
             OrderEvent::Deliver => "deliver",
             OrderEvent::Cancel => "cancel",
             OrderEvent::AcceptanceLapsed => "acceptance-lapsed",
+            OrderEvent::RequestReturn { .. } => "request-return",
+            OrderEvent::ApproveReturn => "approve-return",
+            OrderEvent::RefuseReturn { .. } => "refuse-return",
+            OrderEvent::ReceiveReturn => "receive-return",
+            OrderEvent::ReturnLapsed => "return-lapsed",
         }
     }
 
     /// Who may make it.
     pub fn party(&self) -> Party {
         match self {
-            OrderEvent::PaymentSucceeded | OrderEvent::PaymentLapsed | OrderEvent::AcceptanceLapsed => Party::Platform,
+            OrderEvent::PaymentSucceeded
+            | OrderEvent::PaymentLapsed
+            | OrderEvent::AcceptanceLapsed
+            | OrderEvent::ReturnLapsed => Party::Platform,
             OrderEvent::Accept
             | OrderEvent::Reject { .. }
             | OrderEvent::Pack
             | OrderEvent::Ship { .. }
-            | OrderEvent::Deliver => Party::Seller,
-            OrderEvent::Cancel => Party::Buyer,
+            | OrderEvent::Deliver
+            | OrderEvent::ApproveReturn
+            | OrderEvent::RefuseReturn { .. }
+            | OrderEvent::ReceiveReturn => Party::Seller,
+            OrderEvent::Cancel | OrderEvent::RequestReturn { .. } => Party::Buyer,
         }
     }
 
     /// What it says beyond its kind, as recorded with the transition.
     pub fn note(&self) -> Option<String> {
         match self {
-            OrderEvent::Reject { reason } => Some(reason.clone()),
+            OrderEvent::Reject { reason } | OrderEvent::RefuseReturn { reason } => Some(reason.clone()),
+            OrderEvent::RequestReturn { note, .. } if !note.is_empty() => Some(note.clone()),
             OrderEvent::Ship { courier, tracking } => Some(format!("{courier} {tracking}")),
             _ => None,
         }
@@ -220,7 +408,7 @@ impl OrderEvent {
 
     fn check(&self) -> Result<(), TransitionError> {
         match self {
-            OrderEvent::Reject { reason } => {
+            OrderEvent::Reject { reason } | OrderEvent::RefuseReturn { reason } => {
                 let length = reason.chars().count();
                 if length < 3 {
                     return Err(TransitionError::Invalid("order-reason-required"));
@@ -228,6 +416,9 @@ impl OrderEvent {
                 if length > MAX_REASON_CHARS {
                     return Err(TransitionError::Invalid("order-reason-too-long"));
                 }
+            }
+            OrderEvent::RequestReturn { note, .. } if note.chars().count() > MAX_REASON_CHARS => {
+                return Err(TransitionError::Invalid("order-reason-too-long"));
             }
             OrderEvent::Ship { courier, tracking } => {
                 let courier_length = courier.chars().count();
@@ -313,7 +504,7 @@ mod tests {
             status = status.after(&event, party).unwrap();
             assert_eq!(status, expected);
         }
-        assert!(status.is_final());
+        assert!(!status.is_final(), "a delivered order may still be returned");
     }
 
     #[test]
@@ -397,8 +588,143 @@ mod tests {
         assert!(Accepted.after(&AcceptanceLapsed, Party::Platform).is_err());
     }
 
+    fn request(reason: ReturnReason) -> OrderEvent {
+        RequestReturn {
+            reason,
+            note: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_delivered_order_is_returned_after_the_seller_approves_and_receives_it() {
+        let mut status = Delivered;
+        for (event, party, expected) in [
+            (request(ReturnReason::Damaged), Party::Buyer, ReturnRequested),
+            (ApproveReturn, Party::Seller, ReturnApproved),
+            (ReceiveReturn, Party::Seller, Returned),
+        ] {
+            status = status.after(&event, party).unwrap();
+            assert_eq!(status, expected);
+        }
+        assert!(status.is_final());
+        assert!(status.has_left_seller(), "a return never puts stock back by itself");
+    }
+
+    #[test]
+    fn only_delivered_orders_can_be_returned_and_only_by_the_buyer() {
+        for status in [
+            AwaitingPayment,
+            Placed,
+            Accepted,
+            Packed,
+            Shipped,
+            Cancelled,
+            Rejected,
+            Returned,
+        ] {
+            assert!(
+                status.after(&request(ReturnReason::WrongItem), Party::Buyer).is_err(),
+                "{status}"
+            );
+        }
+        assert!(matches!(
+            Delivered.after(&request(ReturnReason::WrongItem), Party::Seller),
+            Err(TransitionError::WrongParty { .. })
+        ));
+        assert!(matches!(
+            ReturnRequested.after(&ApproveReturn, Party::Buyer),
+            Err(TransitionError::WrongParty { .. })
+        ));
+        assert!(
+            ReturnRequested.after(&ReceiveReturn, Party::Seller).is_err(),
+            "goods are received only once the return is approved"
+        );
+        assert!(
+            ReturnApproved
+                .after(&request(ReturnReason::Damaged), Party::Buyer)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn a_refusal_needs_a_reason_and_an_unanswered_request_is_approved_by_the_platform() {
+        let refuse = |reason: &str| RefuseReturn { reason: reason.into() };
+        assert_eq!(
+            ReturnRequested.after(&refuse(" "), Party::Seller),
+            Err(TransitionError::Invalid("order-reason-required"))
+        );
+        assert_eq!(
+            ReturnRequested.after(&refuse("Used and washed"), Party::Seller),
+            Ok(ReturnRefused)
+        );
+        assert_eq!(
+            ReturnRequested.after(&ReturnLapsed, Party::Platform),
+            Ok(ReturnApproved)
+        );
+        assert!(ReturnApproved.after(&ReturnLapsed, Party::Platform).is_err());
+        let long_note = RequestReturn {
+            reason: ReturnReason::Damaged,
+            note: "x".repeat(MAX_REASON_CHARS + 1),
+        };
+        assert_eq!(
+            Delivered.after(&long_note, Party::Buyer),
+            Err(TransitionError::Invalid("order-reason-too-long"))
+        );
+    }
+
+    #[test]
+    fn the_seller_pays_for_delivery_only_when_the_fault_is_theirs() {
+        assert_eq!(ReturnReason::Damaged.refund_paise(154_800, 4_900), 154_800);
+        assert_eq!(ReturnReason::WrongItem.refund_paise(154_800, 4_900), 154_800);
+        assert_eq!(ReturnReason::ChangedMind.refund_paise(154_800, 4_900), 149_900);
+    }
+
+    #[test]
+    fn a_change_of_mind_follows_the_listings_terms_and_a_fault_may_be_reported_for_a_week_at_least() {
+        let delivered = DateTime::parse_from_rfc3339("2026-11-01T10:00:00Z").unwrap().to_utc();
+        let day = |n: i64| delivered + Duration::days(n) + Duration::seconds(1);
+        let ten_and_fifteen = ReturnTerms::of_items([Some(10), Some(15)]);
+        assert_eq!(
+            ten_and_fifteen.change_of_mind_days,
+            Some(10),
+            "the shortest period counts"
+        );
+        assert!(ten_and_fifteen.allow(ReturnReason::ChangedMind, delivered, day(9)));
+        assert!(!ten_and_fifteen.allow(ReturnReason::ChangedMind, delivered, day(10)));
+        assert!(
+            ten_and_fifteen.allow(ReturnReason::Damaged, delivered, day(9)),
+            "a fault: the longer of the two"
+        );
+
+        let one_final_sale = ReturnTerms::of_items([Some(10), None]);
+        assert_eq!(one_final_sale.change_of_mind_days, None);
+        assert!(!one_final_sale.allow(ReturnReason::ChangedMind, delivered, delivered));
+        assert!(one_final_sale.allow(ReturnReason::WrongItem, delivered, day(6)));
+        assert!(!one_final_sale.allow(ReturnReason::WrongItem, delivered, day(7)));
+        assert_eq!(
+            one_final_sale.open_reasons(delivered, day(1)),
+            vec![
+                ReturnReason::Damaged,
+                ReturnReason::WrongItem,
+                ReturnReason::NotAsDescribed
+            ]
+        );
+
+        let three_days = ReturnTerms::of_items([Some(3)]);
+        assert_eq!(three_days.days_for(ReturnReason::ChangedMind), 3);
+        assert_eq!(three_days.days_for(ReturnReason::Damaged), FAULT_REPORT_DAYS);
+        assert!(three_days.open_reasons(delivered, day(8)).is_empty());
+    }
+
     #[test]
     fn codes_round_trip() {
+        for reason in ReturnReason::ALL {
+            assert_eq!(ReturnReason::parse(reason.code()), Some(reason));
+        }
+        assert_eq!(
+            OrderEvent::from_seller_action("refuse-return", " Worn ", "", ""),
+            Some(RefuseReturn { reason: "Worn".into() })
+        );
         for status in SubOrderStatus::ALL {
             assert_eq!(SubOrderStatus::parse(status.code()), Some(status));
         }

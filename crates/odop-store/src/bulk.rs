@@ -329,6 +329,8 @@ pub struct SaleVariant {
     pub hsn: String,
     pub price_paise: i64,
     pub gst_rate_bp: i64,
+    /// The listing's return period in days; none: no returns.
+    pub return_days: Option<i64>,
 }
 
 /// Up to about `limit` variants of listings on sale, spread over the whole
@@ -341,7 +343,8 @@ pub async fn sale_variants(db: &Db, limit: i64) -> Result<Vec<SaleVariant>, Stor
             "SELECT v.id AS variant_id, l.id AS listing_id, l.seller_user_id, \
              (SELECT s.vendor_user_id FROM sub_vendor_links s WHERE s.artisan_user_id = l.seller_user_id \
               AND s.status = 'active' LIMIT 1) AS vendor_user_id, \
-             COALESCE(l.title_en, l.title_hi, '') AS title, v.label, v.sku, l.hsn, v.price_paise, l.gst_rate_bp \
+             COALESCE(l.title_en, l.title_hi, '') AS title, v.label, v.sku, l.hsn, v.price_paise, l.gst_rate_bp, \
+             l.return_days \
              FROM listings l JOIN listing_variants v ON v.listing_id = l.id AND v.position = 0 \
              WHERE l.status = 'active' AND l.id % $2 = 0 ORDER BY l.id LIMIT $1",
         )
@@ -498,6 +501,10 @@ pub async fn insert_orders(db: &Db, orders: &[NewOrder]) -> Result<(), StoreErro
                     SubOrderStatus::Accepted => ("accept", "seller"),
                     SubOrderStatus::Placed => ("payment", "platform"),
                     SubOrderStatus::AwaitingPayment => ("place", "buyer"),
+                    SubOrderStatus::ReturnRequested => ("request-return", "buyer"),
+                    SubOrderStatus::ReturnApproved => ("approve-return", "seller"),
+                    SubOrderStatus::Returned => ("receive-return", "seller"),
+                    SubOrderStatus::ReturnRefused => ("refuse-return", "seller"),
                 };
                 row.push_bind(id)
                     .push_bind(part.status.code())
@@ -515,7 +522,7 @@ pub async fn insert_orders(db: &Db, orders: &[NewOrder]) -> Result<(), StoreErro
             for lines in lines.chunks(ROWS_PER_STATEMENT) {
                 let mut rows = sqlx::QueryBuilder::new(
                     "INSERT INTO order_items (sub_order_id, listing_id, variant_id, title, variant_label, sku, hsn, \
-                     unit_price_paise, quantity, gst_rate_bp, tax_paise) ",
+                     unit_price_paise, quantity, gst_rate_bp, tax_paise, return_days) ",
                 );
                 rows.push_values(lines, |mut row, (id, line)| {
                     let v = &line.variant;
@@ -529,7 +536,8 @@ pub async fn insert_orders(db: &Db, orders: &[NewOrder]) -> Result<(), StoreErro
                         .push_bind(v.price_paise)
                         .push_bind(line.quantity)
                         .push_bind(v.gst_rate_bp)
-                        .push_bind(line.tax_paise);
+                        .push_bind(line.tax_paise)
+                        .push_bind(v.return_days);
                 });
                 rows.build().execute(&mut **t).await?;
             }

@@ -69,6 +69,8 @@ pub(crate) struct LineRow {
     pub label: String,
     pub sku: String,
     pub hsn: String,
+    /// The listing's return period in days; none: no returns.
+    pub return_days: Option<i64>,
     pub price_paise: i64,
     pub gst_rate_bp: i64,
     pub stock: i64,
@@ -102,7 +104,7 @@ impl LineRow {
 pub(crate) fn line_columns(quantity: &str) -> String {
     format!(
         "v.id AS variant_id, v.listing_id, l.seller_user_id, l.slug, l.title_en, l.title_hi, v.label, v.sku, l.hsn, \
-         v.price_paise, l.gst_rate_bp, v.stock, {quantity} AS quantity, CASE WHEN {ON_SALE} THEN TRUE ELSE FALSE END AS on_sale"
+         l.return_days, v.price_paise, l.gst_rate_bp, v.stock, {quantity} AS quantity, CASE WHEN {ON_SALE} THEN TRUE ELSE FALSE END AS on_sale"
     )
 }
 

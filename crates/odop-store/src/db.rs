@@ -482,6 +482,70 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn the_sqlite_returns_migration_rebuilds_sub_orders_keeping_their_rows_and_references() {
+        let dir = std::env::temp_dir().join(format!("odop-store-returns-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = Db::open_sqlite_file(&dir.join("odop.db")).await.unwrap();
+        let Db::Sqlite(sqlite) = &db else { unreachable!() };
+        // The schema as it was before returns, with an order in it.
+        SQLITE_MIGRATIONS.run_to(20261126000001, sqlite.writes()).await.unwrap();
+        for sql in [
+            "INSERT INTO users (id, phone, locale, created_at) VALUES (1, '+919800000001', 'hi', 0)",
+            "INSERT INTO orders (id, buyer_user_id, idempotency_key, payment_method, ship_name, ship_phone, ship_line1, \
+             ship_city, ship_state, ship_pin, items_paise, tax_paise, delivery_paise, total_paise, created_at) \
+             VALUES (1, 1, 'k', 'cod', 'A', '+919800000001', 'L', 'Lucknow', '09', '226001', 100, 5, 0, 100, 0)",
+            "INSERT INTO sub_orders (id, order_id, seller_user_id, status, items_paise, cgst_paise, sgst_paise, igst_paise, \
+             delivery_paise, total_paise, courier, created_at, updated_at) \
+             VALUES (7, 1, 1, 'delivered', 100, 2, 3, 0, 0, 100, 'DTDC', 0, 5)",
+            "INSERT INTO order_items (sub_order_id, listing_id, variant_id, title, variant_label, sku, hsn, \
+             unit_price_paise, quantity, gst_rate_bp, tax_paise) VALUES (7, 1, 1, 'Kurta', 'M', 'K-M', '6211', 100, 1, 500, 5)",
+        ] {
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(sqlite.writes())
+                .await
+                .unwrap();
+        }
+        db.migrate().await.unwrap();
+        let row: (String, Option<String>, i64) =
+            sqlx::query_as("SELECT status, courier, updated_at FROM sub_orders WHERE id = 7")
+                .fetch_one(sqlite.writes())
+                .await
+                .unwrap();
+        assert_eq!(
+            row,
+            ("delivered".to_owned(), Some("DTDC".to_owned()), 5),
+            "rows survive the rebuild"
+        );
+        let broken: Vec<(String, i64, String, i64)> = sqlx::query_as("PRAGMA foreign_key_check")
+            .fetch_all(sqlite.writes())
+            .await
+            .unwrap();
+        assert!(broken.is_empty(), "{broken:?}");
+        let enforced: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+            .fetch_one(sqlite.writes())
+            .await
+            .unwrap();
+        assert_eq!(enforced, 1, "foreign keys are on again after the rebuild");
+        let orphan = sqlx::query(
+            "INSERT INTO order_items (sub_order_id, listing_id, variant_id, title, variant_label, sku, hsn, \
+             unit_price_paise, quantity, gst_rate_bp, tax_paise) VALUES (99, 1, 1, 'K', 'M', 'K-M', '6211', 100, 1, 500, 5)",
+        )
+        .execute(sqlite.writes())
+        .await;
+        assert!(orphan.is_err(), "items still refer to the rebuilt sub_orders");
+        let returned = sqlx::query("UPDATE sub_orders SET status = 'return_requested' WHERE id = 7")
+            .execute(sqlite.writes())
+            .await;
+        assert!(returned.is_ok(), "{returned:?}");
+        let bogus = sqlx::query("UPDATE sub_orders SET status = 'lost' WHERE id = 7")
+            .execute(sqlite.writes())
+            .await;
+        assert!(bogus.is_err(), "the status is still checked");
+        db.close().await;
+    }
+
+    #[tokio::test]
     async fn a_sqlite_commit_returns_only_once_the_log_holding_it_is_flushed() {
         let (db, commits) = fresh_sqlite("flushed").await;
         for n in 0..5 {

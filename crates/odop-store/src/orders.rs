@@ -12,7 +12,8 @@ use chrono::{DateTime, Duration, Utc};
 use odop_domain::checkout::{self, CheckoutError, CodRule, DeliveryAddress, DeliveryRule, Line, Quote};
 use odop_domain::money::Money;
 use odop_domain::orders::{
-    ACCEPT_WITHIN_HOURS, OrderEvent, Party, PaymentMethod, SubOrderStatus, TransitionError, order_number,
+    ACCEPT_WITHIN_HOURS, ANSWER_RETURN_WITHIN_HOURS, OrderEvent, Party, PaymentMethod, ReturnReason, ReturnTerms,
+    SubOrderStatus, TransitionError, order_number,
 };
 use odop_domain::{OrderId, SubOrderId, UserId};
 
@@ -41,10 +42,22 @@ pub struct BuyerNotice {
     pub note: Option<String>,
 }
 
+/// What a seller (and the vendor of a sub-vendor) is told when a buyer asks
+/// to return a sub-order.
+#[derive(Clone, Debug)]
+pub struct ReturnNotice {
+    pub recipient: String,
+    /// The sub-order's number, as on the seller's desk.
+    pub number: String,
+    pub reason: ReturnReason,
+    pub note: String,
+}
+
 /// How the caller words notices.
 pub trait Notices: Send + Sync {
     fn to_seller(&self, notice: &SellerNotice) -> NewMessage;
     fn to_buyer(&self, notice: &BuyerNotice) -> NewMessage;
+    fn return_to_seller(&self, notice: &ReturnNotice) -> NewMessage;
 }
 
 /// An order to place.
@@ -165,11 +178,17 @@ async fn terms(tx: &mut Tx, sellers: &[UserId]) -> Result<HashMap<UserId, Seller
     Ok(terms)
 }
 
+/// What an order item records of its listing beyond the priced line.
+struct ItemTerms {
+    hsn: String,
+    return_days: Option<i64>,
+}
+
 /// The lines for these variants and quantities, read inside `tx`, with
-/// each variant's HSN code.
-async fn read_lines(tx: &mut Tx, items: &[(i64, i64)]) -> Result<(Vec<Line>, HashMap<i64, String>), PlaceError> {
+/// each variant's HSN code and return period.
+async fn read_lines(tx: &mut Tx, items: &[(i64, i64)]) -> Result<(Vec<Line>, HashMap<i64, ItemTerms>), PlaceError> {
     let mut lines = Vec::with_capacity(items.len());
-    let mut hsn = HashMap::new();
+    let mut item_terms = HashMap::new();
     for (variant, quantity) in items {
         let row: Option<LineRow> = on_tx!(tx, t => {
             sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -189,9 +208,15 @@ async fn read_lines(tx: &mut Tx, items: &[(i64, i64)]) -> Result<(Vec<Line>, Has
             .into());
         }
         lines.push(row.line());
-        hsn.insert(row.variant_id, row.hsn);
+        item_terms.insert(
+            row.variant_id,
+            ItemTerms {
+                hsn: row.hsn,
+                return_days: row.return_days,
+            },
+        );
     }
-    Ok((lines, hsn))
+    Ok((lines, item_terms))
 }
 
 /// The price of these items delivered to `address`, as checkout shows it
@@ -289,6 +314,38 @@ async fn seller_notices(
         })
         .collect();
     Ok((messages, whom.buyer_phone))
+}
+
+/// The messages telling a sub-order's seller (and vendor) that its buyer
+/// asks to return it.
+async fn return_notices(
+    tx: &mut Tx,
+    part: SubOrderNow,
+    reason: ReturnReason,
+    note: &str,
+    notices: &dyn Notices,
+) -> Result<Vec<NewMessage>, StoreError> {
+    let phones: (Option<String>, Option<String>) = on_tx!(tx, t => {
+        sqlx::query_as(
+            "SELECT u.phone, vu.phone FROM sub_orders s JOIN users u ON u.id = s.seller_user_id \
+             LEFT JOIN users vu ON vu.id = s.vendor_user_id WHERE s.id = $1",
+        )
+        .bind(part.id)
+        .fetch_one(&mut **t)
+        .await?
+    });
+    Ok([phones.0, phones.1]
+        .into_iter()
+        .flatten()
+        .map(|recipient| {
+            notices.return_to_seller(&ReturnNotice {
+                recipient,
+                number: format!("{}-{}", order_number(part.order), part.id),
+                reason,
+                note: note.to_owned(),
+            })
+        })
+        .collect())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -404,7 +461,7 @@ async fn place_once(
     // Taking stock in one order of variants keeps two PostgreSQL
     // transactions from each waiting on a row the other holds.
     items.sort_unstable();
-    let (lines, hsn) = read_lines(&mut tx, &items).await?;
+    let (lines, item_terms) = read_lines(&mut tx, &items).await?;
     let sellers: Vec<UserId> = lines.iter().map(|l| l.seller).collect();
     let terms = terms(&mut tx, &sellers).await?;
     let state = request.address.state.code;
@@ -479,10 +536,11 @@ async fn place_once(
             .await?;
             for priced in &part.lines {
                 let line = &priced.line;
+                let extra = item_terms.get(&line.variant);
                 sqlx::query(
                     "INSERT INTO order_items (sub_order_id, listing_id, variant_id, title, variant_label, sku, hsn, \
-                     unit_price_paise, quantity, gst_rate_bp, tax_paise) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                     unit_price_paise, quantity, gst_rate_bp, tax_paise, return_days) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
                 )
                 .bind(id)
                 .bind(line.listing.0)
@@ -490,11 +548,12 @@ async fn place_once(
                 .bind(&line.title)
                 .bind(&line.variant_label)
                 .bind(&line.sku)
-                .bind(hsn.get(&line.variant).cloned().unwrap_or_default())
+                .bind(extra.map(|e| e.hsn.clone()).unwrap_or_default())
                 .bind(line.unit_price.0)
                 .bind(line.quantity)
                 .bind(i64::from(line.gst_rate.0))
                 .bind(priced.tax.total().0)
+                .bind(extra.and_then(|e| e.return_days))
                 .execute(&mut **t)
                 .await?;
             }
@@ -570,15 +629,17 @@ async fn transition_in(
     notices: &dyn Notices,
     now: DateTime<Utc>,
 ) -> Result<SubOrderStatus, MoveError> {
-    let row: Option<(String, i64, i64)> = on_tx!(tx, t => {
-        sqlx::query_as(
-            "SELECT s.status, s.order_id, s.total_paise FROM sub_orders s WHERE s.id = $1",
-        )
+    type Row = (String, i64, i64, i64, Option<String>, Timestamp, Option<i64>);
+    let row: Option<Row> = on_tx!(tx, t => {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT s.status, s.order_id, s.total_paise, s.delivery_paise, s.reason, s.updated_at, {CHANGE_OF_MIND_DAYS} \
+             FROM sub_orders s WHERE s.id = $1"
+        )))
         .bind(sub_order)
         .fetch_optional(&mut **t)
         .await?
     });
-    let (current, order, total) = row.ok_or(MoveError::NotFound)?;
+    let (current, order, total, delivery, reason, since, change_of_mind_days) = row.ok_or(MoveError::NotFound)?;
     let current = SubOrderStatus::parse(&current)
         .ok_or_else(|| StoreError::Corrupt(format!("sub-order {sub_order} status {current}")))?;
     let part = SubOrderNow {
@@ -586,6 +647,12 @@ async fn transition_in(
         status: current,
         order,
         total,
+        delivery,
+        since: since.0,
+        // The reason column holds the buyer's return reason once a return
+        // is asked for.
+        return_reason: reason.as_deref().and_then(ReturnReason::parse),
+        terms: ReturnTerms { change_of_mind_days },
     };
     move_from(tx, part, event, party, actor, notices, now).await
 }
@@ -597,7 +664,23 @@ struct SubOrderNow {
     status: SubOrderStatus,
     order: i64,
     total: i64,
+    delivery: i64,
+    /// When it last moved: for a delivered one, when it was delivered.
+    since: DateTime<Utc>,
+    return_reason: Option<ReturnReason>,
+    terms: ReturnTerms,
 }
+
+/// A sub-order's return period for a change of mind: its items' shortest,
+/// none if one of them takes no returns. A column of a query on `sub_orders s`.
+macro_rules! change_of_mind_days {
+    () => {
+        "CASE WHEN EXISTS (SELECT 1 FROM order_items i WHERE i.sub_order_id = s.id AND i.return_days IS NULL) \
+         THEN NULL ELSE (SELECT MIN(i.return_days) FROM order_items i WHERE i.sub_order_id = s.id) END \
+         AS change_of_mind_days"
+    };
+}
+const CHANGE_OF_MIND_DAYS: &str = change_of_mind_days!();
 
 /// Moves a sub-order the caller has just read inside `tx`; the update
 /// still checks that its status has not changed since.
@@ -615,14 +698,26 @@ async fn move_from(
         status: current,
         order,
         total,
+        ..
     } = part;
     let next = current.after(event, party)?;
+    if let OrderEvent::RequestReturn { reason, .. } = event
+        && !part.terms.allow(*reason, part.since, now)
+    {
+        return Err(TransitionError::Invalid("order-return-window-closed").into());
+    }
     let (courier, tracking, reason) = match event {
         OrderEvent::Ship { courier, tracking } => (Some(courier.clone()), Some(tracking.clone()), None),
         OrderEvent::Reject { reason } => (None, None, Some(reason.clone())),
+        OrderEvent::RequestReturn { reason, .. } => (None, None, Some(reason.code().to_owned())),
         _ => (None, None, None),
     };
-    let accept_by = (next == SubOrderStatus::Placed).then(|| accept_deadline(now));
+    // The seller's deadline: to accept a new order, or to answer a return.
+    let accept_by = match next {
+        SubOrderStatus::Placed => Some(accept_deadline(now)),
+        SubOrderStatus::ReturnRequested => Some(Timestamp(now + Duration::hours(ANSWER_RETURN_WITHIN_HOURS))),
+        _ => None,
+    };
     let updated = on_tx!(tx, t => {
         sqlx::query(
             "UPDATE sub_orders SET status = $2, updated_at = $3, courier = COALESCE($4, courier), \
@@ -652,6 +747,13 @@ async fn move_from(
     if ends && current != SubOrderStatus::AwaitingPayment {
         owe_refund(tx, order, Some(sub_order), total, event.code(), now).await?;
     }
+    if next == SubOrderStatus::Returned {
+        let reason = part
+            .return_reason
+            .ok_or_else(|| StoreError::Corrupt(format!("sub-order {sub_order} returned without a reason")))?;
+        let amount = reason.refund_paise(total, part.delivery);
+        owe_refund(tx, order, Some(sub_order), amount, event.code(), now).await?;
+    }
     // Everyone to tell, written in one statement; the sellers' notice reads
     // the buyer's phone along.
     let mut messages = Vec::new();
@@ -661,7 +763,11 @@ async fn move_from(
         messages = to_sellers;
         buyer_phone = Some(phone);
     }
-    if party != Party::Buyer || next != SubOrderStatus::Cancelled {
+    if let OrderEvent::RequestReturn { reason, note } = event {
+        messages.extend(return_notices(tx, part, *reason, note, notices).await?);
+    }
+    // The buyer is told of every move but their own.
+    if party != Party::Buyer {
         let phone = match buyer_phone {
             Some(phone) => phone,
             None => buyer_phone_of(tx, order).await?,
@@ -750,12 +856,14 @@ async fn owe_refund(
 }
 
 /// Cancels the sub-orders whose stock hold expired unpaid, and those their
-/// seller left unanswered past the deadline; returns how many.
+/// seller left unanswered past the deadline; approves the return requests
+/// their seller left unanswered; returns how many moved.
 pub async fn lapse_overdue(db: &Db, notices: &dyn Notices, now: DateTime<Utc>) -> Result<usize, StoreError> {
     let overdue: Vec<(i64, String)> = dispatch!(db, pool => {
         sqlx::query_as(
             "SELECT s.id, s.status FROM sub_orders s JOIN orders o ON o.id = s.order_id \
-             WHERE (s.status = 'awaiting_payment' AND o.hold_until < $1) OR (s.status = 'placed' AND s.accept_by < $1) \
+             WHERE (s.status = 'awaiting_payment' AND o.hold_until < $1) \
+             OR (s.status IN ('placed', 'return_requested') AND s.accept_by < $1) \
              ORDER BY s.id LIMIT 500",
         )
         .bind(Timestamp(now))
@@ -764,10 +872,10 @@ pub async fn lapse_overdue(db: &Db, notices: &dyn Notices, now: DateTime<Utc>) -
     });
     let mut lapsed = 0;
     for (id, status) in overdue {
-        let event = if status == "awaiting_payment" {
-            OrderEvent::PaymentLapsed
-        } else {
-            OrderEvent::AcceptanceLapsed
+        let event = match status.as_str() {
+            "awaiting_payment" => OrderEvent::PaymentLapsed,
+            "return_requested" => OrderEvent::ReturnLapsed,
+            _ => OrderEvent::AcceptanceLapsed,
         };
         // Another node, or the payment arriving, may have moved it first.
         match transition(db, SubOrderId(id), &event, Party::Platform, None, notices, now).await {
@@ -993,8 +1101,10 @@ async fn captured(
             "a payment of the wrong amount"
         );
     }
-    let parts: Vec<(i64, String, i64)> = on_tx!(tx, t => {
-        sqlx::query_as("SELECT id, status, total_paise FROM sub_orders WHERE order_id = $1 ORDER BY id")
+    let parts: Vec<(i64, String, i64, i64, Timestamp)> = on_tx!(tx, t => {
+        sqlx::query_as(
+            "SELECT id, status, total_paise, delivery_paise, updated_at FROM sub_orders WHERE order_id = $1 ORDER BY id",
+        )
             .bind(order)
             .fetch_all(&mut **t)
             .await?
@@ -1005,13 +1115,19 @@ async fn captured(
         .map(|p| p.0)
         .collect();
     if !waiting.is_empty() {
-        for (id, status, total) in &parts {
+        for (id, status, total, delivery, since) in &parts {
             if status == "awaiting_payment" {
                 let part = SubOrderNow {
                     id: *id,
                     status: SubOrderStatus::AwaitingPayment,
                     order,
                     total: *total,
+                    delivery: *delivery,
+                    since: since.0,
+                    return_reason: None,
+                    terms: ReturnTerms {
+                        change_of_mind_days: None,
+                    },
                 };
                 move_from(
                     tx,
@@ -1210,13 +1326,34 @@ pub struct SubOrderRecord {
     pub accept_by: Option<Timestamp>,
     pub courier: Option<String>,
     pub tracking: Option<String>,
+    /// The buyer's return reason code in a return; the seller's reason in a rejection.
     pub reason: Option<String>,
     pub created_at: Timestamp,
+    /// When it last moved: for a delivered one, when it was delivered.
+    pub updated_at: Timestamp,
+    /// Its items' shortest return period; none if one takes no returns.
+    pub change_of_mind_days: Option<i64>,
 }
 
 impl SubOrderRecord {
     pub fn status(&self) -> SubOrderStatus {
         SubOrderStatus::parse(&self.status).unwrap_or(SubOrderStatus::Cancelled)
+    }
+
+    pub fn return_terms(&self) -> ReturnTerms {
+        ReturnTerms {
+            change_of_mind_days: self.change_of_mind_days,
+        }
+    }
+
+    /// The reasons its buyer may still give for returning it at `now`;
+    /// none unless it is delivered.
+    pub fn open_return_reasons(&self, now: DateTime<Utc>) -> Vec<ReturnReason> {
+        if self.status() == SubOrderStatus::Delivered {
+            self.return_terms().open_reasons(self.updated_at.0, now)
+        } else {
+            Vec::new()
+        }
     }
 }
 
@@ -1276,10 +1413,15 @@ pub struct OrderView {
 const SELECT_ORDER: &str = "SELECT id, buyer_user_id, payment_method, ship_name, ship_phone, ship_line1, ship_line2, \
      ship_city, ship_state, ship_pin, items_paise, tax_paise, delivery_paise, total_paise, hold_until, created_at FROM orders";
 
-const SELECT_SUB_ORDER: &str = "SELECT s.id, s.order_id, s.seller_user_id, s.vendor_user_id, \
+const SELECT_SUB_ORDER: &str = concat!(
+    "SELECT s.id, s.order_id, s.seller_user_id, s.vendor_user_id, \
      (SELECT a.display_name FROM seller_applications a WHERE a.user_id = s.seller_user_id AND a.status = 'approved' \
       ORDER BY a.id DESC LIMIT 1) AS seller_name, s.status, s.items_paise, s.cgst_paise, s.sgst_paise, s.igst_paise, \
-     s.delivery_paise, s.total_paise, s.accept_by, s.courier, s.tracking, s.reason, s.created_at FROM sub_orders s";
+     s.delivery_paise, s.total_paise, s.accept_by, s.courier, s.tracking, s.reason, s.created_at, s.updated_at, \
+     ",
+    change_of_mind_days!(),
+    " FROM sub_orders s"
+);
 
 /// An order and all its parts.
 pub async fn order(db: &Db, id: OrderId) -> Result<Option<OrderView>, StoreError> {
@@ -1358,7 +1500,8 @@ pub async fn for_seller(db: &Db, seller: UserId, limit: i64) -> Result<Vec<SubOr
     let parts = dispatch!(db, pool => {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "{SELECT_SUB_ORDER} WHERE (s.seller_user_id = $1 OR s.vendor_user_id = $1) AND s.status <> 'awaiting_payment' \
-             ORDER BY CASE s.status WHEN 'placed' THEN 0 WHEN 'accepted' THEN 1 WHEN 'packed' THEN 2 ELSE 3 END, s.id DESC LIMIT $2"
+             ORDER BY CASE s.status WHEN 'placed' THEN 0 WHEN 'return_requested' THEN 0 WHEN 'accepted' THEN 1 \
+             WHEN 'packed' THEN 2 WHEN 'return_approved' THEN 2 ELSE 3 END, s.id DESC LIMIT $2"
         )))
         .bind(seller.0)
         .bind(limit)

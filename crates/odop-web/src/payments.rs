@@ -12,7 +12,7 @@ use odop_domain::OrderId;
 use odop_domain::money::Money;
 use odop_domain::orders::SubOrderStatus;
 use odop_pay::{EventKind, PayError, PaymentGateway, PaymentRequest, SandboxGateway, WebhookDelivery};
-use odop_store::orders::{self, BuyerNotice, NewsOutcome, Notices, PaymentNews, SellerNotice};
+use odop_store::orders::{self, BuyerNotice, NewsOutcome, Notices, PaymentNews, ReturnNotice, SellerNotice};
 use odop_store::outbox::{Channel, NewMessage};
 
 use crate::AppState;
@@ -126,6 +126,29 @@ impl Notices for SmsNotices {
             channel: Channel::Sms,
             recipient: notice.recipient.clone(),
             body: format!("{}\n{}", line(&self.hi, status_hi), line(&self.en, status_en)),
+            sensitive: false,
+            kind: "order",
+        }
+    }
+
+    fn return_to_seller(&self, notice: &ReturnNotice) -> NewMessage {
+        let line = |tr: &Tr| {
+            tr.with(
+                "sms-return-requested",
+                &[
+                    ("number", Arg::from(notice.number.as_str())),
+                    (
+                        "reason",
+                        Arg::from(tr.t(&format!("return-reason-{}", notice.reason.code()))),
+                    ),
+                    ("note", Arg::from(notice.note.as_str())),
+                ],
+            )
+        };
+        NewMessage {
+            channel: Channel::Sms,
+            recipient: notice.recipient.clone(),
+            body: format!("{}\n{}", line(&self.hi), line(&self.en)),
             sensitive: false,
             kind: "order",
         }

@@ -55,6 +55,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(orders::place_order, orders::list_orders))
         .routes(routes!(orders::get_order))
         .routes(routes!(orders::cancel_order))
+        .routes(routes!(orders::return_order))
         .routes(routes!(orders::seller_orders))
         .routes(routes!(orders::transition_sub_order))
         .routes(routes!(orders::get_cart, orders::put_cart))

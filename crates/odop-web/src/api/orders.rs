@@ -6,11 +6,11 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::Utc;
-use odop_domain::UserId;
 use odop_domain::authz::{self, Action};
 use odop_domain::checkout::{AddressInput, CheckoutError, DeliveryAddress};
 use odop_domain::money::Money;
-use odop_domain::orders::PaymentMethod;
+use odop_domain::orders::{OrderEvent, Party, PaymentMethod, ReturnReason, TransitionError};
+use odop_domain::{OrderId, UserId};
 use odop_pay::WebhookDelivery;
 use odop_store::orders::{self, NewsOutcome, OrderView, PlaceError, PlaceOrder};
 use serde::{Deserialize, Serialize};
@@ -451,6 +451,100 @@ pub(super) async fn cancel_order(
     Ok(Json(OrderDto::new(&view)))
 }
 
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ReturnDto {
+    /// The delivered part to send back.
+    pub sub_order_id: i64,
+    /// `damaged`, `wrong-item`, `not-as-described` (everything refunded) or
+    /// `changed-mind` (refunded without the delivery charge).
+    pub reason: String,
+    /// Anything the seller should know, up to 500 characters.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Asks to return one delivered part of an order, within seven days of its
+/// delivery. Its seller is told and has two days to approve or refuse; the
+/// refund goes out when the seller has the goods back.
+#[utoipa::path(
+    post,
+    path = "/api/v1/orders/{id}/return",
+    tag = "orders",
+    request_body = ReturnDto,
+    params(("id" = i64, Path, description = "The order's id"), ("X-CSRF-Token" = String, Header, description = "The value of the odop_csrf cookie")),
+    responses(
+        (status = 200, description = "The order after asking", body = OrderDto),
+        (status = 401, description = "Nobody is signed in", body = ErrorBody),
+        (status = 403, description = "The CSRF token is missing or wrong", body = ErrorBody),
+        (status = 404, description = "No such order or part among the buyer's", body = ErrorBody),
+        (status = 409, description = "The part is not delivered, or a return was already asked for", body = ErrorBody),
+        (status = 422, description = "The reason is unknown, the note too long, or the return window has passed", body = ErrorBody)
+    )
+)]
+pub(super) async fn return_order(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    me: SignedIn,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<ReturnDto>,
+) -> Result<Json<OrderDto>, AppError> {
+    check_csrf(&headers)?;
+    let id = id.parse().map_err(|_| AppError::NotFound(NotFound::Object))?;
+    let view = orders::order(state.db(), id)
+        .await?
+        .filter(|v| {
+            authz::may(
+                &me.actor,
+                Action::ViewOrder {
+                    buyer: UserId(v.order.buyer_user_id),
+                },
+            ) && v.parts.iter().any(|p| p.id == body.sub_order_id)
+        })
+        .ok_or(AppError::NotFound(NotFound::Object))?;
+    let tr = Tr::new(odop_domain::Locale::En, state.catalog().clone());
+    let reason = ReturnReason::parse(&body.reason).ok_or_else(|| AppError::Invalid {
+        fields: vec![(
+            "reason".into(),
+            "one of damaged, wrong-item, not-as-described, changed-mind".into(),
+        )],
+    })?;
+    let event = OrderEvent::RequestReturn {
+        reason,
+        note: body.note.trim().to_owned(),
+    };
+    let result = orders::transition(
+        state.db(),
+        odop_domain::SubOrderId(body.sub_order_id),
+        &event,
+        Party::Buyer,
+        Some(me.user.id),
+        &payments::notices(&state),
+        Utc::now(),
+    )
+    .await;
+    match result {
+        Ok(_) => {}
+        Err(orders::MoveError::Transition(TransitionError::Invalid(message))) => {
+            let field = if message == "order-return-window-closed" {
+                "sub_order_id"
+            } else {
+                "note"
+            };
+            return Err(AppError::Invalid {
+                fields: vec![(field.into(), tr.t(message))],
+            });
+        }
+        Err(orders::MoveError::Transition(e)) => return Err(AppError::Conflict(e.to_string())),
+        Err(orders::MoveError::Conflict) => return Err(AppError::Conflict(tr.t("order-changed"))),
+        Err(orders::MoveError::NotFound) => return Err(AppError::NotFound(NotFound::Object)),
+        Err(orders::MoveError::Store(e)) => return Err(e.into()),
+    }
+    let view = orders::order(state.db(), OrderId(view.order.id))
+        .await?
+        .ok_or(AppError::NotFound(NotFound::Object))?;
+    Ok(Json(OrderDto::new(&view)))
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SellerSubOrderDto {
     pub id: i64,
@@ -503,7 +597,9 @@ pub(super) async fn seller_orders(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct TransitionDto {
     /// `accept`, `reject` (with `reason`), `pack`, `ship` (with `courier`
-    /// and `tracking`) or `deliver`.
+    /// and `tracking`), `deliver`; for a return, `approve-return`,
+    /// `refuse-return` (with `reason`) or `receive-return` (which refunds
+    /// the buyer).
     pub action: String,
     #[serde(default)]
     pub reason: String,
@@ -555,7 +651,10 @@ pub(super) async fn transition_sub_order(
     let event =
         odop_domain::orders::OrderEvent::from_seller_action(&body.action, &body.reason, &body.courier, &body.tracking)
             .ok_or_else(|| AppError::Invalid {
-                fields: vec![("action".into(), "one of accept, reject, pack, ship, deliver".into())],
+                fields: vec![(
+                    "action".into(),
+                    "one of accept, reject, pack, ship, deliver, approve-return, refuse-return, receive-return".into(),
+                )],
             })?;
     let tr = Tr::new(odop_domain::Locale::En, state.catalog().clone());
     let result = orders::transition(

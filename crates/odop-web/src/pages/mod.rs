@@ -140,6 +140,7 @@ pub(crate) const NOTICES: &[&str] = &[
     "photo-added",
     "order-placed",
     "order-cancelled",
+    "return-requested",
     "order-updated",
     "payment-received",
     "payment-failed",

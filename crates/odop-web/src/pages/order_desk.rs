@@ -1,7 +1,8 @@
 //! The seller's order desk: new orders first; accept or reject with a
 //! reason, mark packed, shipped (courier and tracking number) and
-//! delivered; a printable packing slip. A vendor keeps its sub-vendors'
-//! orders here too.
+//! delivered; approve or refuse a return, and mark it received (which
+//! refunds the buyer); a printable packing slip. A vendor keeps its
+//! sub-vendors' orders here too.
 
 use askama::Template;
 use axum::Router;
@@ -67,7 +68,7 @@ async fn desk(page: Page, State(state): State<AppState>) -> Result<Html<String>,
             status_code: p.status().code(),
             total: Money(p.total_paise).to_string(),
             placed: tr.when(p.created_at.0),
-            accept_by: (p.status() == SubOrderStatus::Placed)
+            accept_by: matches!(p.status(), SubOrderStatus::Placed | SubOrderStatus::ReturnRequested)
                 .then(|| p.accept_by.map(|t| tr.when(t.0)))
                 .flatten(),
         })
@@ -118,14 +119,22 @@ struct DetailPage {
 
 /// What the seller may do next, in the order of the life cycle.
 fn next_actions(status: SubOrderStatus) -> Vec<&'static str> {
-    ["accept", "reject", "pack", "ship", "deliver"]
-        .into_iter()
-        .filter(|action| {
-            let probe =
-                OrderEvent::from_seller_action(action, "a reason", "Courier", "TRACK1234").expect("known action");
-            status.after(&probe, Party::Seller).is_ok()
-        })
-        .collect()
+    [
+        "accept",
+        "reject",
+        "pack",
+        "ship",
+        "deliver",
+        "approve-return",
+        "refuse-return",
+        "receive-return",
+    ]
+    .into_iter()
+    .filter(|action| {
+        let probe = OrderEvent::from_seller_action(action, "a reason", "Courier", "TRACK1234").expect("known action");
+        status.after(&probe, Party::Seller).is_ok()
+    })
+    .collect()
 }
 
 fn address(view: &OrderView) -> Vec<String> {

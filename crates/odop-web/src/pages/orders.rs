@@ -11,7 +11,7 @@ use chrono::Utc;
 use odop_domain::authz::{self, Action};
 use odop_domain::checkout;
 use odop_domain::money::Money;
-use odop_domain::orders::{OrderEvent, Party, PaymentMethod};
+use odop_domain::orders::{FAULT_REPORT_DAYS, OrderEvent, Party, PaymentMethod, ReturnReason, TransitionError};
 use odop_domain::{OrderId, SubOrderId, UserId};
 use odop_pay::{SandboxOutcome, WebhookDelivery};
 use odop_store::orders::{self, MoveError, OrderView};
@@ -31,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/orders/{id}", get(show))
         .route("/orders/{id}/pay", get(pay))
         .route("/orders/{id}/parts/{part}/cancel", post(cancel))
+        .route("/orders/{id}/parts/{part}/return", post(ask_return))
         .route("/pay/sandbox/{gateway_order}", get(sandbox_page).post(sandbox_pay))
         .route("/pay/razorpay/{gateway_order}/return", post(razorpay_return))
 }
@@ -115,14 +116,23 @@ pub struct PartView {
     pub tax: Vec<(String, String)>,
     pub total: String,
     pub shipment: Option<String>,
+    /// A rejection's reason, or (in a return) the buyer's reason for it, and
+    /// the message id of its label.
     pub reason: Option<String>,
+    pub reason_label: &'static str,
     pub timeline: Vec<StepView>,
     pub cancellable: bool,
+    /// The reasons the buyer may still give for returning it (code, words):
+    /// none once the time for returns has passed.
+    pub return_reasons: Vec<(&'static str, String)>,
+    /// The return terms in words.
+    pub return_terms: String,
     pub refund: Option<String>,
 }
 
 /// An order's parts as the buyer (or the seller's desk) shows them.
 pub(crate) fn part_views(tr: &Tr, view: &OrderView, only: Option<i64>) -> Vec<PartView> {
+    let now = Utc::now();
     view.parts
         .iter()
         .filter(|p| only.is_none_or(|id| id == p.id))
@@ -158,7 +168,19 @@ pub(crate) fn part_views(tr: &Tr, view: &OrderView, only: Option<i64>) -> Vec<Pa
                     (Some(courier), Some(tracking)) => Some(format!("{courier} · {tracking}")),
                     _ => None,
                 },
-                reason: p.reason.clone(),
+                reason: if status.is_return() {
+                    p.reason
+                        .as_deref()
+                        .and_then(ReturnReason::parse)
+                        .map(|r| tr.t(&format!("return-reason-{}", r.code())))
+                } else {
+                    p.reason.clone()
+                },
+                reason_label: if status.is_return() {
+                    "order-return-reason-shown"
+                } else {
+                    "order-reason"
+                },
                 timeline: view
                     .events
                     .iter()
@@ -170,6 +192,15 @@ pub(crate) fn part_views(tr: &Tr, view: &OrderView, only: Option<i64>) -> Vec<Pa
                     })
                     .collect(),
                 cancellable: status.after(&OrderEvent::Cancel, Party::Buyer).is_ok(),
+                return_reasons: p
+                    .open_return_reasons(now)
+                    .into_iter()
+                    .map(|r| (r.code(), tr.t(&format!("return-reason-{}", r.code()))))
+                    .collect(),
+                return_terms: match p.return_terms().change_of_mind_days {
+                    Some(days) => tr.t1("order-return-terms", "days", days),
+                    None => tr.t1("order-return-terms-final", "days", FAULT_REPORT_DAYS),
+                },
                 refund: view
                     .refunds
                     .iter()
@@ -379,6 +410,65 @@ async fn cancel(
         }
         Err(MoveError::Transition(_) | MoveError::Conflict) => {
             Err(AppError::Conflict(page.tr.t("order-cannot-cancel")))
+        }
+        Err(MoveError::NotFound) => Err(AppError::NotFound(NotFound::Object)),
+        Err(MoveError::Store(e)) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct ReturnForm {
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// The buyer asks to send a delivered part back; its seller is told.
+async fn ask_return(
+    page: Page,
+    State(state): State<AppState>,
+    axum::extract::Path(path): axum::extract::Path<CancelPath>,
+    CsrfForm(form): CsrfForm<ReturnForm>,
+) -> Result<Response, AppError> {
+    let view = own_order(&state, &page, order_id(&path.id)?).await?;
+    let part: i64 = path.part.parse().map_err(|_| AppError::NotFound(NotFound::Object))?;
+    if !view.parts.iter().any(|p| p.id == part) {
+        return Err(AppError::NotFound(NotFound::Object));
+    }
+    let me = page.signed_in()?;
+    let Some(reason) = ReturnReason::parse(&form.reason) else {
+        return Err(AppError::bad_request(
+            crate::error::BadRequest::InvalidForm,
+            page.tr.t("order-return-reason"),
+        ));
+    };
+    let event = OrderEvent::RequestReturn {
+        reason,
+        note: form.note.trim().to_owned(),
+    };
+    match orders::transition(
+        state.db(),
+        SubOrderId(part),
+        &event,
+        Party::Buyer,
+        Some(me.user.id),
+        &payments::notices(&state),
+        Utc::now(),
+    )
+    .await
+    {
+        Ok(_) => Ok(super::redirect_with_notice(
+            &format!("/orders/{}", view.order.id),
+            "return-requested",
+            state.config().secure_cookies,
+        )),
+        Err(MoveError::Transition(TransitionError::Invalid(message))) => Err(AppError::bad_request(
+            crate::error::BadRequest::InvalidForm,
+            page.tr.t(message),
+        )),
+        Err(MoveError::Transition(_) | MoveError::Conflict) => {
+            Err(AppError::Conflict(page.tr.t("order-transition-not-now")))
         }
         Err(MoveError::NotFound) => Err(AppError::NotFound(NotFound::Object)),
         Err(MoveError::Store(e)) => Err(e.into()),

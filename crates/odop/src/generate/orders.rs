@@ -4,13 +4,14 @@
 //! products, often from different sellers), where to (most within Uttar
 //! Pradesh, the rest across India, which decides CGST+SGST or IGST), how
 //! (UPI/card or cash on delivery), and how it ended (mostly delivered; some
-//! cancelled or declined; recent ones still on their way).
+//! cancelled or declined; a few returned, for damage or a change of mind;
+//! recent ones still on their way).
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use odop_domain::UserId;
 use odop_domain::gst::GstRate;
 use odop_domain::money::Money;
-use odop_domain::orders::SubOrderStatus;
+use odop_domain::orders::{ReturnReason, SubOrderStatus};
 use odop_domain::rng::SplitMix64;
 use odop_store::bulk::{NewOrder, NewOrderLine, NewSubOrder, SaleVariant};
 
@@ -172,7 +173,12 @@ impl OrderMaker {
             } else {
                 DELIVERY
             };
-            if matches!(part.status, SubOrderStatus::Shipped | SubOrderStatus::Delivered) {
+            // A product that takes no returns comes back only for a fault.
+            let final_sale = part.lines.iter().any(|l| l.variant.return_days.is_none());
+            if part.status.is_return() && final_sale && part.reason == Some(ReturnReason::ChangedMind.code()) {
+                part.reason = Some(ReturnReason::Damaged.code());
+            }
+            if part.status.has_left_seller() {
                 part.courier = Some(*self.rng.pick(&COURIERS));
                 part.tracking = Some(format!("GEN{serial:010}{:04}", part.seller % 10_000));
             }
@@ -206,16 +212,36 @@ impl OrderMaker {
             },
             2..=6 => match roll {
                 0..55 => (Shipped, None, self.rng.between(24, 72)),
-                55..92 => (Delivered, None, self.rng.between(72, 140)),
+                55..90 => (Delivered, None, self.rng.between(72, 140)),
+                90..91 => (ReturnRequested, Some(self.return_reason()), self.rng.between(80, 140)),
+                91..92 => (ReturnApproved, Some(self.return_reason()), self.rng.between(90, 140)),
                 92..97 => (Cancelled, None, self.rng.between(1, 24)),
                 _ => (Rejected, Some("Out of stock"), self.rng.between(2, 40)),
             },
+            // About one in twenty-five delivered parcels comes back, most
+            // of them taken back and refunded.
             _ => match roll {
-                0..91 => (Delivered, None, self.rng.between(72, 240)),
+                0..88 => (Delivered, None, self.rng.between(72, 240)),
+                88..91 if self.rng.percent(85) => (Returned, Some(self.return_reason()), self.rng.between(170, 480)),
+                88..91 => (ReturnRefused, Some(self.return_reason()), self.rng.between(100, 300)),
                 91..96 => (Cancelled, None, self.rng.between(1, 24)),
                 _ => (Rejected, Some("Could not make it in time"), self.rng.between(2, 40)),
             },
         }
+    }
+}
+
+impl OrderMaker {
+    /// Why a parcel came back: damage in transit most often, then a change
+    /// of mind.
+    fn return_reason(&mut self) -> &'static str {
+        const REASONS: [ReturnReason; 4] = [
+            ReturnReason::Damaged,
+            ReturnReason::ChangedMind,
+            ReturnReason::NotAsDescribed,
+            ReturnReason::WrongItem,
+        ];
+        REASONS[self.rng.weighted(&[40, 30, 20, 10])].code()
     }
 }
 
@@ -257,6 +283,7 @@ mod tests {
             hsn: "6211".into(),
             price_paise: 149_900,
             gst_rate_bp: 500,
+            return_days: Some(7),
         }];
         let make = |seed| {
             let mut maker = OrderMaker::new(seed);
@@ -299,5 +326,20 @@ mod tests {
             .filter(|p| p.status == SubOrderStatus::Delivered)
             .count();
         assert!(delivered * 100 / orders.len() > 80, "most orders are delivered");
+        let returned: Vec<_> = orders
+            .iter()
+            .flat_map(|o| &o.parts)
+            .filter(|p| p.status.is_return())
+            .collect();
+        assert!(
+            (1..=delivered / 10).contains(&returned.len()),
+            "some parcels come back, far fewer than are kept: {} of {delivered}",
+            returned.len()
+        );
+        for part in returned {
+            let reason = part.reason.and_then(ReturnReason::parse);
+            assert!(reason.is_some(), "a return records why: {:?}", part.reason);
+            assert!(part.courier.is_some(), "a returned parcel was shipped first");
+        }
     }
 }

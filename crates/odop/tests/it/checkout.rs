@@ -6,7 +6,7 @@
 
 use chrono::Utc;
 use odop_domain::ListingId;
-use odop_store::orders::{BuyerNotice, Notices, SellerNotice};
+use odop_store::orders::{BuyerNotice, Notices, ReturnNotice, SellerNotice};
 use odop_store::outbox::{Channel, NewMessage};
 use serde_json::{Value, json};
 
@@ -134,6 +134,21 @@ async fn place_by_api(person: &Person, key: &str, body: &Value) -> (reqwest::Sta
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
+/// Asks to return a part of `order` through the API.
+async fn return_by_api(person: &Person, order: i64, body: Value) -> (reqwest::StatusCode, Value) {
+    let token = person.csrf().await;
+    let response = person
+        .client
+        .post(person.url(&format!("/api/v1/orders/{order}/return")))
+        .header("x-csrf-token", token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
 /// Delivers a sandbox event to the webhook route, as the gateway would.
 async fn deliver(app: &TestApp, event: &odop_pay::SignedEvent, signature: &str) -> reqwest::Response {
     app.client
@@ -170,6 +185,16 @@ impl Notices for PlainNotices {
             channel: Channel::Sms,
             recipient: notice.recipient.clone(),
             body: format!("{} {}", notice.order_number, notice.status),
+            sensitive: false,
+            kind: "order",
+        }
+    }
+
+    fn return_to_seller(&self, notice: &ReturnNotice) -> NewMessage {
+        NewMessage {
+            channel: Channel::Sms,
+            recipient: notice.recipient.clone(),
+            body: format!("return asked for {}: {}", notice.number, notice.reason.code()),
             sensitive: false,
             kind: "order",
         }
@@ -480,6 +505,104 @@ on_both_backends! {
             "unknown",
             "news of a payment odop never started changes nothing"
         );
+    }
+
+    async fn a_delivered_parcel_may_be_returned_within_a_week_and_is_refunded_once_the_seller_has_it_back(app) {
+        let variant = kurta_on_sale(&app, 5).await;
+        let buyer = app.quick_sign_in(BUYER).await;
+        let (_, order) = place_by_api(&buyer, "return-key-0001-abcdef", &order_body(variant, 1, "online")).await;
+        let gateway_order = order["payments"][0]["gateway_order_id"].as_str().unwrap().to_owned();
+        let total = order["total_paise"].as_i64().unwrap();
+        let event = sandbox().simulate(&gateway_order, total, "upi", odop_pay::SandboxOutcome::Success);
+        assert_eq!(deliver(&app, &event, &event.signature).await.status(), 200);
+        let order_path = format!("/orders/{}", order["id"]);
+        let part = order["sub_orders"][0]["id"].as_i64().unwrap();
+        let part_path = format!("/sell/orders/{part}");
+        let return_path = format!("{order_path}/parts/{part}/return");
+        let seller = app.quick_sign_in(SELLER).await;
+        assert_eq!(seller.post(&part_path, &[("action", "accept")]).await.status(), 303);
+        let shipped = seller.post(&part_path, &[("action", "ship"), ("courier", "India Post"), ("tracking", "EE123456789IN")]).await;
+        assert_eq!(shipped.status(), 303);
+
+        // Not before it arrives.
+        let (_, page) = buyer.page(&order_path).await;
+        assert!(!page.contains(&return_path), "no return form while on its way");
+        assert_eq!(buyer.post(&return_path, &[("reason", "damaged")]).await.status(), 409);
+        assert_eq!(seller.post(&part_path, &[("action", "deliver")]).await.status(), 303);
+        let (_, page) = buyer.page(&order_path).await;
+        assert!(page.contains(&return_path) && page.contains("Arrived damaged"), "the delivered part offers a return: {page}");
+        assert!(page.contains("Returns within 7 days of delivery"), "the listing's own terms are shown");
+
+        // A reason is needed; strangers cannot ask; the buyer's request is recorded once.
+        let response = buyer.post(&return_path, &[("reason", "because"), ("note", "")]).await;
+        assert_eq!(response.status(), 400);
+        let stranger = app.quick_sign_in(OTHER_BUYER).await;
+        assert_eq!(stranger.post(&return_path, &[("reason", "damaged")]).await.status(), 404);
+        let response = buyer.post(&return_path, &[("reason", "damaged"), ("note", "The handle <b>cracked</b>")]).await;
+        assert_eq!(response.status(), 303);
+        let (_, page) = buyer.page(&order_path).await;
+        assert!(page.contains("Return asked for") && page.contains("Reason for the return: Arrived damaged"), "{page}");
+        assert!(page.contains("cracked") && !page.contains("<b>cracked"), "the buyer's note is shown escaped: {page}");
+        assert!(!page.contains(&return_path), "asked once");
+        assert_eq!(buyer.post(&return_path, &[("reason", "damaged")]).await.status(), 409);
+        let told = messages_to(&app, SELLER, "order").await;
+        assert!(told.iter().any(|m| m.contains("asks to return") && m.contains(&format!("{part}")) && m.contains("Arrived damaged")), "the seller is told: {told:?}");
+
+        // The seller answers from the desk: a refusal needs a reason; approving, then receiving, refunds.
+        let (_, desk) = seller.page(&part_path).await;
+        assert!(desk.contains("Approve the return") && desk.contains("Refuse the return"), "{desk}");
+        assert!(!desk.contains("receive-return"), "nothing to receive before approving");
+        assert_eq!(seller.post(&part_path, &[("action", "refuse-return"), ("reason", "")]).await.status(), 400);
+        assert_eq!(seller.post(&part_path, &[("action", "approve-return")]).await.status(), 303);
+        assert!(messages_to(&app, BUYER, "order").await.iter().any(|m| m.contains("Return approved")), "the buyer is told");
+        assert_eq!(seller.post(&part_path, &[("action", "receive-return")]).await.status(), 303);
+        let view = odop_store::orders::order(&app.db, odop_domain::OrderId(order["id"].as_i64().unwrap())).await.unwrap().unwrap();
+        assert_eq!(view.parts[0].status, "returned");
+        assert_eq!(view.refunds.len(), 1, "refunded once");
+        assert_eq!(view.refunds[0].amount_paise, total, "damaged goods are refunded in full");
+        assert_eq!(view.refunds[0].status, "processed", "the sandbox refunds at once");
+        assert_eq!(stock_of(&app, variant).await, 4, "returned goods are not put back on sale by themselves");
+        let (_, page) = buyer.page(&order_path).await;
+        assert!(page.contains("Returned and refunded") && page.contains("Refunded ₹1,499"), "{page}");
+        assert_eq!(seller.post(&part_path, &[("action", "receive-return")]).await.status(), 400, "received once");
+
+        // After a week it is too late; an unanswered request is approved by the platform after two days.
+        let (_, second) = place_by_api(&buyer, "return-key-0002-abcdef", &order_body(variant, 1, "cod")).await;
+        let second_part = odop_domain::SubOrderId(second["sub_orders"][0]["id"].as_i64().unwrap());
+        let move_part = |event: odop_domain::orders::OrderEvent, party, at| {
+            let db = app.db.clone();
+            async move { odop_store::orders::transition(&db, second_part, &event, party, None, &PlainNotices, at).await }
+        };
+        use odop_domain::orders::{OrderEvent, Party, ReturnReason, SubOrderStatus, TransitionError};
+        let now = Utc::now();
+        let ship = OrderEvent::Ship { courier: "DTDC".into(), tracking: "D1234-5678".into() };
+        for event in [OrderEvent::Accept, ship, OrderEvent::Deliver] {
+            move_part(event, Party::Seller, now).await.unwrap();
+        }
+        let ask = || OrderEvent::RequestReturn { reason: ReturnReason::ChangedMind, note: String::new() };
+        let late = move_part(ask(), Party::Buyer, now + chrono::Duration::days(8)).await;
+        assert!(
+            matches!(late, Err(odop_store::orders::MoveError::Transition(TransitionError::Invalid("order-return-window-closed")))),
+            "{late:?}"
+        );
+        // Through the API, as the buyer's app asks.
+        let ask_by_api = |person, body| return_by_api(person, second["id"].as_i64().unwrap(), body);
+        let (status, body) = ask_by_api(&buyer, json!({"sub_order_id": second_part.0, "reason": "broken"})).await;
+        assert_eq!(status, 422, "{body}");
+        let (status, _) = ask_by_api(&stranger, json!({"sub_order_id": second_part.0, "reason": "changed-mind"})).await;
+        assert_eq!(status, 404);
+        let (status, body) = ask_by_api(&buyer, json!({"sub_order_id": second_part.0, "reason": "changed-mind", "note": "Gift came twice"})).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["sub_orders"][0]["status"], "return_requested");
+        let (status, _) = ask_by_api(&buyer, json!({"sub_order_id": second_part.0, "reason": "changed-mind"})).await;
+        assert_eq!(status, 409, "asked once");
+        let asked_at = Utc::now();
+        let lapsed = odop_store::orders::lapse_overdue(&app.db, &PlainNotices, asked_at + chrono::Duration::hours(47)).await.unwrap();
+        assert_eq!(lapsed, 0, "the seller still has time");
+        let lapsed = odop_store::orders::lapse_overdue(&app.db, &PlainNotices, asked_at + chrono::Duration::hours(49)).await.unwrap();
+        assert_eq!(lapsed, 1);
+        let part = odop_store::orders::sub_order(&app.db, second_part).await.unwrap().unwrap();
+        assert_eq!(part.status(), SubOrderStatus::ReturnApproved);
     }
 
     async fn an_unpaid_hold_returns_its_stock_and_a_late_payment_is_reserved_or_refunded(app) {
