@@ -563,7 +563,7 @@ on_both_backends! {
         assert_eq!(view.refunds[0].status, "processed", "the sandbox refunds at once");
         assert_eq!(stock_of(&app, variant).await, 4, "returned goods are not put back on sale by themselves");
         let (_, page) = buyer.page(&order_path).await;
-        assert!(page.contains("Returned and refunded") && page.contains("Refunded ₹1,499"), "{page}");
+        assert!(page.contains("Returned to the seller") && page.contains("Refunded ₹1,499"), "{page}");
         assert_eq!(seller.post(&part_path, &[("action", "receive-return")]).await.status(), 400, "received once");
 
         // After a week it is too late; an unanswered request is approved by the platform after two days.
