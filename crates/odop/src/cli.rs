@@ -104,7 +104,7 @@ pub struct GenArgs {
     #[arg(long, default_value_t = 1, value_name = "S")]
     pub seed: u64,
 
-    /// Past orders to create, over the three years before the generated data's date, with festival and wedding-season peaks
+    /// Past orders to create, over the three years before the generated data's date, with festival and wedding-season peaks, cancellations and returns
     #[arg(long, default_value_t = 0, value_name = "K")]
     pub orders: u64,
 

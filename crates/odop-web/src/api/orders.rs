@@ -265,18 +265,7 @@ pub(super) async fn get_order(
     me: SignedIn,
     Path(id): Path<String>,
 ) -> Result<Json<OrderDto>, AppError> {
-    let id = id.parse().map_err(|_| AppError::NotFound(NotFound::Object))?;
-    let view = orders::order(state.db(), id)
-        .await?
-        .filter(|v| {
-            authz::may(
-                &me.actor,
-                Action::ViewOrder {
-                    buyer: UserId(v.order.buyer_user_id),
-                },
-            )
-        })
-        .ok_or(AppError::NotFound(NotFound::Object))?;
+    let view = buyers_order(&state, &me, &id).await?;
     Ok(Json(OrderDto::new(&view)))
 }
 
@@ -401,18 +390,8 @@ pub(super) async fn cancel_order(
     JsonBody(body): JsonBody<CancelDto>,
 ) -> Result<Json<OrderDto>, AppError> {
     check_csrf(&headers)?;
-    let id = id.parse().map_err(|_| AppError::NotFound(NotFound::Object))?;
-    let view = orders::order(state.db(), id)
-        .await?
-        .filter(|v| {
-            authz::may(
-                &me.actor,
-                Action::ViewOrder {
-                    buyer: UserId(v.order.buyer_user_id),
-                },
-            )
-        })
-        .ok_or(AppError::NotFound(NotFound::Object))?;
+    let view = buyers_order(&state, &me, &id).await?;
+    let id = OrderId(view.order.id);
     let parts: Vec<i64> = view
         .parts
         .iter()
@@ -463,9 +442,10 @@ pub struct ReturnDto {
     pub note: String,
 }
 
-/// Asks to return one delivered part of an order, within seven days of its
-/// delivery. Its seller is told and has two days to approve or refuse; the
-/// refund goes out when the seller has the goods back.
+/// Asks to return one delivered part of an order, within its listings'
+/// return period (a damaged, wrong or misdescribed product: at least seven
+/// days after delivery). Its seller is told and has two days to approve or
+/// refuse; the refund goes out when the seller has the goods back.
 #[utoipa::path(
     post,
     path = "/api/v1/orders/{id}/return",
@@ -489,18 +469,10 @@ pub(super) async fn return_order(
     JsonBody(body): JsonBody<ReturnDto>,
 ) -> Result<Json<OrderDto>, AppError> {
     check_csrf(&headers)?;
-    let id = id.parse().map_err(|_| AppError::NotFound(NotFound::Object))?;
-    let view = orders::order(state.db(), id)
-        .await?
-        .filter(|v| {
-            authz::may(
-                &me.actor,
-                Action::ViewOrder {
-                    buyer: UserId(v.order.buyer_user_id),
-                },
-            ) && v.parts.iter().any(|p| p.id == body.sub_order_id)
-        })
-        .ok_or(AppError::NotFound(NotFound::Object))?;
+    let view = buyers_order(&state, &me, &id).await?;
+    if !view.parts.iter().any(|p| p.id == body.sub_order_id) {
+        return Err(AppError::NotFound(NotFound::Object));
+    }
     let tr = Tr::new(odop_domain::Locale::En, state.catalog().clone());
     let reason = ReturnReason::parse(&body.reason).ok_or_else(|| AppError::Invalid {
         fields: vec![(
@@ -543,6 +515,22 @@ pub(super) async fn return_order(
         .await?
         .ok_or(AppError::NotFound(NotFound::Object))?;
     Ok(Json(OrderDto::new(&view)))
+}
+
+/// The order `raw` names, if `me` placed it (or may see it); otherwise not found.
+async fn buyers_order(state: &AppState, me: &SignedIn, raw: &str) -> Result<OrderView, AppError> {
+    let id: OrderId = raw.parse().map_err(|_| AppError::NotFound(NotFound::Object))?;
+    orders::order(state.db(), id)
+        .await?
+        .filter(|v| {
+            authz::may(
+                &me.actor,
+                Action::ViewOrder {
+                    buyer: UserId(v.order.buyer_user_id),
+                },
+            )
+        })
+        .ok_or(AppError::NotFound(NotFound::Object))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -371,27 +371,35 @@ async fn razorpay_return(
     ))
 }
 
+/// An order and one of its parts, as in `/orders/{id}/parts/{part}/…`.
 #[derive(Deserialize)]
-struct CancelPath {
+struct PartPath {
     id: String,
     part: String,
+}
+
+/// The order and the part of it `path` names, if `page`'s visitor placed it.
+async fn own_part(state: &AppState, page: &Page, path: &PartPath) -> Result<(OrderView, SubOrderId), AppError> {
+    let view = own_order(state, page, order_id(&path.id)?).await?;
+    let part: i64 = path.part.parse().map_err(|_| AppError::NotFound(NotFound::Object))?;
+    if view.parts.iter().any(|p| p.id == part) {
+        Ok((view, SubOrderId(part)))
+    } else {
+        Err(AppError::NotFound(NotFound::Object))
+    }
 }
 
 async fn cancel(
     page: Page,
     State(state): State<AppState>,
-    axum::extract::Path(path): axum::extract::Path<CancelPath>,
+    axum::extract::Path(path): axum::extract::Path<PartPath>,
     CsrfForm(_): CsrfForm<super::Nothing>,
 ) -> Result<Response, AppError> {
-    let view = own_order(&state, &page, order_id(&path.id)?).await?;
-    let part: i64 = path.part.parse().map_err(|_| AppError::NotFound(NotFound::Object))?;
-    if !view.parts.iter().any(|p| p.id == part) {
-        return Err(AppError::NotFound(NotFound::Object));
-    }
+    let (view, part) = own_part(&state, &page, &path).await?;
     let me = page.signed_in()?;
     match orders::transition(
         state.db(),
-        SubOrderId(part),
+        part,
         &OrderEvent::Cancel,
         Party::Buyer,
         Some(me.user.id),
@@ -428,14 +436,10 @@ struct ReturnForm {
 async fn ask_return(
     page: Page,
     State(state): State<AppState>,
-    axum::extract::Path(path): axum::extract::Path<CancelPath>,
+    axum::extract::Path(path): axum::extract::Path<PartPath>,
     CsrfForm(form): CsrfForm<ReturnForm>,
 ) -> Result<Response, AppError> {
-    let view = own_order(&state, &page, order_id(&path.id)?).await?;
-    let part: i64 = path.part.parse().map_err(|_| AppError::NotFound(NotFound::Object))?;
-    if !view.parts.iter().any(|p| p.id == part) {
-        return Err(AppError::NotFound(NotFound::Object));
-    }
+    let (view, part) = own_part(&state, &page, &path).await?;
     let me = page.signed_in()?;
     let Some(reason) = ReturnReason::parse(&form.reason) else {
         return Err(AppError::bad_request(
@@ -449,7 +453,7 @@ async fn ask_return(
     };
     match orders::transition(
         state.db(),
-        SubOrderId(part),
+        part,
         &event,
         Party::Buyer,
         Some(me.user.id),
