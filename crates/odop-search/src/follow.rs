@@ -250,7 +250,12 @@ pub struct Follower {
     /// Changes after the checkpoint already applied (beyond a gap).
     applied: BTreeSet<i64>,
     gaps: Gaps,
+    /// Told the ids of listings that changed, once they are in the index.
+    on_listings_changed: Option<ListingsChanged>,
 }
+
+/// A callback told which listings changed.
+type ListingsChanged = Box<dyn Fn(&[i64]) + Send + Sync>;
 
 impl Follower {
     pub fn new(db: Db, index: Arc<SearchIndex>, registry: Registry, checkpoint: i64) -> Self {
@@ -261,7 +266,15 @@ impl Follower {
             checkpoint,
             applied: BTreeSet::new(),
             gaps: Gaps::default(),
+            on_listings_changed: None,
         }
+    }
+
+    /// Also tells `changed` the ids of the listings each step applied, so
+    /// that copies kept elsewhere (the product pages' cache) are dropped.
+    pub fn on_listings_changed(mut self, changed: impl Fn(&[i64]) + Send + Sync + 'static) -> Self {
+        self.on_listings_changed = Some(Box::new(changed));
+        self
     }
 
     pub fn checkpoint(&self) -> i64 {
@@ -286,6 +299,9 @@ impl Follower {
             ids.sort_unstable();
             ids.dedup();
             apply(&self.db, &self.index, &self.registry, &ids, Copies::Older).await?;
+            if let Some(changed) = &self.on_listings_changed {
+                changed(&ids);
+            }
             self.applied.extend(fresh.iter().map(|c| c.id));
         }
         let present: Vec<i64> = changes.iter().map(|c| c.id).collect();

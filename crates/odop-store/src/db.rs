@@ -239,6 +239,35 @@ pub struct MigrationReport {
     pub total: usize,
 }
 
+/// A pooled connection used this recently is handed out without a ping.
+const TRUSTED_AFTER_USE: Duration = Duration::from_secs(1);
+
+/// Pool settings shared by every pool: a bounded wait for a connection,
+/// and a liveness check only for connections that have sat idle.
+///
+/// By default sqlx pings every connection it hands out. That is one more
+/// round trip per request: on PostgreSQL a message to the server and back
+/// before the page's one query, on SQLite a hop to the connection's worker
+/// thread, which for the writer happens inside the writer's turn. A
+/// connection that answered a moment ago is almost surely still there, so
+/// (as HikariCP does with its alive-bypass window) only one idle for longer
+/// than `TRUSTED_AFTER_USE` is pinged; a dead one is then replaced before
+/// anyone sees it.
+fn checked_when_idle<DB: sqlx::Database>(options: sqlx::pool::PoolOptions<DB>) -> sqlx::pool::PoolOptions<DB> {
+    use sqlx::Connection;
+    options
+        .acquire_timeout(WAIT_LIMIT)
+        .test_before_acquire(false)
+        .before_acquire(|connection, meta| {
+            Box::pin(async move {
+                if meta.idle_for > TRUSTED_AFTER_USE {
+                    connection.ping().await?;
+                }
+                Ok(true)
+            })
+        })
+}
+
 impl Db {
     /// Opens a pool for `url`: `sqlite:PATH` (the file is created when
     /// missing) or `postgres://…`.
@@ -247,9 +276,8 @@ impl Db {
             Self::open_sqlite(SqliteConnectOptions::from_str(url)?).await
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url)?.application_name("odop");
-            let pool = PgPoolOptions::new()
+            let pool = checked_when_idle(PgPoolOptions::new())
                 .max_connections(16)
-                .acquire_timeout(WAIT_LIMIT)
                 .connect_with(options)
                 .await?;
             Ok(Db::Postgres(pool))
@@ -277,14 +305,12 @@ impl Db {
             .foreign_keys(true);
         // The writer opens first: it creates the file and switches it to WAL
         // before the readers look at it.
-        let writes = SqlitePoolOptions::new()
+        let writes = checked_when_idle(SqlitePoolOptions::new())
             .max_connections(1)
-            .acquire_timeout(WAIT_LIMIT)
             .connect_with(options.clone().pragma("cache_size", WRITER_CACHE))
             .await?;
-        let reads = SqlitePoolOptions::new()
+        let reads = checked_when_idle(SqlitePoolOptions::new())
             .max_connections(8)
-            .acquire_timeout(WAIT_LIMIT)
             .connect_with(options)
             .await?;
         Ok(Db::Sqlite(SqliteDb { reads, writes }))

@@ -118,6 +118,42 @@ struct TermsRow {
     vendor_user_id: Option<i64>,
 }
 
+impl TermsRow {
+    /// The seller's rules, with the platform's defaults for what is unset.
+    fn terms(&self) -> SellerTerms {
+        let delivery = match self.delivery_flat_paise {
+            Some(flat) => DeliveryRule {
+                flat: Money(flat),
+                free_from: self.delivery_free_from_paise.map(Money),
+            },
+            None => DeliveryRule::DEFAULT,
+        };
+        let cod = match (self.cod_allowed, self.cod_limit_paise) {
+            (Some(allowed), Some(limit)) => CodRule {
+                allowed,
+                limit: Money(limit),
+            },
+            _ => CodRule::DEFAULT,
+        };
+        SellerTerms {
+            delivery,
+            cod,
+            vendor: self.vendor_user_id,
+        }
+    }
+}
+
+/// The columns of `TermsRow` for the seller whose id is `seller`, in a
+/// query that joins `seller_terms t` on that seller (left: a seller who set
+/// no terms has the defaults).
+fn terms_columns(seller: &str) -> String {
+    format!(
+        "t.delivery_flat_paise, t.delivery_free_from_paise, t.cod_allowed, t.cod_limit_paise, \
+         (SELECT a.vendor_user_id FROM seller_applications a WHERE a.id = (SELECT MAX(x.id) \
+          FROM seller_applications x WHERE x.user_id = {seller} AND x.status = 'approved')) AS vendor_user_id"
+    )
+}
+
 /// What an order needs to know of one of its sellers.
 #[derive(Clone, Copy, Debug)]
 struct SellerTerms {
@@ -135,47 +171,18 @@ impl SellerTerms {
     }
 }
 
-/// Each seller's delivery and cash-on-delivery rules (defaults if unset)
-/// and vendor, one statement per seller: checkout runs this inside its
-/// write transaction, where every statement keeps other writers waiting.
-async fn terms(tx: &mut Tx, sellers: &[UserId]) -> Result<HashMap<UserId, SellerTerms>, StoreError> {
-    let mut terms = HashMap::new();
-    for seller in sellers {
-        let row: TermsRow = on_tx!(tx, t => {
-            sqlx::query_as(
-                "SELECT t.delivery_flat_paise, t.delivery_free_from_paise, t.cod_allowed, t.cod_limit_paise, \
-                 (SELECT a.vendor_user_id FROM seller_applications a WHERE a.id = (SELECT MAX(x.id) \
-                  FROM seller_applications x WHERE x.user_id = $1 AND x.status = 'approved')) AS vendor_user_id \
-                 FROM (SELECT 1 AS one) AS seller LEFT JOIN seller_terms t ON t.user_id = $1",
-            )
-            .bind(seller.0)
-            .fetch_one(&mut **t)
-            .await?
-        });
-        let delivery = match row.delivery_flat_paise {
-            Some(flat) => DeliveryRule {
-                flat: Money(flat),
-                free_from: row.delivery_free_from_paise.map(Money),
-            },
-            None => DeliveryRule::DEFAULT,
-        };
-        let cod = match (row.cod_allowed, row.cod_limit_paise) {
-            (Some(allowed), Some(limit)) => CodRule {
-                allowed,
-                limit: Money(limit),
-            },
-            _ => CodRule::DEFAULT,
-        };
-        terms.insert(
-            *seller,
-            SellerTerms {
-                delivery,
-                cod,
-                vendor: row.vendor_user_id,
-            },
-        );
-    }
-    Ok(terms)
+/// One seller's delivery and cash-on-delivery rules and vendor.
+async fn terms_of(tx: &mut Tx, seller: UserId) -> Result<SellerTerms, StoreError> {
+    let row: TermsRow = on_tx!(tx, t => {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM (SELECT 1 AS one) AS seller LEFT JOIN seller_terms t ON t.user_id = $1",
+            terms_columns("$1")
+        )))
+        .bind(seller.0)
+        .fetch_one(&mut **t)
+        .await?
+    });
+    Ok(row.terms())
 }
 
 /// What an order item records of its listing beyond the priced line.
@@ -184,49 +191,83 @@ struct ItemTerms {
     return_days: Option<i64>,
 }
 
-/// The lines for these variants and quantities, read inside `tx`, with
-/// each variant's HSN code and return period.
-async fn read_lines(tx: &mut Tx, items: &[(i64, i64)]) -> Result<(Vec<Line>, HashMap<i64, ItemTerms>), PlaceError> {
-    let mut lines = Vec::with_capacity(items.len());
-    let mut item_terms = HashMap::new();
-    for (variant, quantity) in items {
-        let row: Option<LineRow> = on_tx!(tx, t => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {} FROM listing_variants v JOIN listings l ON l.id = v.listing_id WHERE v.id = $1",
-                line_columns("CAST($2 AS BIGINT)")
-            )))
-            .bind(variant)
-            .bind(quantity)
-            .fetch_optional(&mut **t)
-            .await?
-        });
-        let row = row.ok_or(CheckoutError::NotOnSale { title: String::new() })?;
-        if !row.on_sale {
-            return Err(CheckoutError::NotOnSale {
-                title: row.line().title,
-            }
-            .into());
+/// Everything an order reads of the catalogue before it writes.
+struct OrderLines {
+    /// In the order of the items asked for.
+    lines: Vec<Line>,
+    /// Per variant.
+    items: HashMap<i64, ItemTerms>,
+    sellers: HashMap<UserId, SellerTerms>,
+}
+
+impl OrderLines {
+    fn quote(&self, address_state: &str) -> Result<Quote, CheckoutError> {
+        checkout::quote(&self.lines, address_state, |seller| self.sellers[&seller].rules())
+    }
+}
+
+/// A line with its seller's terms, as one row.
+#[derive(sqlx::FromRow)]
+struct LineWithTerms {
+    #[sqlx(flatten)]
+    line: LineRow,
+    #[sqlx(flatten)]
+    terms: TermsRow,
+}
+
+/// The lines for these variants and quantities with each variant's HSN
+/// code and return period and each seller's terms, read inside `tx` in one
+/// statement: checkout runs this inside its write transaction, where every
+/// statement keeps the other writers waiting.
+async fn read_lines(tx: &mut Tx, items: &[(i64, i64)]) -> Result<OrderLines, PlaceError> {
+    let placeholders: Vec<String> = (1..=items.len()).map(|n| format!("${n}")).collect();
+    let sql = format!(
+        "SELECT {}, {} FROM listing_variants v JOIN listings l ON l.id = v.listing_id \
+         LEFT JOIN seller_terms t ON t.user_id = l.seller_user_id WHERE v.id IN ({})",
+        line_columns("CAST(0 AS BIGINT)"),
+        terms_columns("l.seller_user_id"),
+        placeholders.join(", ")
+    );
+    let rows: Vec<LineWithTerms> = on_tx!(tx, t => {
+        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+        for (variant, _) in items {
+            query = query.bind(variant);
         }
-        lines.push(row.line());
-        item_terms.insert(
+        query.fetch_all(&mut **t).await?
+    });
+    let rows: HashMap<i64, LineWithTerms> = rows.into_iter().map(|row| (row.line.variant_id, row)).collect();
+    let mut read = OrderLines {
+        lines: Vec::with_capacity(items.len()),
+        items: HashMap::new(),
+        sellers: HashMap::new(),
+    };
+    for (variant, quantity) in items {
+        let Some(LineWithTerms { line: row, terms }) = rows.get(variant) else {
+            return Err(CheckoutError::NotOnSale { title: String::new() }.into());
+        };
+        let mut line = row.line();
+        if !row.on_sale {
+            return Err(CheckoutError::NotOnSale { title: line.title }.into());
+        }
+        line.quantity = *quantity;
+        read.lines.push(line);
+        read.sellers.insert(UserId(row.seller_user_id), terms.terms());
+        read.items.insert(
             row.variant_id,
             ItemTerms {
-                hsn: row.hsn,
+                hsn: row.hsn.clone(),
                 return_days: row.return_days,
             },
         );
     }
-    Ok((lines, item_terms))
+    Ok(read)
 }
 
 /// The price of these items delivered to `address`, as checkout shows it
 /// before the buyer confirms.
 pub async fn quote(db: &Db, address_state: &str, items: &[(i64, i64)]) -> Result<Quote, PlaceError> {
     let mut tx = db.begin_read().await?;
-    let (lines, _) = read_lines(&mut tx, items).await?;
-    let sellers: Vec<UserId> = lines.iter().map(|l| l.seller).collect();
-    let terms = terms(&mut tx, &sellers).await?;
-    Ok(checkout::quote(&lines, address_state, |seller| terms[&seller].rules())?)
+    Ok(read_lines(&mut tx, items).await?.quote(address_state)?)
 }
 
 /// The phones a seller notice goes to (the seller's, and its vendor's for a
@@ -429,18 +470,24 @@ pub async fn place(
     now: DateTime<Utc>,
 ) -> Result<Placed, PlaceError> {
     match place_once(db, request, notices, now).await {
-        // Two requests with one key raced and the other committed first.
-        Err(PlaceError::Store(StoreError::Database(sqlx::Error::Database(e)))) if e.is_unique_violation() => {
+        Ok(placed) => Ok(placed),
+        // The key is checked by the order's insert (its unique index), not
+        // by a read before it: that read would keep the other writers
+        // waiting on every order. So a replayed key fails at the insert, or
+        // before it when the catalogue has changed since (sold out, off
+        // sale), and two requests with one key may race; in each case the
+        // order already made under the key is the answer.
+        Err(error @ (PlaceError::Checkout(_) | PlaceError::Store(StoreError::Database(_)))) => {
             let mut tx = db.begin_read().await?;
-            let order = existing_order(&mut tx, request.buyer, request.idempotency_key)
-                .await?
-                .ok_or_else(|| StoreError::Corrupt("an order key collided with no order".into()))?;
-            Ok(Placed {
-                order: OrderId(order),
-                replayed: true,
-            })
+            match existing_order(&mut tx, request.buyer, request.idempotency_key).await? {
+                Some(order) => Ok(Placed {
+                    order: OrderId(order),
+                    replayed: true,
+                }),
+                None => Err(error),
+            }
         }
-        other => other,
+        Err(other) => Err(other),
     }
 }
 
@@ -450,41 +497,18 @@ async fn place_once(
     notices: &dyn Notices,
     now: DateTime<Utc>,
 ) -> Result<Placed, PlaceError> {
-    let mut tx = db.begin().await?;
-    if let Some(order) = existing_order(&mut tx, request.buyer, request.idempotency_key).await? {
-        return Ok(Placed {
-            order: OrderId(order),
-            replayed: true,
-        });
-    }
     let mut items = request.items.to_vec();
     // Taking stock in one order of variants keeps two PostgreSQL
     // transactions from each waiting on a row the other holds.
     items.sort_unstable();
-    let (lines, item_terms) = read_lines(&mut tx, &items).await?;
-    let sellers: Vec<UserId> = lines.iter().map(|l| l.seller).collect();
-    let terms = terms(&mut tx, &sellers).await?;
+    let mut tx = db.begin().await?;
+    let read = read_lines(&mut tx, &items).await?;
     let state = request.address.state.code;
-    let quote = checkout::quote(&lines, state, |seller| terms[&seller].rules())?;
+    let quote = read.quote(state)?;
     checkout::check_method(&quote, request.method)?;
-    for line in &lines {
-        if !take_stock(&mut tx, line.variant, line.quantity).await? {
-            // Someone bought it meanwhile: say how many are left now.
-            let available: i64 = on_tx!(&mut tx, t => {
-                sqlx::query_scalar("SELECT stock FROM listing_variants WHERE id = $1")
-                    .bind(line.variant)
-                    .fetch_one(&mut **t)
-                    .await?
-            });
-            return Err(CheckoutError::NotEnoughStock {
-                title: line.title.clone(),
-                available,
-            }
-            .into());
-        }
-    }
     let address = request.address;
     let hold_until = (request.method == PaymentMethod::Online).then(|| Timestamp(now + request.hold));
+    // Before the stock: a replayed key stops here, having taken nothing.
     let order: i64 = on_tx!(&mut tx, t => {
         sqlx::query_scalar(
             "INSERT INTO orders (buyer_user_id, idempotency_key, payment_method, ship_name, ship_phone, ship_line1, \
@@ -510,10 +534,26 @@ async fn place_once(
         .fetch_one(&mut **t)
         .await?
     });
+    for line in &read.lines {
+        if !take_stock(&mut tx, line.variant, line.quantity).await? {
+            // Someone bought it meanwhile: say how many are left now.
+            let available: i64 = on_tx!(&mut tx, t => {
+                sqlx::query_scalar("SELECT stock FROM listing_variants WHERE id = $1")
+                    .bind(line.variant)
+                    .fetch_one(&mut **t)
+                    .await?
+            });
+            return Err(CheckoutError::NotEnoughStock {
+                title: line.title.clone(),
+                available,
+            }
+            .into());
+        }
+    }
     let status = request.method.first_status();
     let accept_by = (status == SubOrderStatus::Placed).then(|| accept_deadline(now));
     for part in &quote.sellers {
-        let vendor = terms[&part.seller].vendor;
+        let vendor = read.sellers[&part.seller].vendor;
         let sub_order: i64 = on_tx!(&mut tx, t => {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO sub_orders (order_id, seller_user_id, vendor_user_id, status, items_paise, cgst_paise, \
@@ -536,7 +576,7 @@ async fn place_once(
             .await?;
             for priced in &part.lines {
                 let line = &priced.line;
-                let extra = item_terms.get(&line.variant);
+                let extra = read.items.get(&line.variant);
                 sqlx::query(
                     "INSERT INTO order_items (sub_order_id, listing_id, variant_id, title, variant_label, sku, hsn, \
                      unit_price_paise, quantity, gst_rate_bp, tax_paise, return_days) \
@@ -574,7 +614,7 @@ async fn place_once(
             notify_sellers(&mut tx, sub_order, notices, now).await?;
         }
     }
-    let bought: Vec<i64> = lines.iter().map(|l| l.variant).collect();
+    let bought: Vec<i64> = read.lines.iter().map(|l| l.variant).collect();
     remove_bought(&mut tx, request.buyer, &bought).await?;
     tx.commit().await?;
     Ok(Placed {
@@ -1551,8 +1591,7 @@ pub async fn by_key(db: &Db, buyer: UserId, key: &str) -> Result<Option<OrderId>
 /// A seller's delivery and cash-on-delivery rules (the defaults until set).
 pub async fn seller_terms(db: &Db, seller: UserId) -> Result<(DeliveryRule, CodRule), StoreError> {
     let mut tx = db.begin_read().await?;
-    let terms = terms(&mut tx, &[seller]).await?;
-    Ok(terms[&seller].rules())
+    Ok(terms_of(&mut tx, seller).await?.rules())
 }
 
 /// Sets a seller's delivery and cash-on-delivery rules.

@@ -14,6 +14,7 @@ pub mod auth;
 pub mod error;
 pub mod extract;
 pub mod i18n;
+pub mod listing_cache;
 pub mod localize;
 pub mod metrics;
 pub mod ops;

@@ -15,6 +15,8 @@ pub struct Metrics {
     registry: Registry,
     requests: IntCounterVec,
     latency: HistogramVec,
+    /// Product pages' listings, by where they came from.
+    listing_reads: IntCounterVec,
 }
 
 /// Latency buckets in seconds, dense below 50 ms where the targets are.
@@ -42,6 +44,17 @@ impl Metrics {
             &["method", "route"],
         )
         .expect("metric options are valid");
+        let listing_reads = IntCounterVec::new(
+            Opts::new(
+                "odop_listing_reads_total",
+                "Listings read for product pages, from memory (kept) or from the database.",
+            ),
+            &["source"],
+        )
+        .expect("metric options are valid");
+        registry
+            .register(Box::new(listing_reads.clone()))
+            .expect("metric registered once");
         registry
             .register(Box::new(requests.clone()))
             .expect("metric registered once");
@@ -52,6 +65,7 @@ impl Metrics {
             registry,
             requests,
             latency,
+            listing_reads,
         }
     }
 
@@ -94,6 +108,13 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
 
 /// `GET /metrics`, in the Prometheus text format.
 pub async fn export(State(state): State<AppState>) -> impl IntoResponse {
+    // The listing cache counts for itself (it is read on every product
+    // page); its counters are brought up to date here, when someone looks.
+    let (hits, misses) = state.listing_cache().hits_and_misses();
+    for (source, count) in [("memory", hits), ("database", misses)] {
+        let counter = state.metrics().listing_reads.with_label_values(&[source]);
+        counter.inc_by(count.saturating_sub(counter.get()));
+    }
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
         state.metrics().render(),

@@ -6,6 +6,7 @@ use odop_store::Db;
 use odop_store::files::FileStore;
 
 use crate::i18n::Catalog;
+use crate::listing_cache::ListingCache;
 use crate::metrics::Metrics;
 use crate::payments::Payments;
 
@@ -51,6 +52,8 @@ struct Inner {
     registry: Kept<odop_domain::registry::Registry>,
     /// Listings on sale per district slug, as last counted.
     on_sale: Kept<Vec<(String, i64)>>,
+    /// Public listings for product pages (see `listing_cache`).
+    listings: Arc<ListingCache>,
 }
 
 /// How long a copy of the registry or of the per-district counts serves
@@ -111,7 +114,14 @@ impl AppState {
             payments,
             registry: Kept::default(),
             on_sale: Kept::default(),
+            listings: Arc::default(),
         }))
+    }
+
+    /// The listings kept for product pages; the search follower tells it
+    /// which listings changed.
+    pub fn listing_cache(&self) -> &Arc<ListingCache> {
+        &self.0.listings
     }
 
     pub fn db(&self) -> &Db {

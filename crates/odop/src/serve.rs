@@ -73,11 +73,6 @@ pub async fn run(settings: ServeSettings, shutdown: impl Future<Output = ()> + S
         .await
         .context("cannot open or rebuild the search index")?;
     let index = std::sync::Arc::new(index);
-    let follower = odop_search::follow::Follower::new(db.clone(), index.clone(), registry, checkpoint);
-    let mut follower_stopped = stopped.clone();
-    let follower = tokio::spawn(follower.run(std::time::Duration::from_millis(250), async move {
-        let _ = follower_stopped.wait_for(|stop| *stop).await;
-    }));
     let payments = match &settings.payments {
         crate::config::PaymentsConfig::Sandbox => {
             tracing::warn!("payments go to the sandbox gateway: no money moves");
@@ -87,7 +82,12 @@ pub async fn run(settings: ServeSettings, shutdown: impl Future<Output = ()> + S
             odop_web::payments::Payments::through(std::sync::Arc::new(odop_pay::RazorpayGateway::new(razorpay.clone())))
         }
     };
-    let state = odop_web::AppState::with_payments(db.clone(), files, index, config, payments);
+    let state = odop_web::AppState::with_payments(db.clone(), files, index.clone(), config, payments);
+    let follower = follower(&db, index, &state, registry, checkpoint);
+    let mut follower_stopped = stopped.clone();
+    let follower = tokio::spawn(follower.run(std::time::Duration::from_millis(250), async move {
+        let _ = follower_stopped.wait_for(|stop| *stop).await;
+    }));
     let mut housekeeping_stopped = stopped.clone();
     let housekeeping = tokio::spawn(odop_web::payments::housekeeping(
         state.clone(),
@@ -150,4 +150,18 @@ pub async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// The node's change-log follower: it keeps `index` current and drops the
+/// listings that changed from the product pages' cache of `state`.
+pub fn follower(
+    db: &Db,
+    index: std::sync::Arc<odop_search::SearchIndex>,
+    state: &odop_web::AppState,
+    registry: odop_domain::registry::Registry,
+    checkpoint: i64,
+) -> odop_search::follow::Follower {
+    let kept = state.listing_cache().clone();
+    odop_search::follow::Follower::new(db.clone(), index, registry, checkpoint)
+        .on_listings_changed(move |ids| kept.forget(ids))
 }

@@ -1,6 +1,8 @@
 //! The public pages of the catalogue: a product, a seller's shop, a craft,
 //! and the photos they show.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -94,12 +96,32 @@ pub(crate) fn may_see(record: &ListingRecord, viewer: Option<&Actor>) -> bool {
         })
 }
 
+/// Whether this visitor may be shown a kept copy of a listing: not someone
+/// who manages listings, who must see their own edits at once.
+fn may_read_kept(viewer: Option<&Actor>) -> bool {
+    viewer.is_none_or(|actor| {
+        actor.seller.is_none() && actor.officer_of.is_empty() && !actor.state_admin && !actor.outlet_operator
+    })
+}
+
 /// The listing with `id` as the visitor may see it; otherwise not found.
-async fn visible_listing(state: &AppState, page: &Page, id: ListingId) -> Result<Listing, AppError> {
-    let listing = catalogue::get(state.db(), id)
-        .await?
-        .ok_or(AppError::NotFound(NotFound::Object))?;
-    if may_see(&listing.record, page.visitor.as_ref().map(|me| &me.actor)) {
+async fn visible_listing(state: &AppState, page: &Page, id: ListingId) -> Result<Arc<Listing>, AppError> {
+    let viewer = page.visitor.as_ref().map(|me| &me.actor);
+    let kept = may_read_kept(viewer);
+    let cache = state.listing_cache();
+    let listing = match kept.then(|| cache.get(id)).flatten() {
+        Some(listing) => listing,
+        None => {
+            let listing = Arc::new(
+                catalogue::get(state.db(), id)
+                    .await?
+                    .ok_or(AppError::NotFound(NotFound::Object))?,
+            );
+            cache.keep(listing.clone(), may_see(&listing.record, None));
+            listing
+        }
+    };
+    if may_see(&listing.record, viewer) {
         Ok(listing)
     } else {
         Err(AppError::NotFound(NotFound::Object))

@@ -307,6 +307,55 @@ on_both_backends! {
         assert!(!shop.contains(&product_path));
     }
 
+    async fn product_pages_are_served_from_memory_until_the_listing_changes_and_its_seller_sees_edits_at_once(app) {
+        noor(&app).await;
+        let seller = app.sign_in(NOOR).await;
+        let id = create_listing(&seller, &kurta(&[])).await;
+        assert_eq!(set_status(&seller, id, "publish").await.status(), 303);
+        let found = search_until(&app, "chikan kurta", "", &[id]).await;
+        let product_path = found["hits"][0]["url"].as_str().unwrap().to_owned();
+        let buyer = app.visitor(BUYER);
+        let first_view = std::time::Instant::now();
+        let (_, page) = buyer.page(&product_path).await;
+        assert!(page.contains("Chikan Kurta in White Cotton"));
+
+        // A change that bypasses the change log (as stock taken by orders
+        // does) reaches buyers only when the kept copy runs out or someone
+        // who manages the listing reads it afresh; the seller reads the
+        // database every time.
+        odop_store::test_support::execute_owned(
+            &app.db,
+            format!("UPDATE listings SET title_en = 'Quietly Renamed Kurta' WHERE id = {id}"),
+        )
+        .await;
+        let (_, kept) = buyer.page(&product_path).await;
+        if first_view.elapsed() < odop_web::listing_cache::KEEP_LISTING_FOR {
+            assert!(kept.contains("Chikan Kurta in White Cotton"), "the buyer's page came from memory");
+        }
+        let (_, theirs) = seller.page(&product_path).await;
+        assert!(theirs.contains("Quietly Renamed Kurta"), "the seller sees the database");
+        let (_, fresh) = buyer.page(&product_path).await;
+        assert!(fresh.contains("Quietly Renamed Kurta"), "the seller's fresh read replaced the kept copy");
+
+        // An edit goes through the change log: every node forgets the kept
+        // copy by the time search shows the edit.
+        let (_, before) = buyer.page(&product_path).await;
+        assert!(before.contains("₹1,499"));
+        let response = post_fields(&seller, &format!("/sell/listings/{id}"), &kurta(&[("title_en", "Mulmul Kurta"), ("variant-0-price", "1299")])).await;
+        assert_eq!(response.status(), 303);
+        let edited = search_until(&app, "mulmul", "", &[id]).await;
+        let (_, after) = buyer.page(edited["hits"][0]["url"].as_str().unwrap()).await;
+        assert!(after.contains("Mulmul Kurta") && after.contains("₹1,299"), "the edit shows at once");
+
+        let metrics = app.get("/metrics").await.text().await.unwrap();
+        let reads = |source: &str| -> u64 {
+            let prefix = format!("odop_listing_reads_total{{source=\"{source}\"}} ");
+            metrics.lines().find_map(|l| l.strip_prefix(prefix.as_str())).and_then(|n| n.parse().ok()).unwrap_or(0)
+        };
+        assert!(reads("database") >= 2, "{metrics}");
+        assert!(reads("memory") >= 1 || first_view.elapsed() >= odop_web::listing_cache::KEEP_LISTING_FOR, "{metrics}");
+    }
+
     async fn nobody_touches_another_sellers_listing_but_a_vendor_keeps_its_artisans(app) {
         let noor_id = noor(&app).await;
         let rukhsana_id = rukhsana(&app, noor_id).await;

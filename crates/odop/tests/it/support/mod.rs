@@ -106,15 +106,10 @@ impl TestApp {
                 .await
                 .unwrap();
         let index = std::sync::Arc::new(index);
-        let follower = odop_search::follow::Follower::new(db.clone(), index.clone(), registry, checkpoint);
+        let state = odop_web::AppState::with_payments(db.clone(), files, index.clone(), config, payments);
+        let follower = odop::serve::follower(&db, index, &state, registry, checkpoint);
         tokio::spawn(follower.run(std::time::Duration::from_millis(50), std::future::pending()));
-        let app = odop_web::app(odop_web::AppState::with_payments(
-            db.clone(),
-            files,
-            index,
-            config,
-            payments,
-        ));
+        let app = odop_web::app(state);
         tokio::spawn(async move {
             axum::serve(
                 listener,
