@@ -313,6 +313,13 @@ on_both_backends! {
         assert_eq!(status, 200, "the same key is the same order");
         assert_eq!(again["id"], order["id"]);
         assert_eq!(stock_of(&app, variant).await, 4, "taken once");
+        // The key answers with its order even once the stock it took is
+        // gone: a replay is not a new purchase.
+        let set_stock = |units: i64| format!("UPDATE listing_variants SET stock = {units} WHERE id = {variant}");
+        odop_store::test_support::execute_owned(&app.db, set_stock(0)).await;
+        let (status, late) = place_by_api(&buyer, key, &order_body(variant, 1, "online")).await;
+        assert_eq!((status.as_u16(), &late["id"]), (200, &order["id"]), "{late}");
+        odop_store::test_support::execute_owned(&app.db, set_stock(4)).await;
         assert_eq!(order["sub_orders"][0]["status"], "awaiting_payment");
         let gateway_order = order["payments"][0]["gateway_order_id"].as_str().unwrap().to_owned();
         let total = order["total_paise"].as_i64().unwrap();
