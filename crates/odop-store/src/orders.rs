@@ -220,6 +220,15 @@ struct LineWithTerms {
 /// statement: checkout runs this inside its write transaction, where every
 /// statement keeps the other writers waiting.
 async fn read_lines(tx: &mut Tx, items: &[(i64, i64)]) -> Result<OrderLines, PlaceError> {
+    let mut read = OrderLines {
+        lines: Vec::with_capacity(items.len()),
+        items: HashMap::new(),
+        sellers: HashMap::new(),
+    };
+    // Nothing to read (and `IN ()` is not SQL): pricing says what is wrong.
+    if items.is_empty() {
+        return Ok(read);
+    }
     let placeholders: Vec<String> = (1..=items.len()).map(|n| format!("${n}")).collect();
     let sql = format!(
         "SELECT {}, {} FROM listing_variants v JOIN listings l ON l.id = v.listing_id \
@@ -236,11 +245,6 @@ async fn read_lines(tx: &mut Tx, items: &[(i64, i64)]) -> Result<OrderLines, Pla
         query.fetch_all(&mut **t).await?
     });
     let rows: HashMap<i64, LineWithTerms> = rows.into_iter().map(|row| (row.line.variant_id, row)).collect();
-    let mut read = OrderLines {
-        lines: Vec::with_capacity(items.len()),
-        items: HashMap::new(),
-        sellers: HashMap::new(),
-    };
     for (variant, quantity) in items {
         let Some(LineWithTerms { line: row, terms }) = rows.get(variant) else {
             return Err(CheckoutError::NotOnSale { title: String::new() }.into());
