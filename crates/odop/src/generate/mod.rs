@@ -158,5 +158,6 @@ pub async fn generate(db: &Db, options: GenOptions, mut progress: impl FnMut(u64
             }
         }
     }
+    bulk::settle(db).await?;
     Ok(report)
 }

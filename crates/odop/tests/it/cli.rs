@@ -546,6 +546,18 @@ async fn generated_data_is_reproducible_valid_and_searchable(backend: Backend) {
     );
     db.close().await;
     assert!(public > 450 && public < 600, "most listings are on sale: {public}");
+    if backend == Backend::Postgres {
+        // Vacuumed and analysed before serving, not when autovacuum comes.
+        let pool = sqlx::PgPool::connect(&databases[0].url).await.unwrap();
+        let settled: bool = sqlx::query_scalar(
+            "SELECT last_vacuum IS NOT NULL AND last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'listings'",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert!(settled, "odop gen vacuums and analyses what it loaded");
+        pool.close().await;
+    }
 
     // A node starting on the generated database indexes it; so does a node
     // whose index was damaged; `odop reindex` rebuilds it on demand.
