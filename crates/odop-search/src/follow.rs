@@ -250,7 +250,9 @@ pub struct Follower {
     /// Changes after the checkpoint already applied (beyond a gap).
     applied: BTreeSet<i64>,
     gaps: Gaps,
-    /// Told the ids of listings that changed, once they are in the index.
+    /// Told the ids of listings that changed, once applied to the index and
+    /// before it commits, so that a kept copy is gone by the time search
+    /// shows the change.
     on_listings_changed: Option<ListingsChanged>,
 }
 
