@@ -9,7 +9,8 @@ use odop_domain::money::Money;
 use odop_domain::{ListingId, UserId};
 
 use crate::StoreError;
-use crate::db::{Db, Tx, dispatch, on_tx};
+use crate::db::{Db, dispatch};
+use crate::statements::{Columns, FromColumns, Statements, args, write_transaction};
 use crate::time::Timestamp;
 
 /// Whose cart.
@@ -78,6 +79,28 @@ pub(crate) struct LineRow {
     pub on_sale: bool,
 }
 
+impl FromColumns for LineRow {
+    fn from_columns(row: &impl Columns) -> Result<Self, StoreError> {
+        Ok(Self {
+            variant_id: row.named("variant_id")?,
+            listing_id: row.named("listing_id")?,
+            seller_user_id: row.named("seller_user_id")?,
+            slug: row.named("slug")?,
+            title_en: row.named("title_en")?,
+            title_hi: row.named("title_hi")?,
+            label: row.named("label")?,
+            sku: row.named("sku")?,
+            hsn: row.named("hsn")?,
+            return_days: row.named("return_days")?,
+            price_paise: row.named("price_paise")?,
+            gst_rate_bp: row.named("gst_rate_bp")?,
+            stock: row.named("stock")?,
+            quantity: row.named("quantity")?,
+            on_sale: row.named("on_sale")?,
+        })
+    }
+}
+
 impl LineRow {
     pub(crate) fn line(&self) -> Line {
         Line {
@@ -108,24 +131,23 @@ pub(crate) fn line_columns(quantity: &str) -> String {
     )
 }
 
-async fn find_cart(tx: &mut Tx, owner: CartOwner<'_>) -> Result<Option<i64>, StoreError> {
-    let id = on_tx!(tx, t => match owner {
-        CartOwner::Guest(hash) => sqlx::query_scalar("SELECT id FROM carts WHERE token_hash = $1")
-            .bind(hash)
-            .fetch_optional(&mut **t)
-            .await?,
-        CartOwner::Buyer(user) => sqlx::query_scalar("SELECT id FROM carts WHERE user_id = $1")
-            .bind(user.0)
-            .fetch_optional(&mut **t)
-            .await?,
-    });
-    Ok(id)
+async fn find_cart(s: &mut impl Statements, owner: CartOwner<'_>) -> Result<Option<i64>, StoreError> {
+    match owner {
+        CartOwner::Guest(hash) => {
+            s.optional_scalar("SELECT id FROM carts WHERE token_hash = $1", args![hash])
+                .await
+        }
+        CartOwner::Buyer(user) => {
+            s.optional_scalar("SELECT id FROM carts WHERE user_id = $1", args![user.0])
+                .await
+        }
+    }
 }
 
 /// The owner's cart, made if missing and marked as changed now, in one
 /// statement: this runs inside write transactions, where every statement
 /// keeps other writers waiting.
-async fn cart_for(tx: &mut Tx, owner: CartOwner<'_>, now: DateTime<Utc>) -> Result<i64, StoreError> {
+async fn cart_for(s: &mut impl Statements, owner: CartOwner<'_>, now: DateTime<Utc>) -> Result<i64, StoreError> {
     let (hash, user, key) = match owner {
         CartOwner::Guest(hash) => (Some(hash), None, "token_hash"),
         CartOwner::Buyer(user) => (None, Some(user.0), "user_id"),
@@ -134,15 +156,7 @@ async fn cart_for(tx: &mut Tx, owner: CartOwner<'_>, now: DateTime<Utc>) -> Resu
         "INSERT INTO carts (token_hash, user_id, created_at, updated_at) VALUES ($1, $2, $3, $3) \
          ON CONFLICT ({key}) DO UPDATE SET updated_at = excluded.updated_at RETURNING id"
     );
-    let id = on_tx!(tx, t => {
-        sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-            .bind(hash)
-            .bind(user)
-            .bind(Timestamp(now))
-            .fetch_one(&mut **t)
-            .await?
-    });
-    Ok(id)
+    s.scalar(&sql, args![hash, user, Timestamp(now)]).await
 }
 
 /// Sets how many of a variant the cart holds (0 removes it), within the
@@ -155,34 +169,40 @@ pub async fn put(
     add: bool,
     now: DateTime<Utc>,
 ) -> Result<(), CartError> {
-    let mut tx = db.begin().await?;
-    let cart = cart_for(&mut tx, owner, now).await?;
+    write_transaction!(db, s => put_in(&mut s, owner, variant, quantity, add, now).await)
+}
+
+async fn put_in(
+    s: &mut impl Statements,
+    owner: CartOwner<'_>,
+    variant: i64,
+    quantity: i64,
+    add: bool,
+    now: DateTime<Utc>,
+) -> Result<(), CartError> {
+    let cart = cart_for(s, owner, now).await?;
     // What the cart holds of it, how many lines it has, and the variant's
     // stock and standing, in one statement (one round trip while other
     // writers wait); the variant may be gone, so it is joined, not required.
-    let (current, lines, stock, on_sale): (Option<i64>, i64, Option<i64>, bool) = on_tx!(&mut tx, t => {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT (SELECT quantity FROM cart_items WHERE cart_id = $1 AND variant_id = $2), \
-             (SELECT COUNT(*) FROM cart_items WHERE cart_id = $1), v.stock, \
-             CASE WHEN {ON_SALE} THEN TRUE ELSE FALSE END \
-             FROM (SELECT 1 AS one) AS this LEFT JOIN listing_variants v ON v.id = $2 \
-             LEFT JOIN listings l ON l.id = v.listing_id"
-        )))
-        .bind(cart)
-        .bind(variant)
-        .fetch_one(&mut **t)
-        .await?
-    });
+    let (current, lines, stock, on_sale): (Option<i64>, i64, Option<i64>, bool) = s
+        .fetch_one(
+            &format!(
+                "SELECT (SELECT quantity FROM cart_items WHERE cart_id = $1 AND variant_id = $2), \
+                 (SELECT COUNT(*) FROM cart_items WHERE cart_id = $1), v.stock, \
+                 CASE WHEN {ON_SALE} THEN TRUE ELSE FALSE END \
+                 FROM (SELECT 1 AS one) AS this LEFT JOIN listing_variants v ON v.id = $2 \
+                 LEFT JOIN listings l ON l.id = v.listing_id"
+            ),
+            args![cart, variant],
+        )
+        .await?;
     let wanted = if add { current.unwrap_or(0) + quantity } else { quantity };
     if wanted <= 0 {
-        on_tx!(&mut tx, t => {
-            sqlx::query("DELETE FROM cart_items WHERE cart_id = $1 AND variant_id = $2")
-                .bind(cart)
-                .bind(variant)
-                .execute(&mut **t)
-                .await?;
-        });
-        tx.commit().await?;
+        s.execute(
+            "DELETE FROM cart_items WHERE cart_id = $1 AND variant_id = $2",
+            args![cart, variant],
+        )
+        .await?;
         return Ok(());
     }
     let stock = match (stock, on_sale) {
@@ -198,25 +218,19 @@ pub async fn put(
     if current.is_none() && lines >= MAX_CART_LINES as i64 {
         return Err(CartError::Full);
     }
-    on_tx!(&mut tx, t => {
-        if current.is_some() {
-            sqlx::query("UPDATE cart_items SET quantity = $3 WHERE cart_id = $1 AND variant_id = $2")
-                .bind(cart)
-                .bind(variant)
-                .bind(wanted)
-                .execute(&mut **t)
-                .await?;
-        } else {
-            sqlx::query("INSERT INTO cart_items (cart_id, variant_id, quantity, added_at) VALUES ($1, $2, $3, $4)")
-                .bind(cart)
-                .bind(variant)
-                .bind(wanted)
-                .bind(Timestamp(now))
-                .execute(&mut **t)
-                .await?;
-        }
-    });
-    tx.commit().await?;
+    if current.is_some() {
+        s.execute(
+            "UPDATE cart_items SET quantity = $3 WHERE cart_id = $1 AND variant_id = $2",
+            args![cart, variant, wanted],
+        )
+        .await?;
+    } else {
+        s.execute(
+            "INSERT INTO cart_items (cart_id, variant_id, quantity, added_at) VALUES ($1, $2, $3, $4)",
+            args![cart, variant, wanted, Timestamp(now)],
+        )
+        .await?;
+    }
     Ok(())
 }
 
@@ -253,57 +267,60 @@ pub async fn lines(db: &Db, owner: CartOwner<'_>) -> Result<Vec<CartLine>, Store
 /// Moves a guest's cart into the buyer's at sign-in: quantities add up to
 /// the per-item limit, and the guest cart is gone.
 pub async fn merge(db: &Db, guest_token_hash: &str, buyer: UserId, now: DateTime<Utc>) -> Result<(), StoreError> {
-    let mut tx = db.begin().await?;
-    let Some(guest) = find_cart(&mut tx, CartOwner::Guest(guest_token_hash)).await? else {
+    write_transaction!(db, s => merge_in(&mut s, guest_token_hash, buyer, now).await)
+}
+
+async fn merge_in(
+    s: &mut impl Statements,
+    guest_token_hash: &str,
+    buyer: UserId,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let Some(guest) = find_cart(s, CartOwner::Guest(guest_token_hash)).await? else {
         return Ok(());
     };
-    let cart = cart_for(&mut tx, CartOwner::Buyer(buyer), now).await?;
-    on_tx!(&mut tx, t => {
-        let items: Vec<(i64, i64)> = sqlx::query_as("SELECT variant_id, quantity FROM cart_items WHERE cart_id = $1")
-            .bind(guest)
-            .fetch_all(&mut **t)
+    let cart = cart_for(s, CartOwner::Buyer(buyer), now).await?;
+    let items: Vec<(i64, i64)> = s
+        .fetch_all(
+            "SELECT variant_id, quantity FROM cart_items WHERE cart_id = $1",
+            args![guest],
+        )
+        .await?;
+    for (variant, quantity) in items {
+        let mine: Option<i64> = s
+            .optional_scalar(
+                "SELECT quantity FROM cart_items WHERE cart_id = $1 AND variant_id = $2",
+                args![cart, variant],
+            )
             .await?;
-        for (variant, quantity) in items {
-            let mine: Option<i64> = sqlx::query_scalar("SELECT quantity FROM cart_items WHERE cart_id = $1 AND variant_id = $2")
-                .bind(cart)
-                .bind(variant)
-                .fetch_optional(&mut **t)
-                .await?;
-            let merged = (mine.unwrap_or(0) + quantity).min(MAX_QUANTITY);
-            if mine.is_some() {
-                sqlx::query("UPDATE cart_items SET quantity = $3 WHERE cart_id = $1 AND variant_id = $2")
-                    .bind(cart)
-                    .bind(variant)
-                    .bind(merged)
-                    .execute(&mut **t)
-                    .await?;
-            } else {
-                sqlx::query("INSERT INTO cart_items (cart_id, variant_id, quantity, added_at) VALUES ($1, $2, $3, $4)")
-                    .bind(cart)
-                    .bind(variant)
-                    .bind(merged)
-                    .bind(Timestamp(now))
-                    .execute(&mut **t)
-                    .await?;
-            }
+        let merged = (mine.unwrap_or(0) + quantity).min(MAX_QUANTITY);
+        if mine.is_some() {
+            s.execute(
+                "UPDATE cart_items SET quantity = $3 WHERE cart_id = $1 AND variant_id = $2",
+                args![cart, variant, merged],
+            )
+            .await?;
+        } else {
+            s.execute(
+                "INSERT INTO cart_items (cart_id, variant_id, quantity, added_at) VALUES ($1, $2, $3, $4)",
+                args![cart, variant, merged, Timestamp(now)],
+            )
+            .await?;
         }
-        sqlx::query("DELETE FROM carts WHERE id = $1").bind(guest).execute(&mut **t).await?;
-    });
-    tx.commit().await?;
+    }
+    s.execute("DELETE FROM carts WHERE id = $1", args![guest]).await?;
     Ok(())
 }
 
 /// Removes bought variants from the buyer's cart, inside the order's
 /// transaction.
-pub(crate) async fn remove_bought(tx: &mut Tx, buyer: UserId, variants: &[i64]) -> Result<(), StoreError> {
-    on_tx!(tx, t => {
-        for variant in variants {
-            sqlx::query("DELETE FROM cart_items WHERE variant_id = $2 AND cart_id = (SELECT id FROM carts WHERE user_id = $1)")
-                .bind(buyer.0)
-                .bind(variant)
-                .execute(&mut **t)
-                .await?;
-        }
-    });
+pub(crate) async fn remove_bought(s: &mut impl Statements, buyer: UserId, variants: &[i64]) -> Result<(), StoreError> {
+    for variant in variants {
+        s.execute(
+            "DELETE FROM cart_items WHERE variant_id = $2 AND cart_id = (SELECT id FROM carts WHERE user_id = $1)",
+            args![buyer.0, *variant],
+        )
+        .await?;
+    }
     Ok(())
 }

@@ -55,6 +55,8 @@ pub enum Db {
 pub struct SqliteDb {
     reads: SqlitePool,
     writes: SqlitePool,
+    /// None for an in-memory database, which another connection would not see.
+    direct: Option<DirectWriter>,
 }
 
 impl SqliteDb {
@@ -66,6 +68,85 @@ impl SqliteDb {
     /// The one connection that writes, taken after the writer's turn.
     pub(crate) fn writes(&self) -> &SqlitePool {
         &self.writes
+    }
+}
+
+/// The SQLite connection that use cases written with `statements` write
+/// through: opened with rusqlite, so that a transaction's statements run on
+/// the caller's thread instead of one hand-off each to sqlx's connection
+/// thread (see `statements`). Used only while holding the writer's turn,
+/// which is what serialises writers; the mutex only satisfies the compiler.
+/// It has its own page cache and statement cache; the other writing
+/// connection (sqlx's, for migrations and the remaining use cases) is rarely
+/// used, so the caches survive most commits.
+#[derive(Clone)]
+pub(crate) struct DirectWriter {
+    connection: Arc<std::sync::Mutex<rusqlite::Connection>>,
+    /// The writers' pool, whose file names the writer's turn.
+    writes: SqlitePool,
+}
+
+impl std::fmt::Debug for DirectWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DirectWriter").finish_non_exhaustive()
+    }
+}
+
+impl DirectWriter {
+    /// Statements kept prepared: every statement of the write use cases,
+    /// with room for the ones whose text depends on a count.
+    const KEPT_STATEMENTS: usize = 128;
+
+    fn open(writes: &SqlitePool) -> Result<Self, StoreError> {
+        use rusqlite::OpenFlags;
+        let path = writes.connect_options().get_filename().to_path_buf();
+        // sqlx's writer has created the file and switched it to WAL.
+        let connection = rusqlite::Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        connection.busy_timeout(WAIT_LIMIT)?;
+        connection.execute_batch(&format!(
+            "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = {WRITER_CACHE};"
+        ))?;
+        connection.set_prepared_statement_cache_capacity(Self::KEPT_STATEMENTS);
+        Ok(Self {
+            connection: Arc::new(std::sync::Mutex::new(connection)),
+            writes: writes.clone(),
+        })
+    }
+
+    /// Takes the writer's turn for one transaction.
+    pub(crate) async fn begin(&self) -> Result<DirectWriting<'_>, StoreError> {
+        let turn = writer_turn(&self.writes).await?;
+        Ok(DirectWriting { writer: self, turn })
+    }
+}
+
+/// The writer's turn, held for one transaction on the [`DirectWriter`].
+pub(crate) struct DirectWriting<'w> {
+    writer: &'w DirectWriter,
+    turn: WriterTurn,
+}
+
+impl DirectWriting<'_> {
+    /// The connection, for statements that do not wait.
+    pub(crate) fn connection(&self) -> std::sync::MutexGuard<'_, rusqlite::Connection> {
+        // A panic inside a transaction left nothing behind: the transaction
+        // rolled back as it unwound (`DirectTx`'s drop).
+        self.writer
+            .connection
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Hands the turn to the next writer and, after a commit, returns once
+    /// the commit is on disk.
+    pub(crate) async fn finish(self, committed: bool) -> Result<(), StoreError> {
+        if committed {
+            self.turn.committed().await?;
+        }
+        Ok(())
     }
 }
 
@@ -313,7 +394,21 @@ impl Db {
             .max_connections(8)
             .connect_with(options)
             .await?;
-        Ok(Db::Sqlite(SqliteDb { reads, writes }))
+        let direct = if writes.connect_options().get_filename() == std::path::Path::new(":memory:") {
+            None
+        } else {
+            Some(DirectWriter::open(&writes)?)
+        };
+        Ok(Db::Sqlite(SqliteDb { reads, writes, direct }))
+    }
+
+    /// The connection that write transactions written with `statements`
+    /// run on, on a SQLite file.
+    pub(crate) fn direct_writer(&self) -> Option<&DirectWriter> {
+        match self {
+            Db::Sqlite(sqlite) => sqlite.direct.as_ref(),
+            Db::Postgres(_) => None,
+        }
     }
 
     pub fn backend(&self) -> Backend {

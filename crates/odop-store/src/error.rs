@@ -7,6 +7,10 @@ pub enum StoreError {
     Unavailable(String),
     #[error("database error: {0}")]
     Database(sqlx::Error),
+    /// From a SQLite write transaction run on the connection's handle
+    /// (`statements::DirectTx`).
+    #[error("database error: {0}")]
+    Sqlite(rusqlite::Error),
     #[error("migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("the database holds invalid data: {0}")]
@@ -34,6 +38,18 @@ impl From<sqlx::Error> for StoreError {
                 StoreError::Unavailable(error.to_string())
             }
             other => StoreError::Database(other),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode::{DatabaseBusy, DatabaseLocked};
+        match error.sqlite_error_code() {
+            // Another process held the file's write lock past the busy
+            // timeout: like a pool that timed out, it may pass.
+            Some(DatabaseBusy | DatabaseLocked) => StoreError::Unavailable(error.to_string()),
+            _ => StoreError::Sqlite(error),
         }
     }
 }

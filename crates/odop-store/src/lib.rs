@@ -26,6 +26,7 @@ pub mod rate_limit;
 pub mod registry;
 pub mod seed;
 pub mod sessions;
+mod statements;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 pub mod time;

@@ -19,8 +19,9 @@ use odop_domain::{OrderId, SubOrderId, UserId};
 
 use crate::StoreError;
 use crate::carts::{LineRow, line_columns, remove_bought};
-use crate::db::{Db, SnapshotRead, Tx, dispatch, dispatch_write, on_tx};
+use crate::db::{Db, SnapshotRead, dispatch, dispatch_write};
 use crate::outbox::{self, NewMessage};
+use crate::statements::{Arg, Columns, FromColumns, Statements, args, write_transaction};
 use crate::time::Timestamp;
 
 /// What a seller (and the vendor of a sub-vendor) is told of a new order.
@@ -98,24 +99,32 @@ fn accept_deadline(now: DateTime<Utc>) -> Timestamp {
     Timestamp(now + Duration::hours(ACCEPT_WITHIN_HOURS))
 }
 
-async fn existing_order(tx: &mut Tx, buyer: UserId, key: &str) -> Result<Option<i64>, StoreError> {
-    let id = on_tx!(tx, t => {
-        sqlx::query_scalar("SELECT id FROM orders WHERE buyer_user_id = $1 AND idempotency_key = $2")
-            .bind(buyer.0)
-            .bind(key)
-            .fetch_optional(&mut **t)
-            .await?
-    });
-    Ok(id)
+async fn existing_order(s: &mut impl Statements, buyer: UserId, key: &str) -> Result<Option<i64>, StoreError> {
+    s.optional_scalar(
+        "SELECT id FROM orders WHERE buyer_user_id = $1 AND idempotency_key = $2",
+        args![buyer.0, key],
+    )
+    .await
 }
 
-#[derive(sqlx::FromRow)]
 struct TermsRow {
     delivery_flat_paise: Option<i64>,
     delivery_free_from_paise: Option<i64>,
     cod_allowed: Option<bool>,
     cod_limit_paise: Option<i64>,
     vendor_user_id: Option<i64>,
+}
+
+impl FromColumns for TermsRow {
+    fn from_columns(row: &impl Columns) -> Result<Self, StoreError> {
+        Ok(Self {
+            delivery_flat_paise: row.named("delivery_flat_paise")?,
+            delivery_free_from_paise: row.named("delivery_free_from_paise")?,
+            cod_allowed: row.named("cod_allowed")?,
+            cod_limit_paise: row.named("cod_limit_paise")?,
+            vendor_user_id: row.named("vendor_user_id")?,
+        })
+    }
 }
 
 impl TermsRow {
@@ -172,16 +181,12 @@ impl SellerTerms {
 }
 
 /// One seller's delivery and cash-on-delivery rules and vendor.
-async fn terms_of(tx: &mut Tx, seller: UserId) -> Result<SellerTerms, StoreError> {
-    let row: TermsRow = on_tx!(tx, t => {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {} FROM (SELECT 1 AS one) AS seller LEFT JOIN seller_terms t ON t.user_id = $1",
-            terms_columns("$1")
-        )))
-        .bind(seller.0)
-        .fetch_one(&mut **t)
-        .await?
-    });
+async fn terms_of(s: &mut impl Statements, seller: UserId) -> Result<SellerTerms, StoreError> {
+    let sql = format!(
+        "SELECT {} FROM (SELECT 1 AS one) AS seller LEFT JOIN seller_terms t ON t.user_id = $1",
+        terms_columns("$1")
+    );
+    let row: TermsRow = s.fetch_one(&sql, args![seller.0]).await?;
     Ok(row.terms())
 }
 
@@ -207,19 +212,25 @@ impl OrderLines {
 }
 
 /// A line with its seller's terms, as one row.
-#[derive(sqlx::FromRow)]
 struct LineWithTerms {
-    #[sqlx(flatten)]
     line: LineRow,
-    #[sqlx(flatten)]
     terms: TermsRow,
+}
+
+impl FromColumns for LineWithTerms {
+    fn from_columns(row: &impl Columns) -> Result<Self, StoreError> {
+        Ok(Self {
+            line: LineRow::from_columns(row)?,
+            terms: TermsRow::from_columns(row)?,
+        })
+    }
 }
 
 /// The lines for these variants and quantities with each variant's HSN
 /// code and return period and each seller's terms, read inside `tx` in one
 /// statement: checkout runs this inside its write transaction, where every
 /// statement keeps the other writers waiting.
-async fn read_lines(tx: &mut Tx, items: &[(i64, i64)]) -> Result<OrderLines, PlaceError> {
+async fn read_lines(s: &mut impl Statements, items: &[(i64, i64)]) -> Result<OrderLines, PlaceError> {
     let mut read = OrderLines {
         lines: Vec::with_capacity(items.len()),
         items: HashMap::new(),
@@ -237,13 +248,8 @@ async fn read_lines(tx: &mut Tx, items: &[(i64, i64)]) -> Result<OrderLines, Pla
         terms_columns("l.seller_user_id"),
         placeholders.join(", ")
     );
-    let rows: Vec<LineWithTerms> = on_tx!(tx, t => {
-        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-        for (variant, _) in items {
-            query = query.bind(variant);
-        }
-        query.fetch_all(&mut **t).await?
-    });
+    let variants: Vec<Arg<'_>> = items.iter().map(|(variant, _)| Arg::from(*variant)).collect();
+    let rows: Vec<LineWithTerms> = s.fetch_all(&sql, &variants).await?;
     let rows: HashMap<i64, LineWithTerms> = rows.into_iter().map(|row| (row.line.variant_id, row)).collect();
     for (variant, quantity) in items {
         let Some(LineWithTerms { line: row, terms }) = rows.get(variant) else {
@@ -276,7 +282,6 @@ pub async fn quote(db: &Db, address_state: &str, items: &[(i64, i64)]) -> Result
 
 /// The phones a seller notice goes to (the seller's, and its vendor's for a
 /// sub-vendor) and the seller's pickup address.
-#[derive(sqlx::FromRow)]
 struct SellerRecipients {
     order_id: i64,
     seller_phone: Option<String>,
@@ -290,36 +295,48 @@ struct SellerRecipients {
     buyer_phone: Option<String>,
 }
 
+impl FromColumns for SellerRecipients {
+    fn from_columns(row: &impl Columns) -> Result<Self, StoreError> {
+        Ok(Self {
+            order_id: row.named("order_id")?,
+            seller_phone: row.named("seller_phone")?,
+            vendor_phone: row.named("vendor_phone")?,
+            address_line1: row.named("address_line1")?,
+            city: row.named("city")?,
+            pin: row.named("pin")?,
+            items_json: row.named("items_json")?,
+            buyer_phone: row.named("buyer_phone")?,
+        })
+    }
+}
+
 /// Tells the seller of a sub-order (and its vendor) about it.
 async fn notify_sellers(
-    tx: &mut Tx,
+    s: &mut impl Statements,
     sub_order: i64,
     notices: &dyn Notices,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let (messages, _) = seller_notices(tx, sub_order, notices).await?;
-    outbox::enqueue_all(tx, &messages, now).await
+    let (messages, _) = seller_notices(s, sub_order, notices).await?;
+    outbox::enqueue_all(s, &messages, now).await
 }
 
 /// The messages telling the seller of a sub-order (and its vendor) about
 /// it, and the buyer's phone.
 async fn seller_notices(
-    tx: &mut Tx,
+    s: &mut impl Statements,
     sub_order: i64,
     notices: &dyn Notices,
 ) -> Result<(Vec<NewMessage>, Option<String>), StoreError> {
     // Who to tell, where the parcel is picked up and what is in it, in one
     // statement: this runs inside checkout's write transactions, where every
     // statement is another round trip while other writers wait.
-    let items_json = match tx {
-        Tx::Sqlite(..) => {
-            "(SELECT json_group_array(json_array(i.title, i.variant_label, i.quantity) ORDER BY i.id) \
-             FROM order_items i WHERE i.sub_order_id = s.id)"
-        }
-        Tx::Postgres(_) => {
-            "(SELECT COALESCE(json_agg(json_build_array(i.title, i.variant_label, i.quantity) ORDER BY i.id), '[]')::text \
-             FROM order_items i WHERE i.sub_order_id = s.id)"
-        }
+    let items_json = if s.is_sqlite() {
+        "(SELECT json_group_array(json_array(i.title, i.variant_label, i.quantity) ORDER BY i.id) \
+         FROM order_items i WHERE i.sub_order_id = s.id)"
+    } else {
+        "(SELECT COALESCE(json_agg(json_build_array(i.title, i.variant_label, i.quantity) ORDER BY i.id), '[]')::text \
+         FROM order_items i WHERE i.sub_order_id = s.id)"
     };
     let sql = format!(
         "SELECT s.order_id, u.phone AS seller_phone, vu.phone AS vendor_phone, a.address_line1, a.city, a.pin, \
@@ -331,12 +348,7 @@ async fn seller_notices(
          LEFT JOIN users vu ON vu.id = s.vendor_user_id \
          WHERE s.id = $1"
     );
-    let whom: SellerRecipients = on_tx!(tx, t => {
-        sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(sub_order)
-            .fetch_one(&mut **t)
-            .await?
-    });
+    let whom: SellerRecipients = s.fetch_one(&sql, args![sub_order]).await?;
     let items: Vec<(String, String, i64)> = serde_json::from_str(&whom.items_json)
         .map_err(|e| StoreError::Corrupt(format!("items of sub-order {sub_order}: {e}")))?;
     let order = whom.order_id;
@@ -364,21 +376,19 @@ async fn seller_notices(
 /// The messages telling a sub-order's seller (and vendor) that its buyer
 /// asks to return it.
 async fn return_notices(
-    tx: &mut Tx,
+    s: &mut impl Statements,
     part: SubOrderNow,
     reason: ReturnReason,
     note: &str,
     notices: &dyn Notices,
 ) -> Result<Vec<NewMessage>, StoreError> {
-    let phones: (Option<String>, Option<String>) = on_tx!(tx, t => {
-        sqlx::query_as(
+    let phones: (Option<String>, Option<String>) = s
+        .fetch_one(
             "SELECT u.phone, vu.phone FROM sub_orders s JOIN users u ON u.id = s.seller_user_id \
              LEFT JOIN users vu ON vu.id = s.vendor_user_id WHERE s.id = $1",
+            args![part.id],
         )
-        .bind(part.id)
-        .fetch_one(&mut **t)
-        .await?
-    });
+        .await?;
     Ok([phones.0, phones.1]
         .into_iter()
         .flatten()
@@ -395,7 +405,7 @@ async fn return_notices(
 
 #[allow(clippy::too_many_arguments)]
 async fn record_event(
-    tx: &mut Tx,
+    s: &mut impl Statements,
     sub_order: i64,
     status: SubOrderStatus,
     event: &str,
@@ -404,21 +414,20 @@ async fn record_event(
     note: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    on_tx!(tx, t => {
-        sqlx::query(
-            "INSERT INTO sub_order_events (sub_order_id, status, event, party, actor_user_id, note, at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(sub_order)
-        .bind(status.code())
-        .bind(event)
-        .bind(party_code(party))
-        .bind(actor.map(|a| a.0))
-        .bind(note)
-        .bind(Timestamp(now))
-        .execute(&mut **t)
-        .await?;
-    });
+    s.execute(
+        "INSERT INTO sub_order_events (sub_order_id, status, event, party, actor_user_id, note, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        args![
+            sub_order,
+            status.code(),
+            event,
+            party_code(party),
+            actor.map(|a| a.0),
+            &note,
+            Timestamp(now)
+        ],
+    )
+    .await?;
     Ok(())
 }
 
@@ -432,34 +441,32 @@ fn party_code(party: Party) -> &'static str {
 
 /// Takes `quantity` of a variant off its stock if there is that much: one
 /// conditional write, so concurrent buyers can never both take the last one.
-async fn take_stock(tx: &mut Tx, variant: i64, quantity: i64) -> Result<bool, StoreError> {
-    let updated = on_tx!(tx, t => {
-        sqlx::query("UPDATE listing_variants SET stock = stock - $2 WHERE id = $1 AND stock >= $2")
-            .bind(variant)
-            .bind(quantity)
-            .execute(&mut **t)
-            .await?
-            .rows_affected()
-    });
+async fn take_stock(s: &mut impl Statements, variant: i64, quantity: i64) -> Result<bool, StoreError> {
+    let updated = s
+        .execute(
+            "UPDATE listing_variants SET stock = stock - $2 WHERE id = $1 AND stock >= $2",
+            args![variant, quantity],
+        )
+        .await?;
     Ok(updated == 1)
 }
 
 /// Puts a sub-order's items back on their variants' stock.
-async fn return_stock(tx: &mut Tx, sub_order: i64) -> Result<(), StoreError> {
-    on_tx!(tx, t => {
-        let items: Vec<(i64, i64)> = sqlx::query_as("SELECT variant_id, quantity FROM order_items WHERE sub_order_id = $1")
-            .bind(sub_order)
-            .fetch_all(&mut **t)
-            .await?;
-        // A variant the seller has since removed simply has nothing to return to.
-        for (variant, quantity) in items {
-            sqlx::query("UPDATE listing_variants SET stock = stock + $2 WHERE id = $1")
-                .bind(variant)
-                .bind(quantity)
-                .execute(&mut **t)
-                .await?;
-        }
-    });
+async fn return_stock(s: &mut impl Statements, sub_order: i64) -> Result<(), StoreError> {
+    let items: Vec<(i64, i64)> = s
+        .fetch_all(
+            "SELECT variant_id, quantity FROM order_items WHERE sub_order_id = $1",
+            args![sub_order],
+        )
+        .await?;
+    // A variant the seller has since removed simply has nothing to return to.
+    for (variant, quantity) in items {
+        s.execute(
+            "UPDATE listing_variants SET stock = stock + $2 WHERE id = $1",
+            args![variant, quantity],
+        )
+        .await?;
+    }
     Ok(())
 }
 
@@ -481,7 +488,7 @@ pub async fn place(
         // before it when the catalogue has changed since (sold out, off
         // sale), and two requests with one key may race; in each case the
         // order already made under the key is the answer.
-        Err(error @ (PlaceError::Checkout(_) | PlaceError::Store(StoreError::Database(_)))) => {
+        Err(error @ (PlaceError::Checkout(_) | PlaceError::Store(StoreError::Database(_) | StoreError::Sqlite(_)))) => {
             let mut tx = db.begin_read().await?;
             match existing_order(&mut tx, request.buyer, request.idempotency_key).await? {
                 Some(order) => Ok(Placed {
@@ -505,48 +512,54 @@ async fn place_once(
     // Taking stock in one order of variants keeps two PostgreSQL
     // transactions from each waiting on a row the other holds.
     items.sort_unstable();
-    let mut tx = db.begin().await?;
-    let read = read_lines(&mut tx, &items).await?;
+    write_transaction!(db, s => place_in(&mut s, request, &items, notices, now).await)
+}
+
+async fn place_in(
+    s: &mut impl Statements,
+    request: &PlaceOrder<'_>,
+    items: &[(i64, i64)],
+    notices: &dyn Notices,
+    now: DateTime<Utc>,
+) -> Result<Placed, PlaceError> {
+    let read = read_lines(s, items).await?;
     let state = request.address.state.code;
     let quote = read.quote(state)?;
     checkout::check_method(&quote, request.method)?;
     let address = request.address;
     let hold_until = (request.method == PaymentMethod::Online).then(|| Timestamp(now + request.hold));
     // Before the stock: a replayed key stops here, having taken nothing.
-    let order: i64 = on_tx!(&mut tx, t => {
-        sqlx::query_scalar(
+    let order: i64 = s
+        .scalar(
             "INSERT INTO orders (buyer_user_id, idempotency_key, payment_method, ship_name, ship_phone, ship_line1, \
              ship_line2, ship_city, ship_state, ship_pin, items_paise, tax_paise, delivery_paise, total_paise, hold_until, \
              created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
+            args![
+                request.buyer.0,
+                request.idempotency_key,
+                request.method.code(),
+                &address.name,
+                address.phone.as_str(),
+                &address.line1,
+                &address.line2,
+                &address.city,
+                state,
+                address.pin.as_str(),
+                quote.items.0,
+                quote.tax.total().0,
+                quote.delivery.0,
+                quote.total.0,
+                hold_until,
+                Timestamp(now)
+            ],
         )
-        .bind(request.buyer.0)
-        .bind(request.idempotency_key)
-        .bind(request.method.code())
-        .bind(&address.name)
-        .bind(address.phone.as_str())
-        .bind(&address.line1)
-        .bind(&address.line2)
-        .bind(&address.city)
-        .bind(state)
-        .bind(address.pin.as_str())
-        .bind(quote.items.0)
-        .bind(quote.tax.total().0)
-        .bind(quote.delivery.0)
-        .bind(quote.total.0)
-        .bind(hold_until)
-        .bind(Timestamp(now))
-        .fetch_one(&mut **t)
-        .await?
-    });
+        .await?;
     for line in &read.lines {
-        if !take_stock(&mut tx, line.variant, line.quantity).await? {
+        if !take_stock(s, line.variant, line.quantity).await? {
             // Someone bought it meanwhile: say how many are left now.
-            let available: i64 = on_tx!(&mut tx, t => {
-                sqlx::query_scalar("SELECT stock FROM listing_variants WHERE id = $1")
-                    .bind(line.variant)
-                    .fetch_one(&mut **t)
-                    .await?
-            });
+            let available: i64 = s
+                .scalar("SELECT stock FROM listing_variants WHERE id = $1", args![line.variant])
+                .await?;
             return Err(CheckoutError::NotEnoughStock {
                 title: line.title.clone(),
                 available,
@@ -558,53 +571,53 @@ async fn place_once(
     let accept_by = (status == SubOrderStatus::Placed).then(|| accept_deadline(now));
     for part in &quote.sellers {
         let vendor = read.sellers[&part.seller].vendor;
-        let sub_order: i64 = on_tx!(&mut tx, t => {
-            let id: i64 = sqlx::query_scalar(
+        let sub_order: i64 = s
+            .scalar(
                 "INSERT INTO sub_orders (order_id, seller_user_id, vendor_user_id, status, items_paise, cgst_paise, \
                  sgst_paise, igst_paise, delivery_paise, total_paise, accept_by, created_at, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
+                args![
+                    order,
+                    part.seller.0,
+                    vendor,
+                    status.code(),
+                    part.items.0,
+                    part.tax.cgst.0,
+                    part.tax.sgst.0,
+                    part.tax.igst.0,
+                    part.delivery.0,
+                    part.total.0,
+                    accept_by,
+                    Timestamp(now)
+                ],
             )
-            .bind(order)
-            .bind(part.seller.0)
-            .bind(vendor)
-            .bind(status.code())
-            .bind(part.items.0)
-            .bind(part.tax.cgst.0)
-            .bind(part.tax.sgst.0)
-            .bind(part.tax.igst.0)
-            .bind(part.delivery.0)
-            .bind(part.total.0)
-            .bind(accept_by)
-            .bind(Timestamp(now))
-            .fetch_one(&mut **t)
             .await?;
-            for priced in &part.lines {
-                let line = &priced.line;
-                let extra = read.items.get(&line.variant);
-                sqlx::query(
-                    "INSERT INTO order_items (sub_order_id, listing_id, variant_id, title, variant_label, sku, hsn, \
-                     unit_price_paise, quantity, gst_rate_bp, tax_paise, return_days) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-                )
-                .bind(id)
-                .bind(line.listing.0)
-                .bind(line.variant)
-                .bind(&line.title)
-                .bind(&line.variant_label)
-                .bind(&line.sku)
-                .bind(extra.map(|e| e.hsn.clone()).unwrap_or_default())
-                .bind(line.unit_price.0)
-                .bind(line.quantity)
-                .bind(i64::from(line.gst_rate.0))
-                .bind(priced.tax.total().0)
-                .bind(extra.and_then(|e| e.return_days))
-                .execute(&mut **t)
-                .await?;
-            }
-            id
-        });
+        for priced in &part.lines {
+            let line = &priced.line;
+            let extra = read.items.get(&line.variant);
+            s.execute(
+                "INSERT INTO order_items (sub_order_id, listing_id, variant_id, title, variant_label, sku, hsn, \
+                 unit_price_paise, quantity, gst_rate_bp, tax_paise, return_days) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                args![
+                    sub_order,
+                    line.listing.0,
+                    line.variant,
+                    &line.title,
+                    &line.variant_label,
+                    &line.sku,
+                    extra.map_or("", |e| e.hsn.as_str()),
+                    line.unit_price.0,
+                    line.quantity,
+                    i64::from(line.gst_rate.0),
+                    priced.tax.total().0,
+                    extra.and_then(|e| e.return_days)
+                ],
+            )
+            .await?;
+        }
         record_event(
-            &mut tx,
+            s,
             sub_order,
             status,
             "place",
@@ -615,12 +628,11 @@ async fn place_once(
         )
         .await?;
         if status == SubOrderStatus::Placed {
-            notify_sellers(&mut tx, sub_order, notices, now).await?;
+            notify_sellers(s, sub_order, notices, now).await?;
         }
     }
     let bought: Vec<i64> = read.lines.iter().map(|l| l.variant).collect();
-    remove_bought(&mut tx, request.buyer, &bought).await?;
-    tx.commit().await?;
+    remove_bought(s, request.buyer, &bought).await?;
     Ok(Placed {
         order: OrderId(order),
         replayed: false,
@@ -658,14 +670,11 @@ pub async fn transition(
     notices: &dyn Notices,
     now: DateTime<Utc>,
 ) -> Result<SubOrderStatus, MoveError> {
-    let mut tx = db.begin().await?;
-    let next = transition_in(&mut tx, sub_order.0, event, party, actor, notices, now).await?;
-    tx.commit().await?;
-    Ok(next)
+    write_transaction!(db, s => transition_in(&mut s, sub_order.0, event, party, actor, notices, now).await)
 }
 
 async fn transition_in(
-    tx: &mut Tx,
+    s: &mut impl Statements,
     sub_order: i64,
     event: &OrderEvent,
     party: Party,
@@ -674,15 +683,11 @@ async fn transition_in(
     now: DateTime<Utc>,
 ) -> Result<SubOrderStatus, MoveError> {
     type Row = (String, i64, i64, i64, Option<String>, Timestamp, Option<i64>);
-    let row: Option<Row> = on_tx!(tx, t => {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT s.status, s.order_id, s.total_paise, s.delivery_paise, s.reason, s.updated_at, {CHANGE_OF_MIND_DAYS} \
-             FROM sub_orders s WHERE s.id = $1"
-        )))
-        .bind(sub_order)
-        .fetch_optional(&mut **t)
-        .await?
-    });
+    let sql = format!(
+        "SELECT s.status, s.order_id, s.total_paise, s.delivery_paise, s.reason, s.updated_at, {CHANGE_OF_MIND_DAYS} \
+         FROM sub_orders s WHERE s.id = $1"
+    );
+    let row: Option<Row> = s.fetch_optional(&sql, args![sub_order]).await?;
     let (current, order, total, delivery, reason, since, change_of_mind_days) = row.ok_or(MoveError::NotFound)?;
     let current = SubOrderStatus::parse(&current)
         .ok_or_else(|| StoreError::Corrupt(format!("sub-order {sub_order} status {current}")))?;
@@ -698,7 +703,7 @@ async fn transition_in(
         return_reason: reason.as_deref().and_then(ReturnReason::parse),
         terms: ReturnTerms { change_of_mind_days },
     };
-    move_from(tx, part, event, party, actor, notices, now).await
+    move_from(s, part, event, party, actor, notices, now).await
 }
 
 /// A sub-order as its transaction last read it.
@@ -729,7 +734,7 @@ const CHANGE_OF_MIND_DAYS: &str = change_of_mind_days!();
 /// Moves a sub-order the caller has just read inside `tx`; the update
 /// still checks that its status has not changed since.
 async fn move_from(
-    tx: &mut Tx,
+    s: &mut impl Statements,
     part: SubOrderNow,
     event: &OrderEvent,
     party: Party,
@@ -762,73 +767,72 @@ async fn move_from(
         SubOrderStatus::ReturnRequested => Some(Timestamp(now + Duration::hours(ANSWER_RETURN_WITHIN_HOURS))),
         _ => None,
     };
-    let updated = on_tx!(tx, t => {
-        sqlx::query(
+    let updated = s
+        .execute(
             "UPDATE sub_orders SET status = $2, updated_at = $3, courier = COALESCE($4, courier), \
              tracking = COALESCE($5, tracking), reason = COALESCE($6, reason), accept_by = COALESCE($7, accept_by) \
              WHERE id = $1 AND status = $8",
+            args![
+                sub_order,
+                next.code(),
+                Timestamp(now),
+                &courier,
+                &tracking,
+                &reason,
+                accept_by,
+                current.code()
+            ],
         )
-        .bind(sub_order)
-        .bind(next.code())
-        .bind(Timestamp(now))
-        .bind(courier)
-        .bind(tracking)
-        .bind(reason)
-        .bind(accept_by)
-        .bind(current.code())
-        .execute(&mut **t)
-        .await?
-        .rows_affected()
-    });
+        .await?;
     if updated != 1 {
         return Err(MoveError::Conflict);
     }
-    record_event(tx, sub_order, next, event.code(), party, actor, event.note(), now).await?;
+    record_event(s, sub_order, next, event.code(), party, actor, event.note(), now).await?;
     let ends = matches!(next, SubOrderStatus::Cancelled | SubOrderStatus::Rejected);
     if ends && !current.has_left_seller() {
-        return_stock(tx, sub_order).await?;
+        return_stock(s, sub_order).await?;
     }
     if ends && current != SubOrderStatus::AwaitingPayment {
-        owe_refund(tx, order, Some(sub_order), total, event.code(), now).await?;
+        owe_refund(s, order, Some(sub_order), total, event.code(), now).await?;
     }
     if next == SubOrderStatus::Returned {
         let reason = part
             .return_reason
             .ok_or_else(|| StoreError::Corrupt(format!("sub-order {sub_order} returned without a reason")))?;
         let amount = reason.refund_paise(total, part.delivery);
-        owe_refund(tx, order, Some(sub_order), amount, event.code(), now).await?;
+        owe_refund(s, order, Some(sub_order), amount, event.code(), now).await?;
     }
     // Everyone to tell, written in one statement; the sellers' notice reads
     // the buyer's phone along.
     let mut messages = Vec::new();
     let mut buyer_phone = None;
     if next == SubOrderStatus::Placed {
-        let (to_sellers, phone) = seller_notices(tx, sub_order, notices).await?;
+        let (to_sellers, phone) = seller_notices(s, sub_order, notices).await?;
         messages = to_sellers;
         buyer_phone = Some(phone);
     }
     if let OrderEvent::RequestReturn { reason, note } = event {
-        messages.extend(return_notices(tx, part, *reason, note, notices).await?);
+        messages.extend(return_notices(s, part, *reason, note, notices).await?);
     }
     // The buyer is told of every move but their own.
     if party != Party::Buyer {
         let phone = match buyer_phone {
             Some(phone) => phone,
-            None => buyer_phone_of(tx, order).await?,
+            None => buyer_phone_of(s, order).await?,
         };
         messages.extend(buyer_notice(order, next, event.note(), phone, notices));
     }
-    outbox::enqueue_all(tx, &messages, now).await?;
+    outbox::enqueue_all(s, &messages, now).await?;
     Ok(next)
 }
 
-async fn buyer_phone_of(tx: &mut Tx, order: i64) -> Result<Option<String>, StoreError> {
-    let phone: Option<Option<String>> = on_tx!(tx, t => {
-        sqlx::query_scalar("SELECT u.phone FROM orders o JOIN users u ON u.id = o.buyer_user_id WHERE o.id = $1")
-            .bind(order)
-            .fetch_optional(&mut **t)
-            .await?
-    });
+async fn buyer_phone_of(s: &mut impl Statements, order: i64) -> Result<Option<String>, StoreError> {
+    let phone: Option<Option<String>> = s
+        .optional_scalar(
+            "SELECT u.phone FROM orders o JOIN users u ON u.id = o.buyer_user_id WHERE o.id = $1",
+            args![order],
+        )
+        .await?;
     Ok(phone.flatten())
 }
 
@@ -851,16 +855,16 @@ fn buyer_notice(
 }
 
 async fn notify_buyer(
-    tx: &mut Tx,
+    s: &mut impl Statements,
     order: i64,
     status: SubOrderStatus,
     note: Option<String>,
     notices: &dyn Notices,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let phone = buyer_phone_of(tx, order).await?;
+    let phone = buyer_phone_of(s, order).await?;
     if let Some(message) = buyer_notice(order, status, note, phone, notices) {
-        outbox::enqueue(tx, &message, now).await?;
+        outbox::enqueue_in(s, &message, now).await?;
     }
     Ok(())
 }
@@ -868,34 +872,27 @@ async fn notify_buyer(
 /// Records a refund owed for a captured payment of `order` (nothing when
 /// nothing was paid online).
 async fn owe_refund(
-    tx: &mut Tx,
+    s: &mut impl Statements,
     order: i64,
     sub_order: Option<i64>,
     amount: i64,
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    on_tx!(tx, t => {
-        let payment: Option<i64> = sqlx::query_scalar(
+    let payment: Option<i64> = s
+        .optional_scalar(
             "SELECT id FROM payments WHERE order_id = $1 AND status = 'captured' ORDER BY id DESC LIMIT 1",
+            args![order],
         )
-        .bind(order)
-        .fetch_optional(&mut **t)
         .await?;
-        if let Some(payment) = payment {
-            sqlx::query(
-                "INSERT INTO refunds (payment_id, sub_order_id, amount_paise, reason, status, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, 'pending', $5, $5) ON CONFLICT DO NOTHING",
-            )
-            .bind(payment)
-            .bind(sub_order)
-            .bind(amount)
-            .bind(reason)
-            .bind(Timestamp(now))
-            .execute(&mut **t)
-            .await?;
-        }
-    });
+    if let Some(payment) = payment {
+        s.execute(
+            "INSERT INTO refunds (payment_id, sub_order_id, amount_paise, reason, status, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, 'pending', $5, $5) ON CONFLICT DO NOTHING",
+            args![payment, sub_order, amount, reason, Timestamp(now)],
+        )
+        .await?;
+    }
     Ok(())
 }
 
@@ -941,20 +938,15 @@ pub async fn record_payment(
     amount: Money,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    dispatch_write!(db, pool => {
-        sqlx::query(
+    write_transaction!(db, s => {
+        s.execute(
             "INSERT INTO payments (order_id, gateway, gateway_order_id, amount_paise, status, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, 'created', $5, $5)",
+            args![order.0, gateway, gateway_order_id, amount.0, Timestamp(now)],
         )
-        .bind(order.0)
-        .bind(gateway)
-        .bind(gateway_order_id)
-        .bind(amount.0)
-        .bind(Timestamp(now))
-        .execute(pool)
-        .await?;
-    });
-    Ok(())
+        .await
+        .map(|_| ())
+    })
 }
 
 /// What a gateway reported, as the store needs it.
@@ -1000,67 +992,52 @@ pub async fn apply_payment_news(
     notices: &dyn Notices,
     now: DateTime<Utc>,
 ) -> Result<NewsOutcome, StoreError> {
-    let mut tx = db.begin().await?;
+    write_transaction!(db, s => apply_news_in(&mut s, gateway, event_id, news, notices, now).await)
+}
+
+async fn apply_news_in(
+    s: &mut impl Statements,
+    gateway: &str,
+    event_id: &str,
+    news: &PaymentNews,
+    notices: &dyn Notices,
+    now: DateTime<Utc>,
+) -> Result<NewsOutcome, StoreError> {
     let kind = match news {
         PaymentNews::Captured { .. } => "captured",
         PaymentNews::Failed { .. } => "failed",
         PaymentNews::Refunded { .. } => "refunded",
         PaymentNews::Other => "other",
     };
-    let fresh = on_tx!(&mut tx, t => {
-        sqlx::query(
+    let fresh = s
+        .execute(
             "INSERT INTO payment_events (gateway, event_id, kind, received_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (gateway, event_id) DO NOTHING",
+            args![gateway, event_id, kind, Timestamp(now)],
         )
-        .bind(gateway)
-        .bind(event_id)
-        .bind(kind)
-        .bind(Timestamp(now))
-        .execute(&mut **t)
-        .await?
-        .rows_affected()
-    });
+        .await?;
     if fresh == 0 {
         return Ok(NewsOutcome::Duplicate);
     }
-    let outcome = match news {
+    Ok(match news {
         PaymentNews::Captured {
             gateway_order_id,
             payment_id,
             amount,
             method,
-        } => {
-            captured(
-                &mut tx,
-                gateway,
-                gateway_order_id,
-                payment_id,
-                *amount,
-                method,
-                notices,
-                now,
-            )
-            .await?
-        }
+        } => captured(s, gateway, gateway_order_id, payment_id, *amount, method, notices, now).await?,
         PaymentNews::Failed {
             gateway_order_id,
             payment_id,
             reason,
         } => {
-            let updated = on_tx!(&mut tx, t => {
-                sqlx::query(
+            let updated = s
+                .execute(
                     "UPDATE payments SET status = 'failed', gateway_payment_id = $3, failure = $4, updated_at = $5 \
                      WHERE gateway = $1 AND gateway_order_id = $2 AND status = 'created'",
+                    args![gateway, gateway_order_id, payment_id, reason, Timestamp(now)],
                 )
-                .bind(gateway)
-                .bind(gateway_order_id)
-                .bind(payment_id)
-                .bind(reason)
-                .bind(Timestamp(now))
-                .execute(&mut **t)
-                .await?
-                .rows_affected()
-            });
+                .await?;
             if updated == 1 {
                 NewsOutcome::Applied
             } else {
@@ -1068,20 +1045,14 @@ pub async fn apply_payment_news(
             }
         }
         PaymentNews::Refunded { payment_id, refund_id } => {
-            let updated = on_tx!(&mut tx, t => {
-                sqlx::query(
+            let updated = s
+                .execute(
                     "UPDATE refunds SET status = 'processed', gateway_refund_id = COALESCE(gateway_refund_id, $2), updated_at = $3 \
                      WHERE payment_id IN (SELECT id FROM payments WHERE gateway = $4 AND gateway_payment_id = $1) \
                      AND (gateway_refund_id = $2 OR gateway_refund_id IS NULL) AND status <> 'processed'",
+                    args![payment_id, refund_id, Timestamp(now), gateway],
                 )
-                .bind(payment_id)
-                .bind(refund_id)
-                .bind(Timestamp(now))
-                .bind(gateway)
-                .execute(&mut **t)
-                .await?
-                .rows_affected()
-            });
+                .await?;
             if updated > 0 {
                 NewsOutcome::Applied
             } else {
@@ -1089,14 +1060,12 @@ pub async fn apply_payment_news(
             }
         }
         PaymentNews::Other => NewsOutcome::Unknown,
-    };
-    tx.commit().await?;
-    Ok(outcome)
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
 async fn captured(
-    tx: &mut Tx,
+    s: &mut impl Statements,
     gateway: &str,
     gateway_order_id: &str,
     payment_id: &str,
@@ -1107,27 +1076,20 @@ async fn captured(
 ) -> Result<NewsOutcome, StoreError> {
     // Marked captured and read back in one statement; only news about a
     // payment that is already captured, or unknown, needs a second look.
-    let payment: Option<(i64, i64)> = on_tx!(tx, t => {
-        sqlx::query_as(
+    let payment: Option<(i64, i64)> = s
+        .fetch_optional(
             "UPDATE payments SET status = 'captured', gateway_payment_id = $3, method = $4, updated_at = $5 \
              WHERE gateway = $1 AND gateway_order_id = $2 AND status <> 'captured' RETURNING order_id, amount_paise",
+            args![gateway, gateway_order_id, payment_id, method, Timestamp(now)],
         )
-        .bind(gateway)
-        .bind(gateway_order_id)
-        .bind(payment_id)
-        .bind(method)
-        .bind(Timestamp(now))
-        .fetch_optional(&mut **t)
-        .await?
-    });
+        .await?;
     let Some((order, expected)) = payment else {
-        let known: Option<i64> = on_tx!(tx, t => {
-            sqlx::query_scalar("SELECT id FROM payments WHERE gateway = $1 AND gateway_order_id = $2")
-                .bind(gateway)
-                .bind(gateway_order_id)
-                .fetch_optional(&mut **t)
-                .await?
-        });
+        let known: Option<i64> = s
+            .optional_scalar(
+                "SELECT id FROM payments WHERE gateway = $1 AND gateway_order_id = $2",
+                args![gateway, gateway_order_id],
+            )
+            .await?;
         // A gateway may report one payment under several events (Razorpay
         // sends both payment.captured and order.paid): it counts once.
         return Ok(if known.is_some() {
@@ -1145,14 +1107,12 @@ async fn captured(
             "a payment of the wrong amount"
         );
     }
-    let parts: Vec<(i64, String, i64, i64, Timestamp)> = on_tx!(tx, t => {
-        sqlx::query_as(
+    let parts: Vec<(i64, String, i64, i64, Timestamp)> = s
+        .fetch_all(
             "SELECT id, status, total_paise, delivery_paise, updated_at FROM sub_orders WHERE order_id = $1 ORDER BY id",
+            args![order],
         )
-            .bind(order)
-            .fetch_all(&mut **t)
-            .await?
-    });
+        .await?;
     let waiting: Vec<i64> = parts
         .iter()
         .filter(|p| p.1 == "awaiting_payment")
@@ -1174,7 +1134,7 @@ async fn captured(
                     },
                 };
                 move_from(
-                    tx,
+                    s,
                     part,
                     &OrderEvent::PaymentSucceeded,
                     Party::Platform,
@@ -1186,35 +1146,30 @@ async fn captured(
                 .map_err(|e| StoreError::Corrupt(format!("paying sub-order {id}: {e}")))?;
             } else {
                 // The buyer cancelled this part before paying for all.
-                owe_refund(tx, order, Some(*id), *total, "cancelled-before-payment", now).await?;
+                owe_refund(s, order, Some(*id), *total, "cancelled-before-payment", now).await?;
             }
         }
         return Ok(NewsOutcome::Applied);
     }
     // Every part lapsed before the money came: take the stock again if it
     // is all still there; otherwise the whole payment goes back.
-    let lapsed: i64 = on_tx!(tx, t => {
-        sqlx::query_scalar(
+    let lapsed: i64 = s
+        .scalar(
             "SELECT COUNT(*) FROM sub_order_events e JOIN sub_orders s ON s.id = e.sub_order_id \
              WHERE s.order_id = $1 AND e.event = 'payment-lapsed'",
+            args![order],
         )
-        .bind(order)
-        .fetch_one(&mut **t)
-        .await?
-    });
+        .await?;
     let ids: Vec<i64> = parts.iter().map(|p| p.0).collect();
-    if lapsed == parts.len() as i64 && retake_stock(tx, &ids).await? {
+    if lapsed == parts.len() as i64 && retake_stock(s, &ids).await? {
         for id in &ids {
-            on_tx!(tx, t => {
-                sqlx::query("UPDATE sub_orders SET status = 'placed', accept_by = $2, updated_at = $3 WHERE id = $1")
-                    .bind(id)
-                    .bind(accept_deadline(now))
-                    .bind(Timestamp(now))
-                    .execute(&mut **t)
-                    .await?;
-            });
+            s.execute(
+                "UPDATE sub_orders SET status = 'placed', accept_by = $2, updated_at = $3 WHERE id = $1",
+                args![*id, accept_deadline(now), Timestamp(now)],
+            )
+            .await?;
             record_event(
-                tx,
+                s,
                 *id,
                 SubOrderStatus::Placed,
                 "payment",
@@ -1224,42 +1179,40 @@ async fn captured(
                 now,
             )
             .await?;
-            notify_sellers(tx, *id, notices, now).await?;
+            notify_sellers(s, *id, notices, now).await?;
         }
-        notify_buyer(tx, order, SubOrderStatus::Placed, None, notices, now).await?;
+        notify_buyer(s, order, SubOrderStatus::Placed, None, notices, now).await?;
         return Ok(NewsOutcome::Applied);
     }
-    owe_refund(tx, order, None, amount.0, "paid-after-hold", now).await?;
+    owe_refund(s, order, None, amount.0, "paid-after-hold", now).await?;
     Ok(NewsOutcome::RefundOwed)
 }
 
 /// Takes the stock of all these sub-orders' items again, all or nothing.
-async fn retake_stock(tx: &mut Tx, parts: &[i64]) -> Result<bool, StoreError> {
+async fn retake_stock(s: &mut impl Statements, parts: &[i64]) -> Result<bool, StoreError> {
     let mut items: Vec<(i64, i64)> = Vec::new();
     for id in parts {
-        let rows: Vec<(i64, i64)> = on_tx!(tx, t => {
-            sqlx::query_as("SELECT variant_id, quantity FROM order_items WHERE sub_order_id = $1")
-                .bind(id)
-                .fetch_all(&mut **t)
-                .await?
-        });
+        let rows: Vec<(i64, i64)> = s
+            .fetch_all(
+                "SELECT variant_id, quantity FROM order_items WHERE sub_order_id = $1",
+                args![*id],
+            )
+            .await?;
         items.extend(rows);
     }
     items.sort_unstable();
     let mut taken: Vec<(i64, i64)> = Vec::new();
     for (variant, quantity) in items {
-        if take_stock(tx, variant, quantity).await? {
+        if take_stock(s, variant, quantity).await? {
             taken.push((variant, quantity));
         } else {
             // Give back what this attempt took; the caller refunds instead.
             for (variant, quantity) in taken {
-                on_tx!(tx, t => {
-                    sqlx::query("UPDATE listing_variants SET stock = stock + $2 WHERE id = $1")
-                        .bind(variant)
-                        .bind(quantity)
-                        .execute(&mut **t)
-                        .await?;
-                });
+                s.execute(
+                    "UPDATE listing_variants SET stock = stock + $2 WHERE id = $1",
+                    args![variant, quantity],
+                )
+                .await?;
             }
             return Ok(false);
         }

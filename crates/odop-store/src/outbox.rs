@@ -6,7 +6,8 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::StoreError;
-use crate::db::{Backend, Db, Tx, dispatch, dispatch_write, on_tx};
+use crate::db::{Backend, Db, Tx, dispatch, dispatch_write};
+use crate::statements::{Arg, Statements, args};
 use crate::time::Timestamp;
 
 /// How messages travel. Only SMS for now; WhatsApp goes through the same
@@ -39,27 +40,37 @@ pub struct NewMessage {
 
 /// Writes a message to the outbox, inside the caller's transaction.
 pub async fn enqueue(tx: &mut Tx, message: &NewMessage, now: DateTime<Utc>) -> Result<i64, StoreError> {
-    let now = Timestamp(now);
-    let id = on_tx!(tx, t => {
-        sqlx::query_scalar(
-            "INSERT INTO outbox (channel, recipient, body, sensitive, kind, status, attempts, next_attempt_at, created_at) \
-             VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $6) RETURNING id",
-        )
-        .bind(message.channel.code())
-        .bind(&message.recipient)
-        .bind(&message.body)
-        .bind(message.sensitive)
-        .bind(message.kind)
-        .bind(now)
-        .fetch_one(&mut **t)
-        .await?
-    });
-    Ok(id)
+    enqueue_in(tx, message, now).await
+}
+
+/// Writes a message to the outbox, inside the caller's statements.
+pub(crate) async fn enqueue_in(
+    s: &mut impl Statements,
+    message: &NewMessage,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    s.scalar(
+        "INSERT INTO outbox (channel, recipient, body, sensitive, kind, status, attempts, next_attempt_at, created_at) \
+         VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $6) RETURNING id",
+        args![
+            message.channel.code(),
+            &message.recipient,
+            &message.body,
+            message.sensitive,
+            message.kind,
+            Timestamp(now)
+        ],
+    )
+    .await
 }
 
 /// Writes several messages to the outbox in one statement, inside the
 /// caller's transaction.
-pub async fn enqueue_all(tx: &mut Tx, messages: &[NewMessage], now: DateTime<Utc>) -> Result<(), StoreError> {
+pub(crate) async fn enqueue_all(
+    s: &mut impl Statements,
+    messages: &[NewMessage],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     if messages.is_empty() {
         return Ok(());
     }
@@ -80,18 +91,18 @@ pub async fn enqueue_all(tx: &mut Tx, messages: &[NewMessage], now: DateTime<Utc
          VALUES {}",
         rows.join(", ")
     );
-    on_tx!(tx, t => {
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(Timestamp(now));
-        for message in messages {
-            query = query
-                .bind(message.channel.code())
-                .bind(&message.recipient)
-                .bind(&message.body)
-                .bind(message.sensitive)
-                .bind(message.kind);
-        }
-        query.execute(&mut **t).await?;
-    });
+    let mut values: Vec<Arg<'_>> = Vec::with_capacity(1 + 5 * messages.len());
+    values.push(Timestamp(now).into());
+    for message in messages {
+        values.extend([
+            Arg::from(message.channel.code()),
+            Arg::from(&message.recipient),
+            Arg::from(&message.body),
+            Arg::from(message.sensitive),
+            Arg::from(message.kind),
+        ]);
+    }
+    s.execute(&sql, &values).await?;
     Ok(())
 }
 
