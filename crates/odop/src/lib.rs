@@ -21,11 +21,10 @@ use crate::config::{Database, DatabaseSettings, FileConfig, LogSettings, ServeSe
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let file = FileConfig::load(cli.config.as_deref())?;
     telemetry::init(&LogSettings::resolve(&cli, &file))?;
-    let mut runtime = tokio::runtime::Builder::new_multi_thread();
-    if std::env::var_os("TOKIO_WORKER_THREADS").is_none() {
-        runtime.worker_threads(worker_threads());
-    }
-    let runtime = runtime.enable_all().build().context("cannot start the async runtime")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
     runtime.block_on(async {
         match &cli.command {
             Command::Serve(args) => serve::run(ServeSettings::resolve(args, &file), serve::shutdown_signal()).await,
@@ -42,23 +41,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
     })
-}
-
-/// How many threads run requests: twice the cores, unless
-/// `TOKIO_WORKER_THREADS` says otherwise.
-///
-/// Database answers come back from other threads (sqlx runs each SQLite
-/// connection on a thread of its own; PostgreSQL answers over sockets), and
-/// the task holding SQLite's one write lock waits for a runtime thread after
-/// every statement. With one thread per core both are usually busy with
-/// other requests, so the lock holder waits its turn in the queue while
-/// every other writer waits for it; a few more threads than cores let the
-/// operating system run it at once. Measured at 1,000,000 listings on two
-/// cores: checkout 427–439 paid orders/s with 2 threads, 497–514 with 4,
-/// 502 with 6; product pages and search the same within noise.
-fn worker_threads() -> usize {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    cores * 2
 }
 
 /// A human-readable name of the database, without any password.
