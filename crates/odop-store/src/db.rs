@@ -394,10 +394,11 @@ impl Db {
             .max_connections(8)
             .connect_with(options)
             .await?;
-        let direct = if writes.connect_options().get_filename() == std::path::Path::new(":memory:") {
-            None
-        } else {
+        // A database in memory has no file a second connection could open.
+        let direct = if writes.connect_options().get_filename().is_file() {
             Some(DirectWriter::open(&writes)?)
+        } else {
+            None
         };
         Ok(Db::Sqlite(SqliteDb { reads, writes, direct }))
     }
@@ -600,6 +601,33 @@ mod tests {
                 .unwrap();
         });
         tx.commit().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_write_on_the_direct_connection_is_acknowledged_once_its_commit_is_on_disk() {
+        use crate::statements::{Statements, args, write_transaction};
+        let (db, commits) = fresh_sqlite("direct-durable").await;
+        let before = commits.committed();
+        let written: Result<u64, StoreError> = async {
+            write_transaction!(&db, s => {
+                s.execute(
+                    "INSERT INTO rate_limits (bucket, window_start, count) VALUES ($1, 0, 1)",
+                    args!["direct"],
+                )
+                .await
+            })
+        }
+        .await;
+        assert_eq!(written.unwrap(), 1);
+        assert_eq!(commits.committed(), before + 1);
+        assert!(commits.all_flushed());
+        // And sqlx's connections read it at once.
+        let Db::Sqlite(sqlite) = &db else { unreachable!() };
+        let count: i64 = sqlx::query_scalar("SELECT count FROM rate_limits WHERE bucket = 'direct'")
+            .fetch_one(sqlite.reads())
+            .await
+            .unwrap();
+        assert_eq!(count, 1);
     }
 
     #[tokio::test]

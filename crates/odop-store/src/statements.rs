@@ -400,3 +400,145 @@ macro_rules! write_transaction {
     };
 }
 pub(crate) use write_transaction;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Db;
+
+    /// `write_transaction!` where `?` cannot leave the test itself.
+    macro_rules! in_transaction {
+        ($db:expr, $s:ident => $body:expr) => {
+            async { write_transaction!($db, $s => $body) }.await
+        };
+    }
+
+    /// A SQLite file in a fresh directory, with a table `t`.
+    async fn fresh_file(name: &str) -> Db {
+        let dir = std::env::temp_dir().join(format!("odop-statements-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = Db::open_sqlite_file(&dir.join("odop.db")).await.unwrap();
+        let created: Result<(), StoreError> = in_transaction!(&db, s => {
+            s.execute("CREATE TABLE t (name TEXT, n BIGINT, flag BOOLEAN)", &[]).await.map(|_| ())
+        });
+        created.unwrap();
+        db
+    }
+
+    async fn rows(db: &Db) -> Vec<(Option<String>, Option<i64>, Option<bool>)> {
+        let mut tx = db.begin_read().await.unwrap();
+        tx.fetch_all("SELECT name, n, flag FROM t ORDER BY n", &[])
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_sqlite_file_writes_through_its_own_connection_and_memory_through_sqlx() {
+        let db = fresh_file("which").await;
+        assert!(db.direct_writer().is_some());
+        let memory = Db::connect("sqlite::memory:").await.unwrap();
+        assert!(memory.direct_writer().is_none());
+        let written: Result<Vec<(i64,)>, StoreError> = in_transaction!(&memory, s => {
+            s.execute("CREATE TABLE m (n BIGINT)", &[]).await?;
+            s.execute("INSERT INTO m (n) VALUES ($1)", args![5]).await?;
+            s.fetch_all("SELECT n FROM m", &[]).await
+        });
+        assert_eq!(written.unwrap(), vec![(5,)]);
+    }
+
+    #[tokio::test]
+    async fn arguments_bind_by_their_numbers_on_both_connections() {
+        let db = fresh_file("numbers").await;
+        // `$2` comes first and `$1` twice: SQLite would number them 1 and 2
+        // in order of appearance, the other way round.
+        let sql = "INSERT INTO t (n, name, flag) VALUES ($2, $1 || '-' || $1, $3)";
+        let direct: Result<u64, StoreError> = in_transaction!(&db, s => {
+            s.execute(sql, args!["direct", 1, true]).await
+        });
+        assert_eq!(direct.unwrap(), 1);
+        let mut tx = db.begin().await.unwrap();
+        tx.execute(sql, args!["sqlx", 2, false]).await.unwrap();
+        tx.commit().await.unwrap();
+        let nulls: Result<u64, StoreError> = in_transaction!(&db, s => {
+            s.execute(sql, args![None::<&str>, 3, Arg::NullInt]).await
+        });
+        nulls.unwrap();
+        assert_eq!(
+            rows(&db).await,
+            vec![
+                (Some("direct-direct".into()), Some(1), Some(true)),
+                (Some("sqlx-sqlx".into()), Some(2), Some(false)),
+                (None, Some(3), None),
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn an_argument_missing_or_unnumbered_is_an_error_that_writes_nothing() {
+        let db = fresh_file("missing").await;
+        let missing: Result<u64, StoreError> = in_transaction!(&db, s => {
+            s.execute("INSERT INTO t (n) VALUES ($1)", args![1]).await?;
+            s.execute("INSERT INTO t (n) VALUES ($2)", args![2]).await
+        });
+        assert!(matches!(missing, Err(StoreError::Corrupt(message)) if message.contains("$2")));
+        let unnumbered: Result<u64, StoreError> = in_transaction!(&db, s => {
+            s.execute("INSERT INTO t (n) VALUES (?)", args![1]).await
+        });
+        assert!(matches!(unnumbered, Err(StoreError::Corrupt(_))));
+        assert!(rows(&db).await.is_empty());
+    }
+
+    #[tokio::test]
+    async fn an_error_rolls_back_the_whole_transaction() {
+        let db = fresh_file("error").await;
+        let failed: Result<(), StoreError> = in_transaction!(&db, s => {
+            s.execute("INSERT INTO t (n) VALUES ($1)", args![1]).await?;
+            s.execute("INSERT INTO no_such_table (n) VALUES ($1)", args![2]).await?;
+            Ok(())
+        });
+        assert!(matches!(failed, Err(StoreError::Sqlite(_))));
+        assert!(rows(&db).await.is_empty());
+        // The connection is free again, outside any transaction.
+        let next: Result<u64, StoreError> = in_transaction!(&db, s => {
+            s.execute("INSERT INTO t (n) VALUES ($1)", args![3]).await
+        });
+        next.unwrap();
+        assert_eq!(rows(&db).await, vec![(None, Some(3), None)]);
+    }
+
+    fn a_bug() -> Result<(), StoreError> {
+        panic!("a bug in the middle of a transaction")
+    }
+
+    #[tokio::test]
+    async fn a_panic_in_a_transaction_rolls_it_back_and_writers_go_on() {
+        let db = fresh_file("panic").await;
+        let panicking = db.clone();
+        let outcome = tokio::spawn(async move {
+            let _: Result<(), StoreError> = in_transaction!(&panicking, s => {
+                s.execute("INSERT INTO t (n) VALUES ($1)", args![1]).await?;
+                a_bug()
+            });
+        })
+        .await;
+        assert!(outcome.unwrap_err().is_panic());
+        let next: Result<u64, StoreError> = in_transaction!(&db, s => {
+            s.execute("INSERT INTO t (n) VALUES ($1)", args![2]).await
+        });
+        next.unwrap();
+        assert_eq!(rows(&db).await, vec![(None, Some(2), None)]);
+    }
+
+    #[tokio::test]
+    async fn a_body_that_waits_on_anything_else_is_refused_and_writes_nothing() {
+        let db = fresh_file("waits").await;
+        let waited: Result<(), StoreError> = in_transaction!(&db, s => {
+            s.execute("INSERT INTO t (n) VALUES ($1)", args![1]).await?;
+            tokio::task::yield_now().await;
+            Ok(())
+        });
+        assert!(matches!(waited, Err(StoreError::Corrupt(message)) if message.contains("waited")));
+        assert!(rows(&db).await.is_empty());
+    }
+}
