@@ -21,7 +21,7 @@ use crate::StoreError;
 use crate::carts::{LineRow, line_columns, remove_bought};
 use crate::db::{Db, SnapshotRead, dispatch, dispatch_write};
 use crate::outbox::{self, NewMessage};
-use crate::statements::{Arg, Columns, FromColumns, Statements, args, write_transaction};
+use crate::statements::{Arg, Columns, FromColumns, Statements, args, execute_alone, write_transaction};
 use crate::time::Timestamp;
 
 /// What a seller (and the vendor of a sub-vendor) is told of a new order.
@@ -227,9 +227,9 @@ impl FromColumns for LineWithTerms {
 }
 
 /// The lines for these variants and quantities with each variant's HSN
-/// code and return period and each seller's terms, read inside `tx` in one
-/// statement: checkout runs this inside its write transaction, where every
-/// statement keeps the other writers waiting.
+/// code and return period and each seller's terms, in one statement:
+/// checkout runs this inside its write transaction, where every statement
+/// keeps the other writers waiting.
 async fn read_lines(s: &mut impl Statements, items: &[(i64, i64)]) -> Result<OrderLines, PlaceError> {
     let mut read = OrderLines {
         lines: Vec::with_capacity(items.len()),
@@ -731,8 +731,8 @@ macro_rules! change_of_mind_days {
 }
 const CHANGE_OF_MIND_DAYS: &str = change_of_mind_days!();
 
-/// Moves a sub-order the caller has just read inside `tx`; the update
-/// still checks that its status has not changed since.
+/// Moves a sub-order the caller has just read in this transaction; the
+/// update still checks that its status has not changed since.
 async fn move_from(
     s: &mut impl Statements,
     part: SubOrderNow,
@@ -938,15 +938,14 @@ pub async fn record_payment(
     amount: Money,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    write_transaction!(db, s => {
-        s.execute(
-            "INSERT INTO payments (order_id, gateway, gateway_order_id, amount_paise, status, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, 'created', $5, $5)",
-            args![order.0, gateway, gateway_order_id, amount.0, Timestamp(now)],
-        )
-        .await
-        .map(|_| ())
-    })
+    execute_alone(
+        db,
+        "INSERT INTO payments (order_id, gateway, gateway_order_id, amount_paise, status, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, 'created', $5, $5)",
+        args![order.0, gateway, gateway_order_id, amount.0, Timestamp(now)],
+    )
+    .await?;
+    Ok(())
 }
 
 /// What a gateway reported, as the store needs it.

@@ -26,8 +26,9 @@ use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Postgres, Sqlite};
 
+use crate::Db;
 use crate::StoreError;
-use crate::db::{Tx, on_tx};
+use crate::db::{Tx, dispatch_write, on_tx};
 use crate::time::Timestamp;
 
 /// A value bound to a statement's parameter. A null says which type it
@@ -282,7 +283,7 @@ impl Statements for Tx {
 }
 
 /// A write transaction on the SQLite connection kept for them
-/// (`db::SqliteDb::begin_direct`): every statement runs at once on the
+/// (`db::DirectWriter`): every statement runs at once on the
 /// caller's thread, prepared once per connection.
 pub(crate) struct DirectTx<'c> {
     connection: &'c rusqlite::Connection,
@@ -364,6 +365,18 @@ pub(crate) fn run_now<T, E: From<StoreError>>(body: impl Future<Output = Result<
         Poll::Ready(outcome) => outcome,
         Poll::Pending => Err(StoreError::Corrupt("a SQLite write transaction waited on something else".into()).into()),
     }
+}
+
+/// Runs one statement that writes, on its own: on PostgreSQL without a
+/// transaction around it (one round trip instead of three), on a SQLite
+/// file on the direct connection in the writer's turn. Returns how many rows
+/// it changed, once the change is durable.
+pub(crate) async fn execute_alone(db: &Db, sql: &str, args: &[Arg<'_>]) -> Result<u64, StoreError> {
+    if db.direct_writer().is_some() {
+        return write_transaction!(db, s => s.execute(sql, args).await);
+    }
+    let sql = sqlx::AssertSqlSafe(sql.to_owned());
+    Ok(dispatch_write!(db, pool => bind_all(sqlx::query(sql), args).execute(pool).await?.rows_affected()))
 }
 
 /// Runs `$body` in one write transaction with `$s` bound to its
