@@ -218,16 +218,30 @@ async fn put_in(
     if current.is_none() && lines >= MAX_CART_LINES as i64 {
         return Err(CartError::Full);
     }
-    if current.is_some() {
+    set_quantity(s, cart, variant, wanted, current.is_some(), now).await?;
+    Ok(())
+}
+
+/// Writes how many of a variant a cart holds: an update of its line when
+/// `has_line`, a new line otherwise.
+async fn set_quantity(
+    s: &mut impl Statements,
+    cart: i64,
+    variant: i64,
+    quantity: i64,
+    has_line: bool,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    if has_line {
         s.execute(
             "UPDATE cart_items SET quantity = $3 WHERE cart_id = $1 AND variant_id = $2",
-            args![cart, variant, wanted],
+            args![cart, variant, quantity],
         )
         .await?;
     } else {
         s.execute(
             "INSERT INTO cart_items (cart_id, variant_id, quantity, added_at) VALUES ($1, $2, $3, $4)",
-            args![cart, variant, wanted, Timestamp(now)],
+            args![cart, variant, quantity, Timestamp(now)],
         )
         .await?;
     }
@@ -294,19 +308,7 @@ async fn merge_in(
             )
             .await?;
         let merged = (mine.unwrap_or(0) + quantity).min(MAX_QUANTITY);
-        if mine.is_some() {
-            s.execute(
-                "UPDATE cart_items SET quantity = $3 WHERE cart_id = $1 AND variant_id = $2",
-                args![cart, variant, merged],
-            )
-            .await?;
-        } else {
-            s.execute(
-                "INSERT INTO cart_items (cart_id, variant_id, quantity, added_at) VALUES ($1, $2, $3, $4)",
-                args![cart, variant, merged, Timestamp(now)],
-            )
-            .await?;
-        }
+        set_quantity(s, cart, variant, merged, mine.is_some(), now).await?;
     }
     s.execute("DELETE FROM carts WHERE id = $1", args![guest]).await?;
     Ok(())
