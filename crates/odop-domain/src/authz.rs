@@ -62,6 +62,9 @@ pub enum Action<'a> {
     /// Write, schedule and close polls and quiz questions, see and export
     /// their results.
     RunEngagement,
+    /// See the payments that no order took (payment exceptions) and the
+    /// refunds owed for them.
+    ReviewPayments,
     /// Put listings on the marketplace.
     PublishListings,
     /// Create, edit, pause and delete the listings of `seller`, whose vendor
@@ -124,7 +127,7 @@ pub fn may(actor: &Actor, action: Action<'_>) -> bool {
         Action::InviteSubVendors => actor.is_vendor(),
         Action::ManageSubVendorsOf(vendor) => actor.is_vendor() && actor.user == vendor,
         Action::LeaveVendor { artisan } => actor.user == artisan,
-        Action::ManageStaff | Action::RunEngagement => actor.state_admin,
+        Action::ManageStaff | Action::RunEngagement | Action::ReviewPayments => actor.state_admin,
         Action::PublishListings => actor.seller.is_some(),
         // A vendor invoices for its sub-vendors, so it may keep their listings.
         Action::ManageListingsOf { seller, sellers_vendor } => {
@@ -271,6 +274,7 @@ mod tests {
             ),
             ("manage staff", Action::ManageStaff, &["state admin"]),
             ("run polls and quizzes", Action::RunEngagement, &["state admin"]),
+            ("review payment exceptions", Action::ReviewPayments, &["state admin"]),
             (
                 "publish listings",
                 Action::PublishListings,

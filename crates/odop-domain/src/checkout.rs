@@ -304,6 +304,10 @@ pub enum CheckoutError {
     NotEnoughStock { title: String, available: i64 },
     #[error("at most {MAX_QUANTITY} of one item per order")]
     TooMany,
+    #[error("each quantity must be at least 1")]
+    TooFew,
+    #[error("at most {MAX_CART_LINES} different items per order")]
+    TooManyLines,
     #[error("cash on delivery is not available for this order")]
     CodNotAvailable,
     #[error("{title} is no longer on sale")]
@@ -316,10 +320,42 @@ impl CheckoutError {
             CheckoutError::Empty => "checkout-empty",
             CheckoutError::NotEnoughStock { .. } => "checkout-sold-out",
             CheckoutError::TooMany => "checkout-too-many",
+            CheckoutError::TooFew => "checkout-too-few",
+            CheckoutError::TooManyLines => "checkout-too-many-lines",
             CheckoutError::CodNotAvailable => "checkout-cod-unavailable",
             CheckoutError::NotOnSale { .. } => "checkout-not-on-sale",
         }
     }
+}
+
+/// The lines of an order as a program sent them, one per variant: a
+/// variant named twice (3 + 5) is one line of the sum, never a line dropped.
+/// Every quantity must be at least 1, and each sum at most
+/// [`MAX_QUANTITY`]; lines come out ordered by variant, the order in which
+/// stock is taken.
+pub fn combine_lines(items: &[(i64, i64)]) -> Result<Vec<(i64, i64)>, CheckoutError> {
+    if items.is_empty() {
+        return Err(CheckoutError::Empty);
+    }
+    if items.iter().any(|(_, quantity)| *quantity < 1) {
+        return Err(CheckoutError::TooFew);
+    }
+    let mut combined: Vec<(i64, i64)> = Vec::with_capacity(items.len());
+    let mut sorted = items.to_vec();
+    sorted.sort_unstable();
+    for (variant, quantity) in sorted {
+        match combined.last_mut() {
+            Some((last, sum)) if *last == variant => *sum = sum.saturating_add(quantity),
+            _ => combined.push((variant, quantity)),
+        }
+    }
+    if combined.iter().any(|(_, quantity)| *quantity > MAX_QUANTITY) {
+        return Err(CheckoutError::TooMany);
+    }
+    if combined.len() > MAX_CART_LINES {
+        return Err(CheckoutError::TooManyLines);
+    }
+    Ok(combined)
 }
 
 /// Prices `lines` for delivery to `buyer_state`, with each seller's rules.
@@ -446,6 +482,24 @@ mod tests {
         let errors = DeliveryAddress::parse(&address("99", "22600")).unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
         assert_eq!(fields, ["state", "pin"]);
+    }
+
+    #[test]
+    fn the_same_variant_twice_is_one_line_of_the_sum() {
+        assert_eq!(combine_lines(&[(7, 3), (2, 1), (7, 5)]), Ok(vec![(2, 1), (7, 8)]));
+        assert_eq!(combine_lines(&[(7, 5), (7, 5)]), Ok(vec![(7, 10)]));
+        let refused = [
+            (vec![(7, 6), (7, 5)], CheckoutError::TooMany),
+            (vec![(7, 11)], CheckoutError::TooMany),
+            (vec![(7, i64::MAX), (7, i64::MAX)], CheckoutError::TooMany),
+            (vec![(7, 0)], CheckoutError::TooFew),
+            (vec![(7, 3), (8, -1)], CheckoutError::TooFew),
+            (vec![], CheckoutError::Empty),
+            ((1..=31).map(|v| (v, 1)).collect(), CheckoutError::TooManyLines),
+        ];
+        for (items, error) in refused {
+            assert_eq!(combine_lines(&items), Err(error), "{items:?}");
+        }
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod locale;
 pub mod money;
 pub mod onboarding;
 pub mod orders;
+pub mod payments;
 pub mod polls;
 pub mod quiz;
 pub mod registry;

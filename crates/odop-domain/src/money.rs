@@ -13,7 +13,7 @@ pub const MAX_PRICE: Money = Money(1_000_000_000);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum MoneyError {
-    #[error("enter an amount in rupees, like 1250 or 1250.50")]
+    #[error("enter an amount in rupees, like 1250, 1,25,000 or 1250.50")]
     Malformed,
     #[error("an amount has at most two digits after the decimal point")]
     TooPrecise,
@@ -45,18 +45,28 @@ impl Money {
         Money(rupees * 100)
     }
 
-    /// Parses an amount typed in rupees: `1250`, `1,250.50`, `₹ 1,25,000`.
-    /// Only positive amounts up to [`MAX_PRICE`] are prices.
+    /// Parses an amount typed in rupees: `1250`, `1,250.50`, `₹ 1,25,000`,
+    /// `100,000`, in Latin or Devanagari digits. Digit groups must be
+    /// Indian (`1,00,000`: threes at the end, twos before) or international
+    /// (`100,000`: threes throughout): `100,00` is refused rather than read
+    /// as ₹10,000. Only positive amounts up to [`MAX_PRICE`] are prices.
     pub fn parse_price(input: &str) -> Result<Self, MoneyError> {
-        let text: String = input
-            .trim()
-            .trim_start_matches('₹')
-            .trim_start_matches("Rs.")
-            .trim_start_matches("Rs")
+        let text = input.trim();
+        let text = ["₹", "Rs.", "Rs", "INR"]
+            .iter()
+            .find_map(|sign| text.strip_prefix(sign))
+            .unwrap_or(text)
+            .trim_start();
+        let text: String = text
             .chars()
-            .filter(|c| *c != ',' && !c.is_whitespace())
+            .map(|c| match c {
+                // Devanagari digits ० to ९, as a Hindi keyboard types them.
+                '\u{0966}'..='\u{096F}' => char::from(b'0' + (c as u32 - 0x0966) as u8),
+                c => c,
+            })
             .collect();
         let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+        let whole = ungroup(whole)?;
         if whole.is_empty() && fraction.is_empty()
             || !whole.bytes().all(|b| b.is_ascii_digit())
             || !fraction.bytes().all(|b| b.is_ascii_digit())
@@ -96,6 +106,28 @@ impl Money {
         } else {
             format!("{}.{:02}", self.0 / 100, self.0 % 100)
         }
+    }
+}
+
+/// The rupees of an amount without its group separators, if they are
+/// placed as Indian (`12,34,567`) or international (`1,234,567`) grouping
+/// places them; an amount without commas is returned as it is.
+fn ungroup(whole: &str) -> Result<String, MoneyError> {
+    if !whole.contains(',') {
+        return Ok(whole.to_owned());
+    }
+    let groups: Vec<&str> = whole.split(',').collect();
+    let (first, rest) = groups.split_first().ok_or(MoneyError::Malformed)?;
+    let (last, middle) = rest.split_last().ok_or(MoneyError::Malformed)?;
+    let digits = |group: &str, lengths: std::ops::RangeInclusive<usize>| {
+        lengths.contains(&group.len()) && group.bytes().all(|b| b.is_ascii_digit())
+    };
+    let indian = digits(first, 1..=2) && middle.iter().all(|g| digits(g, 2..=2));
+    let international = digits(first, 1..=3) && middle.iter().all(|g| digits(g, 3..=3));
+    if digits(last, 3..=3) && (indian || international) {
+        Ok(groups.concat())
+    } else {
+        Err(MoneyError::Malformed)
     }
 }
 
@@ -172,6 +204,12 @@ mod tests {
             ("1250", 1_250_00),
             ("1,250.5", 1_250_50),
             ("₹ 1,25,000", 1_25_000_00),
+            ("₹1,00,000", 1_00_000_00),
+            ("100,000", 1_00_000_00),
+            ("10,00,000.50", 10_00_000_50),
+            ("1,000,000", 10_00_000_00),
+            ("INR 2,979", 2_979_00),
+            ("१२५०", 1_250_00),
             ("Rs. 99.99", 99_99),
             (".5", 50),
             ("0.01", 1),
@@ -183,6 +221,15 @@ mod tests {
         let refused = [
             ("", MoneyError::Malformed),
             ("12a", MoneyError::Malformed),
+            ("100,00", MoneyError::Malformed),
+            ("1,0000", MoneyError::Malformed),
+            ("12,34", MoneyError::Malformed),
+            ("1,00,0000", MoneyError::Malformed),
+            ("123,45,678", MoneyError::Malformed),
+            (",250", MoneyError::Malformed),
+            ("1,250,", MoneyError::Malformed),
+            ("1,,250", MoneyError::Malformed),
+            ("1 250", MoneyError::Malformed),
             ("-5", MoneyError::Malformed),
             ("1e5", MoneyError::Malformed),
             ("12.345", MoneyError::TooPrecise),

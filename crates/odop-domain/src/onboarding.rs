@@ -106,7 +106,7 @@ impl fmt::Display for FieldError {
 }
 
 impl FieldError {
-    pub(crate) fn new(field: &'static str, message_id: &'static str) -> Self {
+    pub fn new(field: &'static str, message_id: &'static str) -> Self {
         Self {
             field,
             message_id,

@@ -12,16 +12,80 @@ pub enum TextError {
 }
 
 /// Trims the text and removes control characters other than line breaks
-/// (which arrive as `\r\n` from browsers and are kept as `\n`). The result
-/// is plain text: it is escaped wherever it is shown, never interpreted.
+/// (which arrive as `\r\n` from browsers and are kept as `\n`), and the
+/// invisible format characters ([`is_invisible`]) that could make a title
+/// read differently from what it says: a right-to-left override turns
+/// `Silk saree` into something else on screen, a zero-width space makes
+/// two identical-looking names differ. The joiners that Devanagari (and
+/// emoji) need to shape a letter stay where they do that. The result is
+/// plain text: it is escaped wherever it is shown, never interpreted.
 pub fn clean(input: &str) -> String {
-    input
-        .replace("\r\n", "\n")
-        .chars()
-        .filter(|c| *c == '\n' || !c.is_control())
-        .collect::<String>()
-        .trim()
-        .to_owned()
+    let text = input.replace("\r\n", "\n");
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let keep = match c {
+            '\n' => true,
+            '\u{200C}' | '\u{200D}' => {
+                let before = i.checked_sub(1).and_then(|j| chars.get(j)).copied();
+                joins(before, chars.get(i + 1).copied())
+            }
+            c => !c.is_control() && !is_invisible(c),
+        };
+        if keep {
+            out.push(c);
+        }
+    }
+    out.trim().to_owned()
+}
+
+/// Unicode's format characters (general category Cf) and the fillers that
+/// draw nothing: bidirectional embeddings, overrides, isolates and marks,
+/// zero-width spaces, the byte-order mark, invisible operators, tags.
+/// Zero-width joiner and non-joiner are decided by [`joins`].
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{0600}'..='\u{0605}'
+            | '\u{06DD}'
+            | '\u{070F}'
+            | '\u{08E2}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'
+            | '\u{200E}'..='\u{200F}'
+            | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{110BD}'
+            | '\u{110CD}'
+            | '\u{13430}'..='\u{1343F}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
+}
+
+/// Whether a zero-width joiner or non-joiner between `before` and `after`
+/// does work: after a letter of an Indian script (Devanagari to Sinhala),
+/// where it chooses between a half form, a conjunct and a visible virama
+/// (`क्‍ष`), or inside an emoji sequence.
+fn joins(before: Option<char>, after: Option<char>) -> bool {
+    let indic = |c: char| ('\u{0900}'..='\u{0DFF}').contains(&c);
+    let pictograph = |c: char| ('\u{1F000}'..='\u{1FAFF}').contains(&c) || ('\u{2600}'..='\u{27BF}').contains(&c);
+    match (before, after) {
+        (Some(b), Some(a)) => {
+            indic(b) && indic(a) || pictograph(b) && (pictograph(a) || a == '\u{2640}' || a == '\u{2642}')
+        }
+        _ => false,
+    }
 }
 
 /// A required text of `min..=max` characters after cleaning.
@@ -124,6 +188,34 @@ mod tests {
             "<script>alert(1)</script>",
             "escaping is the page's job"
         );
+    }
+
+    #[test]
+    fn invisible_characters_are_dropped_and_needed_joiners_kept() {
+        let cases = [
+            ("Silk\u{202E}eeras", "Silkeeras"),
+            ("\u{202D}Banarasi\u{202C} saree", "Banarasi saree"),
+            ("Brass\u{200B}ware", "Brassware"),
+            ("\u{FEFF}Chikan", "Chikan"),
+            ("Zari\u{2066}work\u{2069}", "Zariwork"),
+            ("Toy\u{E0041}\u{E007F}", "Toy"),
+            ("left\u{200E}right\u{200F}", "leftright"),
+            ("soft\u{00AD}hyphen", "softhyphen"),
+            // Devanagari keeps the joiner that asks for a half form, and
+            // the non-joiner that asks for a visible virama.
+            ("क्\u{200D}ष", "क्\u{200D}ष"),
+            ("क्\u{200C}ष", "क्\u{200C}ष"),
+            // An emoji sequence keeps its joiner: 👩‍🎨 is one picture.
+            ("\u{1F469}\u{200D}\u{1F3A8} artist", "\u{1F469}\u{200D}\u{1F3A8} artist"),
+            // Between Latin letters, or at an edge, a joiner only hides.
+            ("Sil\u{200D}k", "Silk"),
+            ("\u{200C}Silk", "Silk"),
+            ("Silk\u{200D}", "Silk"),
+        ];
+        for (typed, kept) in cases {
+            assert_eq!(clean(typed), kept, "{typed:?}");
+        }
+        assert_eq!(required("\u{200B}\u{202E}", 1, 10), Err(TextError::Missing));
     }
 
     #[test]

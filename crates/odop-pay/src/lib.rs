@@ -98,7 +98,13 @@ pub enum EventKind {
     PaymentCaptured {
         gateway_order_id: String,
         payment_id: String,
+        /// In the smallest unit of `currency`: paise when it is INR.
         amount_paise: i64,
+        /// As the gateway reported it, `None` when it left it out. The shop
+        /// applies only INR payments of the exact amount; any other capture
+        /// is still money received, so it is passed on, not refused, to be
+        /// recorded and given back.
+        currency: Option<String>,
         /// How the payer paid: "upi", "card", "netbanking", "wallet"…
         method: String,
     },

@@ -145,11 +145,20 @@ fn parse_event_kind(body: &[u8]) -> Result<EventKind, PayError> {
         // the order itself, so it can be read exactly like a capture.
         "payment.captured" | "order.paid" => {
             let payment: PaymentEntity = entity(event, &envelope.payload, "payment")?;
-            check_amount(event, payment.amount, payment.currency.as_deref())?;
+            // A capture in another currency, or without one, is still money
+            // taken from someone: it is passed on with its currency for the
+            // shop to record and give back, never read as paise.
+            if payment.amount <= 0 {
+                return Err(bad(
+                    event,
+                    format_args!("the amount {} is not positive", payment.amount),
+                ));
+            }
             Ok(EventKind::PaymentCaptured {
                 gateway_order_id: required(event, "payment.order_id", payment.order_id)?,
                 payment_id: required(event, "payment.id", Some(payment.id))?,
                 amount_paise: payment.amount,
+                currency: payment.currency.filter(|c| !c.trim().is_empty()),
                 method: required(event, "payment.method", payment.method)?,
             })
         }
@@ -232,6 +241,7 @@ mod tests {
                 gateway_order_id: "order_9A33XWu170gUtm".into(),
                 payment_id: "pay_29QQoUBi66xm2f".into(),
                 amount_paise: 50_000,
+                currency: Some("INR".into()),
                 method: "card".into(),
             }
         );
@@ -257,10 +267,40 @@ mod tests {
     }
 
     #[test]
-    fn a_capture_in_another_currency_is_refused_because_its_amount_is_not_paise() {
+    fn a_capture_in_another_currency_or_none_is_passed_on_with_what_it_said() {
+        for (currency, read) in [
+            (json!("USD"), Some("USD")),
+            (json!(null), None),
+            (json!(""), None),
+            (json!("INR"), Some("INR")),
+        ] {
+            let mut payment = captured_payment();
+            payment["currency"] = currency.clone();
+            let EventKind::PaymentCaptured { currency: got, .. } =
+                kind(&payment_event("payment.captured", payment)).unwrap()
+            else {
+                panic!("not a capture");
+            };
+            assert_eq!(got.as_deref(), read, "{currency}");
+        }
         let mut payment = captured_payment();
-        payment["currency"] = json!("USD");
-        let error = kind(&payment_event("payment.captured", payment)).unwrap_err();
+        payment.as_object_mut().unwrap().remove("currency");
+        let EventKind::PaymentCaptured { currency, .. } = kind(&payment_event("payment.captured", payment)).unwrap()
+        else {
+            panic!("not a capture");
+        };
+        assert_eq!(currency, None, "a missing currency is not taken to be INR");
+    }
+
+    #[test]
+    fn a_refund_in_another_currency_is_refused_because_its_amount_is_not_paise() {
+        let body = json!({
+            "entity": "event",
+            "event": "refund.processed",
+            "payload": {"refund": {"entity": {"id": "rfnd_1", "payment_id": "pay_1", "amount": 100, "currency": "USD"}}},
+        })
+        .to_string();
+        let error = kind(body.as_bytes()).unwrap_err();
         assert!(
             matches!(&error, PayError::BadPayload(m) if m.contains("USD")),
             "{error}"

@@ -427,6 +427,7 @@ mod tests {
                     gateway_order_id: "order_DESlLckIVRkHWj".into(),
                     payment_id: "pay_DESlfW9H8K9uqM".into(),
                     amount_paise: 50_000,
+                    currency: Some("INR".into()),
                     method: "upi".into(),
                 },
             }

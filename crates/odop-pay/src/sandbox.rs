@@ -250,10 +250,12 @@ mod tests {
             payment_id,
             amount_paise,
             method,
+            currency,
         } = event.kind
         else {
             panic!("not a capture: {:?}", event.kind);
         };
+        assert_eq!(currency.as_deref(), Some("INR"));
         assert_eq!(gateway_order_id, "sbx_order_abc");
         assert!(payment_id.starts_with("pay_sbx"), "{payment_id}");
         assert_eq!(amount_paise, 149_900);

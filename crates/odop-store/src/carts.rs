@@ -280,8 +280,18 @@ pub async fn lines(db: &Db, owner: CartOwner<'_>) -> Result<Vec<CartLine>, Store
 
 /// Moves a guest's cart into the buyer's at sign-in: quantities add up to
 /// the per-item limit, and the guest cart is gone.
-pub async fn merge(db: &Db, guest_token_hash: &str, buyer: UserId, now: DateTime<Utc>) -> Result<(), StoreError> {
+pub async fn merge(db: &Db, guest_token_hash: &str, buyer: UserId, now: DateTime<Utc>) -> Result<Merged, StoreError> {
     write_transaction!(db, s => merge_in(&mut s, guest_token_hash, buyer, now).await)
+}
+
+/// What joining a guest's cart to the buyer's did, so the buyer can be told.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Merged {
+    /// Lines the guest's cart brought.
+    pub lines: usize,
+    /// Of those, lines the buyer's cart held already, whose quantities were
+    /// added together (up to the limit of one item).
+    pub combined: usize,
 }
 
 async fn merge_in(
@@ -289,9 +299,9 @@ async fn merge_in(
     guest_token_hash: &str,
     buyer: UserId,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> Result<Merged, StoreError> {
     let Some(guest) = find_cart(s, CartOwner::Guest(guest_token_hash)).await? else {
-        return Ok(());
+        return Ok(Merged::default());
     };
     let cart = cart_for(s, CartOwner::Buyer(buyer), now).await?;
     let items: Vec<(i64, i64)> = s
@@ -300,6 +310,10 @@ async fn merge_in(
             args![guest],
         )
         .await?;
+    let mut merged = Merged {
+        lines: items.len(),
+        combined: 0,
+    };
     for (variant, quantity) in items {
         let mine: Option<i64> = s
             .optional_scalar(
@@ -307,11 +321,12 @@ async fn merge_in(
                 args![cart, variant],
             )
             .await?;
-        let merged = (mine.unwrap_or(0) + quantity).min(MAX_QUANTITY);
-        set_quantity(s, cart, variant, merged, mine.is_some(), now).await?;
+        merged.combined += usize::from(mine.is_some());
+        let total = (mine.unwrap_or(0) + quantity).min(MAX_QUANTITY);
+        set_quantity(s, cart, variant, total, mine.is_some(), now).await?;
     }
     s.execute("DELETE FROM carts WHERE id = $1", args![guest]).await?;
-    Ok(())
+    Ok(merged)
 }
 
 /// Removes bought variants from the buyer's cart, inside the order's

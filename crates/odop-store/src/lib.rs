@@ -19,6 +19,7 @@ pub mod onboarding;
 pub mod orders;
 pub mod otp;
 pub mod outbox;
+pub mod payments;
 pub mod polls;
 pub mod privacy;
 pub mod quiz;

@@ -21,7 +21,7 @@ use crate::StoreError;
 use crate::carts::{LineRow, line_columns, remove_bought};
 use crate::db::{Db, SnapshotRead, dispatch, dispatch_write};
 use crate::outbox::{self, NewMessage};
-use crate::statements::{Arg, Columns, FromColumns, Statements, args, execute_alone, write_transaction};
+use crate::statements::{Arg, Columns, FromColumns, Statements, args, write_transaction};
 use crate::time::Timestamp;
 
 /// What a seller (and the vendor of a sub-vendor) is told of a new order.
@@ -66,6 +66,9 @@ pub trait Notices: Send + Sync {
 pub struct PlaceOrder<'a> {
     pub buyer: UserId,
     pub idempotency_key: &'a str,
+    /// What the request asked, digested: the same key with another request
+    /// is refused rather than answered with the first order.
+    pub fingerprint: &'a str,
     pub address: &'a DeliveryAddress,
     pub method: PaymentMethod,
     /// Variant and quantity.
@@ -78,6 +81,9 @@ pub struct PlaceOrder<'a> {
 pub enum PlaceError {
     #[error(transparent)]
     Checkout(#[from] CheckoutError),
+    /// The idempotency key placed an order already, for another request.
+    #[error("this Idempotency-Key was used for a different request")]
+    KeyReused,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -95,13 +101,19 @@ pub struct Placed {
     pub replayed: bool,
 }
 
-fn accept_deadline(now: DateTime<Utc>) -> Timestamp {
+pub(crate) fn accept_deadline(now: DateTime<Utc>) -> Timestamp {
     Timestamp(now + Duration::hours(ACCEPT_WITHIN_HOURS))
 }
 
-async fn existing_order(s: &mut impl Statements, buyer: UserId, key: &str) -> Result<Option<i64>, StoreError> {
-    s.optional_scalar(
-        "SELECT id FROM orders WHERE buyer_user_id = $1 AND idempotency_key = $2",
+/// The order `buyer` placed under `key`, with the fingerprint of the
+/// request that placed it (none for orders older than fingerprints).
+async fn existing_order(
+    s: &mut impl Statements,
+    buyer: UserId,
+    key: &str,
+) -> Result<Option<(i64, Option<String>)>, StoreError> {
+    s.fetch_optional(
+        "SELECT id, request_hash FROM orders WHERE buyer_user_id = $1 AND idempotency_key = $2",
         args![buyer.0, key],
     )
     .await
@@ -253,7 +265,11 @@ async fn read_lines(s: &mut impl Statements, items: &[(i64, i64)]) -> Result<Ord
     let rows: HashMap<i64, LineWithTerms> = rows.into_iter().map(|row| (row.line.variant_id, row)).collect();
     for (variant, quantity) in items {
         let Some(LineWithTerms { line: row, terms }) = rows.get(variant) else {
-            return Err(CheckoutError::NotOnSale { title: String::new() }.into());
+            // A variant that no longer exists (or never did).
+            return Err(CheckoutError::NotOnSale {
+                title: format!("item {variant}"),
+            }
+            .into());
         };
         let mut line = row.line();
         if !row.on_sale {
@@ -274,10 +290,19 @@ async fn read_lines(s: &mut impl Statements, items: &[(i64, i64)]) -> Result<Ord
 }
 
 /// The price of these items delivered to `address`, as checkout shows it
-/// before the buyer confirms.
-pub async fn quote(db: &Db, address_state: &str, items: &[(i64, i64)]) -> Result<Quote, PlaceError> {
+/// before the buyer confirms, or why they cannot be bought.
+pub async fn quote(
+    db: &Db,
+    address_state: &str,
+    items: &[(i64, i64)],
+) -> Result<Result<Quote, CheckoutError>, StoreError> {
     let mut tx = db.begin_read().await?;
-    Ok(read_lines(&mut tx, items).await?.quote(address_state)?)
+    match read_lines(&mut tx, items).await {
+        Ok(lines) => Ok(lines.quote(address_state)),
+        Err(PlaceError::Checkout(error)) => Ok(Err(error)),
+        Err(PlaceError::Store(error)) => Err(error),
+        Err(PlaceError::KeyReused) => unreachable!("reading lines uses no key"),
+    }
 }
 
 /// The phones a seller notice goes to (the seller's, and its vendor's for a
@@ -311,7 +336,7 @@ impl FromColumns for SellerRecipients {
 }
 
 /// Tells the seller of a sub-order (and its vendor) about it.
-async fn notify_sellers(
+pub(crate) async fn notify_sellers(
     s: &mut impl Statements,
     sub_order: i64,
     notices: &dyn Notices,
@@ -404,7 +429,7 @@ async fn return_notices(
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn record_event(
+pub(crate) async fn record_event(
     s: &mut impl Statements,
     sub_order: i64,
     status: SubOrderStatus,
@@ -441,7 +466,7 @@ fn party_code(party: Party) -> &'static str {
 
 /// Takes `quantity` of a variant off its stock if there is that much: one
 /// conditional write, so concurrent buyers can never both take the last one.
-async fn take_stock(s: &mut impl Statements, variant: i64, quantity: i64) -> Result<bool, StoreError> {
+pub(crate) async fn take_stock(s: &mut impl Statements, variant: i64, quantity: i64) -> Result<bool, StoreError> {
     let updated = s
         .execute(
             "UPDATE listing_variants SET stock = stock - $2 WHERE id = $1 AND stock >= $2",
@@ -491,7 +516,8 @@ pub async fn place(
         Err(error @ (PlaceError::Checkout(_) | PlaceError::Store(StoreError::Database(_) | StoreError::Sqlite(_)))) => {
             let mut tx = db.begin_read().await?;
             match existing_order(&mut tx, request.buyer, request.idempotency_key).await? {
-                Some(order) => Ok(Placed {
+                Some((_, Some(fingerprint))) if fingerprint != request.fingerprint => Err(PlaceError::KeyReused),
+                Some((order, _)) => Ok(Placed {
                     order: OrderId(order),
                     replayed: true,
                 }),
@@ -533,7 +559,8 @@ async fn place_in(
         .scalar(
             "INSERT INTO orders (buyer_user_id, idempotency_key, payment_method, ship_name, ship_phone, ship_line1, \
              ship_line2, ship_city, ship_state, ship_pin, items_paise, tax_paise, delivery_paise, total_paise, hold_until, \
-             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
+             created_at, request_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
+             RETURNING id",
             args![
                 request.buyer.0,
                 request.idempotency_key,
@@ -550,7 +577,8 @@ async fn place_in(
                 quote.delivery.0,
                 quote.total.0,
                 hold_until,
-                Timestamp(now)
+                Timestamp(now),
+                request.fingerprint
             ],
         )
         .await?;
@@ -659,7 +687,7 @@ impl From<sqlx::Error> for MoveError {
 
 /// Moves a sub-order by `event`. Stock returns when it is cancelled or
 /// rejected before shipping; money paid for it is owed back (a pending
-/// refund, sent by [`send_refunds`]'s caller); the buyer is told.
+/// refund, sent by the caller); the buyer is told.
 /// Authorization is the caller's: this checks only the life cycle.
 pub async fn transition(
     db: &Db,
@@ -708,16 +736,16 @@ async fn transition_in(
 
 /// A sub-order as its transaction last read it.
 #[derive(Clone, Copy, Debug)]
-struct SubOrderNow {
-    id: i64,
-    status: SubOrderStatus,
-    order: i64,
-    total: i64,
-    delivery: i64,
+pub(crate) struct SubOrderNow {
+    pub(crate) id: i64,
+    pub(crate) status: SubOrderStatus,
+    pub(crate) order: i64,
+    pub(crate) total: i64,
+    pub(crate) delivery: i64,
     /// When it last moved: for a delivered one, when it was delivered.
-    since: DateTime<Utc>,
-    return_reason: Option<ReturnReason>,
-    terms: ReturnTerms,
+    pub(crate) since: DateTime<Utc>,
+    pub(crate) return_reason: Option<ReturnReason>,
+    pub(crate) terms: ReturnTerms,
 }
 
 /// A sub-order's return period for a change of mind: its items' shortest,
@@ -733,7 +761,7 @@ const CHANGE_OF_MIND_DAYS: &str = change_of_mind_days!();
 
 /// Moves a sub-order the caller has just read in this transaction; the
 /// update still checks that its status has not changed since.
-async fn move_from(
+pub(crate) async fn move_from(
     s: &mut impl Statements,
     part: SubOrderNow,
     event: &OrderEvent,
@@ -793,14 +821,14 @@ async fn move_from(
         return_stock(s, sub_order).await?;
     }
     if ends && current != SubOrderStatus::AwaitingPayment {
-        owe_refund(s, order, Some(sub_order), total, event.code(), now).await?;
+        crate::payments::owe_for_part(s, order, sub_order, total, event.code(), now).await?;
     }
     if next == SubOrderStatus::Returned {
         let reason = part
             .return_reason
             .ok_or_else(|| StoreError::Corrupt(format!("sub-order {sub_order} returned without a reason")))?;
         let amount = reason.refund_paise(total, part.delivery);
-        owe_refund(s, order, Some(sub_order), amount, event.code(), now).await?;
+        crate::payments::owe_for_part(s, order, sub_order, amount, event.code(), now).await?;
     }
     // Everyone to tell, written in one statement; the sellers' notice reads
     // the buyer's phone along.
@@ -854,7 +882,7 @@ fn buyer_notice(
     })
 }
 
-async fn notify_buyer(
+pub(crate) async fn notify_buyer(
     s: &mut impl Statements,
     order: i64,
     status: SubOrderStatus,
@@ -865,33 +893,6 @@ async fn notify_buyer(
     let phone = buyer_phone_of(s, order).await?;
     if let Some(message) = buyer_notice(order, status, note, phone, notices) {
         outbox::enqueue_in(s, &message, now).await?;
-    }
-    Ok(())
-}
-
-/// Records a refund owed for a captured payment of `order` (nothing when
-/// nothing was paid online).
-async fn owe_refund(
-    s: &mut impl Statements,
-    order: i64,
-    sub_order: Option<i64>,
-    amount: i64,
-    reason: &str,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    let payment: Option<i64> = s
-        .optional_scalar(
-            "SELECT id FROM payments WHERE order_id = $1 AND status = 'captured' ORDER BY id DESC LIMIT 1",
-            args![order],
-        )
-        .await?;
-    if let Some(payment) = payment {
-        s.execute(
-            "INSERT INTO refunds (payment_id, sub_order_id, amount_paise, reason, status, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, 'pending', $5, $5) ON CONFLICT DO NOTHING",
-            args![payment, sub_order, amount, reason, Timestamp(now)],
-        )
-        .await?;
     }
     Ok(())
 }
@@ -927,349 +928,6 @@ pub async fn lapse_overdue(db: &Db, notices: &dyn Notices, now: DateTime<Utc>) -
         }
     }
     Ok(lapsed)
-}
-
-/// A gateway's order for collecting an order's total.
-pub async fn record_payment(
-    db: &Db,
-    order: OrderId,
-    gateway: &str,
-    gateway_order_id: &str,
-    amount: Money,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    execute_alone(
-        db,
-        "INSERT INTO payments (order_id, gateway, gateway_order_id, amount_paise, status, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, 'created', $5, $5)",
-        args![order.0, gateway, gateway_order_id, amount.0, Timestamp(now)],
-    )
-    .await?;
-    Ok(())
-}
-
-/// What a gateway reported, as the store needs it.
-#[derive(Clone, Debug)]
-pub enum PaymentNews {
-    Captured {
-        gateway_order_id: String,
-        payment_id: String,
-        amount: Money,
-        method: String,
-    },
-    Failed {
-        gateway_order_id: String,
-        payment_id: String,
-        reason: String,
-    },
-    Refunded {
-        payment_id: String,
-        refund_id: String,
-    },
-    Other,
-}
-
-/// What applying a gateway event did.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum NewsOutcome {
-    /// Seen before: nothing changed.
-    Duplicate,
-    /// About a payment this platform does not know: recorded, ignored.
-    Unknown,
-    Applied,
-    /// Paid after the hold expired and the stock was gone: the payment is
-    /// owed back in full.
-    RefundOwed,
-}
-
-/// Applies a verified gateway event exactly once (by its id).
-pub async fn apply_payment_news(
-    db: &Db,
-    gateway: &str,
-    event_id: &str,
-    news: &PaymentNews,
-    notices: &dyn Notices,
-    now: DateTime<Utc>,
-) -> Result<NewsOutcome, StoreError> {
-    write_transaction!(db, s => apply_news_in(&mut s, gateway, event_id, news, notices, now).await)
-}
-
-async fn apply_news_in(
-    s: &mut impl Statements,
-    gateway: &str,
-    event_id: &str,
-    news: &PaymentNews,
-    notices: &dyn Notices,
-    now: DateTime<Utc>,
-) -> Result<NewsOutcome, StoreError> {
-    let kind = match news {
-        PaymentNews::Captured { .. } => "captured",
-        PaymentNews::Failed { .. } => "failed",
-        PaymentNews::Refunded { .. } => "refunded",
-        PaymentNews::Other => "other",
-    };
-    let fresh = s
-        .execute(
-            "INSERT INTO payment_events (gateway, event_id, kind, received_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (gateway, event_id) DO NOTHING",
-            args![gateway, event_id, kind, Timestamp(now)],
-        )
-        .await?;
-    if fresh == 0 {
-        return Ok(NewsOutcome::Duplicate);
-    }
-    Ok(match news {
-        PaymentNews::Captured {
-            gateway_order_id,
-            payment_id,
-            amount,
-            method,
-        } => captured(s, gateway, gateway_order_id, payment_id, *amount, method, notices, now).await?,
-        PaymentNews::Failed {
-            gateway_order_id,
-            payment_id,
-            reason,
-        } => {
-            let updated = s
-                .execute(
-                    "UPDATE payments SET status = 'failed', gateway_payment_id = $3, failure = $4, updated_at = $5 \
-                     WHERE gateway = $1 AND gateway_order_id = $2 AND status = 'created'",
-                    args![gateway, gateway_order_id, payment_id, reason, Timestamp(now)],
-                )
-                .await?;
-            if updated == 1 {
-                NewsOutcome::Applied
-            } else {
-                NewsOutcome::Unknown
-            }
-        }
-        PaymentNews::Refunded { payment_id, refund_id } => {
-            let updated = s
-                .execute(
-                    "UPDATE refunds SET status = 'processed', gateway_refund_id = COALESCE(gateway_refund_id, $2), updated_at = $3 \
-                     WHERE payment_id IN (SELECT id FROM payments WHERE gateway = $4 AND gateway_payment_id = $1) \
-                     AND (gateway_refund_id = $2 OR gateway_refund_id IS NULL) AND status <> 'processed'",
-                    args![payment_id, refund_id, Timestamp(now), gateway],
-                )
-                .await?;
-            if updated > 0 {
-                NewsOutcome::Applied
-            } else {
-                NewsOutcome::Unknown
-            }
-        }
-        PaymentNews::Other => NewsOutcome::Unknown,
-    })
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn captured(
-    s: &mut impl Statements,
-    gateway: &str,
-    gateway_order_id: &str,
-    payment_id: &str,
-    amount: Money,
-    method: &str,
-    notices: &dyn Notices,
-    now: DateTime<Utc>,
-) -> Result<NewsOutcome, StoreError> {
-    // Marked captured and read back in one statement; only news about a
-    // payment that is already captured, or unknown, needs a second look.
-    let payment: Option<(i64, i64)> = s
-        .fetch_optional(
-            "UPDATE payments SET status = 'captured', gateway_payment_id = $3, method = $4, updated_at = $5 \
-             WHERE gateway = $1 AND gateway_order_id = $2 AND status <> 'captured' RETURNING order_id, amount_paise",
-            args![gateway, gateway_order_id, payment_id, method, Timestamp(now)],
-        )
-        .await?;
-    let Some((order, expected)) = payment else {
-        let known: Option<i64> = s
-            .optional_scalar(
-                "SELECT id FROM payments WHERE gateway = $1 AND gateway_order_id = $2",
-                args![gateway, gateway_order_id],
-            )
-            .await?;
-        // A gateway may report one payment under several events (Razorpay
-        // sends both payment.captured and order.paid): it counts once.
-        return Ok(if known.is_some() {
-            NewsOutcome::Duplicate
-        } else {
-            NewsOutcome::Unknown
-        });
-    };
-    if amount.0 != expected {
-        tracing::error!(
-            gateway,
-            gateway_order_id,
-            amount = amount.0,
-            expected,
-            "a payment of the wrong amount"
-        );
-    }
-    let parts: Vec<(i64, String, i64, i64, Timestamp)> = s
-        .fetch_all(
-            "SELECT id, status, total_paise, delivery_paise, updated_at FROM sub_orders WHERE order_id = $1 ORDER BY id",
-            args![order],
-        )
-        .await?;
-    let waiting: Vec<i64> = parts
-        .iter()
-        .filter(|p| p.1 == "awaiting_payment")
-        .map(|p| p.0)
-        .collect();
-    if !waiting.is_empty() {
-        for (id, status, total, delivery, since) in &parts {
-            if status == "awaiting_payment" {
-                let part = SubOrderNow {
-                    id: *id,
-                    status: SubOrderStatus::AwaitingPayment,
-                    order,
-                    total: *total,
-                    delivery: *delivery,
-                    since: since.0,
-                    return_reason: None,
-                    terms: ReturnTerms {
-                        change_of_mind_days: None,
-                    },
-                };
-                move_from(
-                    s,
-                    part,
-                    &OrderEvent::PaymentSucceeded,
-                    Party::Platform,
-                    None,
-                    notices,
-                    now,
-                )
-                .await
-                .map_err(|e| StoreError::Corrupt(format!("paying sub-order {id}: {e}")))?;
-            } else {
-                // The buyer cancelled this part before paying for all.
-                owe_refund(s, order, Some(*id), *total, "cancelled-before-payment", now).await?;
-            }
-        }
-        return Ok(NewsOutcome::Applied);
-    }
-    // Every part lapsed before the money came: take the stock again if it
-    // is all still there; otherwise the whole payment goes back.
-    let lapsed: i64 = s
-        .scalar(
-            "SELECT COUNT(*) FROM sub_order_events e JOIN sub_orders s ON s.id = e.sub_order_id \
-             WHERE s.order_id = $1 AND e.event = 'payment-lapsed'",
-            args![order],
-        )
-        .await?;
-    let ids: Vec<i64> = parts.iter().map(|p| p.0).collect();
-    if lapsed == parts.len() as i64 && retake_stock(s, &ids).await? {
-        for id in &ids {
-            s.execute(
-                "UPDATE sub_orders SET status = 'placed', accept_by = $2, updated_at = $3 WHERE id = $1",
-                args![*id, accept_deadline(now), Timestamp(now)],
-            )
-            .await?;
-            record_event(
-                s,
-                *id,
-                SubOrderStatus::Placed,
-                "payment",
-                Party::Platform,
-                None,
-                Some("reserved again".into()),
-                now,
-            )
-            .await?;
-            notify_sellers(s, *id, notices, now).await?;
-        }
-        notify_buyer(s, order, SubOrderStatus::Placed, None, notices, now).await?;
-        return Ok(NewsOutcome::Applied);
-    }
-    owe_refund(s, order, None, amount.0, "paid-after-hold", now).await?;
-    Ok(NewsOutcome::RefundOwed)
-}
-
-/// Takes the stock of all these sub-orders' items again, all or nothing.
-async fn retake_stock(s: &mut impl Statements, parts: &[i64]) -> Result<bool, StoreError> {
-    let mut items: Vec<(i64, i64)> = Vec::new();
-    for id in parts {
-        let rows: Vec<(i64, i64)> = s
-            .fetch_all(
-                "SELECT variant_id, quantity FROM order_items WHERE sub_order_id = $1",
-                args![*id],
-            )
-            .await?;
-        items.extend(rows);
-    }
-    items.sort_unstable();
-    let mut taken: Vec<(i64, i64)> = Vec::new();
-    for (variant, quantity) in items {
-        if take_stock(s, variant, quantity).await? {
-            taken.push((variant, quantity));
-        } else {
-            // Give back what this attempt took; the caller refunds instead.
-            for (variant, quantity) in taken {
-                s.execute(
-                    "UPDATE listing_variants SET stock = stock + $2 WHERE id = $1",
-                    args![variant, quantity],
-                )
-                .await?;
-            }
-            return Ok(false);
-        }
-    }
-    Ok(true)
-}
-
-/// A refund to send to the gateway.
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct RefundToSend {
-    pub id: i64,
-    pub gateway: String,
-    pub gateway_payment_id: Option<String>,
-    pub amount_paise: i64,
-    pub order_id: i64,
-}
-
-/// Refunds owed and not yet accepted by the gateway, oldest first.
-pub async fn pending_refunds(db: &Db, limit: i64) -> Result<Vec<RefundToSend>, StoreError> {
-    let refunds = dispatch!(db, pool => {
-        sqlx::query_as(
-            "SELECT r.id, p.gateway, p.gateway_payment_id, r.amount_paise, p.order_id FROM refunds r \
-             JOIN payments p ON p.id = r.payment_id WHERE r.status = 'pending' ORDER BY r.id LIMIT $1",
-        )
-        .bind(limit)
-        .fetch_all(pool)
-        .await?
-    });
-    Ok(refunds)
-}
-
-/// Records the gateway's answer to a refund request.
-pub async fn refund_sent(
-    db: &Db,
-    refund: i64,
-    gateway_refund_id: Option<&str>,
-    processed: bool,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    let status = match (processed, gateway_refund_id) {
-        (true, _) => "processed",
-        (false, Some(_)) => "sent",
-        // The gateway did not take it: it stays owed and is tried again.
-        (false, None) => "pending",
-    };
-    dispatch_write!(db, pool => {
-        sqlx::query(
-            "UPDATE refunds SET status = $3, gateway_refund_id = COALESCE($2, gateway_refund_id), \
-             attempts = attempts + 1, updated_at = $4 WHERE id = $1 AND status = 'pending'",
-        )
-        .bind(refund)
-        .bind(gateway_refund_id)
-        .bind(status)
-        .bind(Timestamp(now))
-        .execute(pool)
-        .await?;
-    });
-    Ok(())
 }
 
 // ---------------------------------------------------------------------------
@@ -1378,17 +1036,6 @@ pub struct EventRecord {
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
-pub struct PaymentRecord {
-    pub id: i64,
-    pub gateway: String,
-    pub gateway_order_id: String,
-    pub amount_paise: i64,
-    pub status: String,
-    pub method: Option<String>,
-    pub failure: Option<String>,
-}
-
-#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct RefundRecord {
     pub sub_order_id: Option<i64>,
     pub amount_paise: i64,
@@ -1402,7 +1049,7 @@ pub struct OrderView {
     pub parts: Vec<SubOrderRecord>,
     pub items: Vec<ItemRecord>,
     pub events: Vec<EventRecord>,
-    pub payments: Vec<PaymentRecord>,
+    pub payments: Vec<crate::payments::PaymentRecord>,
     pub refunds: Vec<RefundRecord>,
 }
 
@@ -1451,7 +1098,7 @@ pub async fn order(db: &Db, id: OrderId) -> Result<Option<OrderView>, StoreError
                 .bind(id.0)
                 .fetch_all(&mut *conn)
                 .await?;
-                let payments = sqlx::query_as(SELECT_PAYMENTS).bind(id.0).fetch_all(&mut *conn).await?;
+                let payments = sqlx::query_as(crate::payments::SELECT_PAYMENTS).bind(id.0).fetch_all(&mut *conn).await?;
                 let refunds = sqlx::query_as(
                     "SELECT r.sub_order_id, r.amount_paise, r.status FROM refunds r JOIN payments p ON p.id = r.payment_id \
                      WHERE p.order_id = $1 ORDER BY r.id",
@@ -1466,19 +1113,6 @@ pub async fn order(db: &Db, id: OrderId) -> Result<Option<OrderView>, StoreError
     Ok(view)
 }
 
-const SELECT_PAYMENTS: &str = "SELECT id, gateway, gateway_order_id, amount_paise, status, method, failure \
-     FROM payments WHERE order_id = $1 ORDER BY id";
-
-/// An order's payments, oldest first: what changes when a payment starts,
-/// read without the rest of the order.
-pub async fn payments_of(db: &Db, id: OrderId) -> Result<Vec<PaymentRecord>, StoreError> {
-    let payments = dispatch!(db, pool => {
-        sqlx::query_as(SELECT_PAYMENTS).bind(id.0).fetch_all(pool).await?
-    });
-    Ok(payments)
-}
-
-/// A buyer's orders, newest first.
 pub async fn of_buyer(db: &Db, buyer: UserId, limit: i64) -> Result<Vec<OrderRecord>, StoreError> {
     let orders = dispatch!(db, pool => {
         sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT_ORDER} WHERE buyer_user_id = $1 ORDER BY id DESC LIMIT $2")))
@@ -1518,30 +1152,10 @@ pub async fn sub_order(db: &Db, id: SubOrderId) -> Result<Option<SubOrderRecord>
     Ok(part)
 }
 
-/// The payment a gateway knows by `gateway_order_id`, with its order.
-pub async fn payment_by_gateway_order(
-    db: &Db,
-    gateway: &str,
-    gateway_order_id: &str,
-) -> Result<Option<(PaymentRecord, i64)>, StoreError> {
-    let row: Option<(i64, i64)> = dispatch!(db, pool => {
-        sqlx::query_as("SELECT id, order_id FROM payments WHERE gateway = $1 AND gateway_order_id = $2")
-            .bind(gateway)
-            .bind(gateway_order_id)
-            .fetch_optional(pool)
-            .await?
-    });
-    let Some((id, order)) = row else { return Ok(None) };
-    let view = self::order(db, OrderId(order)).await?;
-    Ok(view
-        .and_then(|v| v.payments.into_iter().find(|p| p.id == id))
-        .map(|p| (p, order)))
-}
-
 /// The order `buyer` placed with this idempotency key, if any.
 pub async fn by_key(db: &Db, buyer: UserId, key: &str) -> Result<Option<OrderId>, StoreError> {
     let mut tx = db.begin_read().await?;
-    Ok(existing_order(&mut tx, buyer, key).await?.map(OrderId))
+    Ok(existing_order(&mut tx, buyer, key).await?.map(|(id, _)| OrderId(id)))
 }
 
 /// A seller's delivery and cash-on-delivery rules (the defaults until set).

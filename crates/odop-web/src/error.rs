@@ -40,6 +40,15 @@ pub enum AppError {
     /// Too many attempts; try again after this many seconds.
     #[error("too many attempts; try again in {retry_after_seconds} seconds")]
     TooManyRequests { retry_after_seconds: i64 },
+    /// An Idempotency-Key sent again with a different request.
+    #[error("this Idempotency-Key was used for a different request; use a new key for a new order")]
+    IdempotencyKeyReused,
+    /// The payment gateway could not be reached; what was asked is kept
+    /// and may be asked again.
+    #[error(
+        "the payment service could not be reached; nothing was charged, and the order is kept: send the same request again in a minute"
+    )]
+    PaymentUnavailable,
     /// A defect of ours, such as a template that failed to render.
     #[error("internal fault: {0}")]
     Internal(String),
@@ -109,6 +118,8 @@ impl AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::SignInRequired { .. } => StatusCode::UNAUTHORIZED,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::PaymentUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Store(e) if is_unavailable(e) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -125,6 +136,8 @@ impl AppError {
             AppError::Conflict(_) => "conflict",
             AppError::SignInRequired { .. } => "sign_in_required",
             AppError::TooManyRequests { .. } => "too_many_requests",
+            AppError::PaymentUnavailable => "payment_unavailable",
+            AppError::IdempotencyKeyReused => "idempotency_key_reused",
             AppError::Store(e) if is_unavailable(e) => "unavailable",
             AppError::Store(_) | AppError::Internal(_) => "internal",
         }
@@ -139,7 +152,9 @@ impl AppError {
             | AppError::Invalid { .. }
             | AppError::Conflict(_)
             | AppError::SignInRequired { .. }
-            | AppError::TooManyRequests { .. } => self.to_string(),
+            | AppError::TooManyRequests { .. }
+            | AppError::PaymentUnavailable
+            | AppError::IdempotencyKeyReused => self.to_string(),
             AppError::Store(e) if is_unavailable(e) => "the database is unreachable; retry shortly".to_owned(),
             AppError::Store(_) | AppError::Internal(_) => {
                 "internal error; the request id in the x-request-id header identifies it".to_owned()
@@ -164,6 +179,10 @@ impl AppError {
                 page.wait_minutes = Some((retry_after_seconds + 59) / 60);
                 page
             }
+            AppError::PaymentUnavailable => {
+                ErrorPage::new("error-payment-unavailable-title", "error-payment-unavailable-body")
+            }
+            AppError::IdempotencyKeyReused => ErrorPage::new("error-bad-request-title", "error-invalid-form"),
             AppError::Store(e) if is_unavailable(e) => {
                 ErrorPage::new("error-unavailable-title", "error-unavailable-body")
             }
@@ -264,11 +283,15 @@ impl IntoResponse for AppError {
             page.sign_in_next = Some(next.clone());
         }
         let mut response = (status, Json(body)).into_response();
-        if let AppError::TooManyRequests { retry_after_seconds } = self {
-            response.headers_mut().insert(
-                axum::http::header::RETRY_AFTER,
-                axum::http::HeaderValue::from(retry_after_seconds.max(1)),
-            );
+        let retry_after = match self {
+            AppError::TooManyRequests { retry_after_seconds } => Some(retry_after_seconds.max(1)),
+            AppError::PaymentUnavailable => Some(30),
+            _ => None,
+        };
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(seconds));
         }
         response.extensions_mut().insert(page);
         response
@@ -330,6 +353,7 @@ mod tests {
             AppError::NotFound(NotFound::Route),
             AppError::NotFound(NotFound::District(String::new())),
             AppError::Store(StoreError::Unavailable(String::new())),
+            AppError::PaymentUnavailable,
             AppError::Internal(String::new()),
         ];
         for locale in Locale::ALL {

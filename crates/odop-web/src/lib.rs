@@ -11,6 +11,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod checkout;
 pub mod error;
 pub mod extract;
 pub mod i18n;

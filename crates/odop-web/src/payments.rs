@@ -12,8 +12,9 @@ use odop_domain::OrderId;
 use odop_domain::money::Money;
 use odop_domain::orders::SubOrderStatus;
 use odop_pay::{EventKind, PayError, PaymentGateway, PaymentRequest, SandboxGateway, WebhookDelivery};
-use odop_store::orders::{self, BuyerNotice, NewsOutcome, Notices, PaymentNews, ReturnNotice, SellerNotice};
+use odop_store::orders::{self, BuyerNotice, Notices, ReturnNotice, SellerNotice};
 use odop_store::outbox::{Channel, NewMessage};
+use odop_store::payments::{self as store, NewsOutcome, PaymentNews, PaymentRecord};
 
 use crate::AppState;
 use crate::error::AppError;
@@ -159,21 +160,37 @@ pub fn notices(state: &AppState) -> SmsNotices {
     SmsNotices::new(state.catalog())
 }
 
-/// Asks the gateway to collect an order's total; returns the gateway's
-/// order id, recorded against ours.
-pub async fn start(state: &AppState, order: OrderId, number: &str, total: Money) -> Result<String, AppError> {
+/// The order's open payment attempt with this site's gateway, opened now if
+/// it has none: requests racing to pay one order (a double click, a retried
+/// request, two nodes) all get the same attempt, never one each.
+pub async fn start(state: &AppState, order: OrderId, number: &str, total: Money) -> Result<PaymentRecord, AppError> {
     let gateway = state.payments().gateway();
+    if let Some(open) = store::open_attempt(state.db(), order).await? {
+        if open.gateway == gateway.code() {
+            return Ok(open);
+        }
+        // Opened with a gateway this site no longer uses: nobody can pay it here.
+        store::close_attempt(state.db(), open.id, "superseded", Utc::now()).await?;
+    }
     let request = PaymentRequest {
         receipt: number.to_owned(),
         amount_paise: total.0,
         notes: vec![("order".into(), number.to_owned())],
     };
-    let created = gateway.create_order(&request).await.map_err(|e| match e {
-        PayError::Unreachable(_) => AppError::Conflict(format!("the payment gateway could not be reached: {e}")),
+    let created = gateway.create_order(&request).await.map_err(|error| match error {
+        PayError::Unreachable(detail) => {
+            tracing::warn!(order = number, %detail, "the payment gateway could not be reached");
+            AppError::PaymentUnavailable
+        }
         other => AppError::Internal(format!("the payment gateway refused an order: {other}")),
     })?;
-    orders::record_payment(state.db(), order, gateway.code(), &created.id, total, Utc::now()).await?;
-    Ok(created.id)
+    if created.amount_paise != total.0 {
+        return Err(AppError::Internal(format!(
+            "the gateway recorded {} paise for order {number} of {} paise",
+            created.amount_paise, total.0
+        )));
+    }
+    Ok(store::record_attempt(state.db(), order, gateway.code(), &created.id, total, Utc::now()).await?)
 }
 
 /// Why a webhook was refused.
@@ -209,11 +226,13 @@ pub async fn receive(
             gateway_order_id,
             payment_id,
             amount_paise,
+            currency,
             method,
         } => PaymentNews::Captured {
             gateway_order_id,
             payment_id,
-            amount: Money(amount_paise),
+            amount: amount_paise,
+            currency,
             method,
         },
         EventKind::PaymentFailed {
@@ -230,7 +249,7 @@ pub async fn receive(
         } => PaymentNews::Refunded { payment_id, refund_id },
         EventKind::Other(_) => PaymentNews::Other,
     };
-    let outcome = orders::apply_payment_news(state.db(), code, &event.id, &news, &notices(state), Utc::now()).await?;
+    let outcome = store::apply_news(state.db(), code, &event.id, &news, &notices(state), Utc::now()).await?;
     tracing::info!(gateway = code, event = %event.id, ?outcome, "payment webhook");
     if outcome == NewsOutcome::RefundOwed {
         send_refunds(state).await?;
@@ -242,7 +261,7 @@ pub async fn receive(
 pub async fn send_refunds(state: &AppState) -> Result<usize, AppError> {
     let gateway = state.payments().gateway();
     let mut accepted = 0;
-    for refund in orders::pending_refunds(state.db(), 50).await? {
+    for refund in store::pending_refunds(state.db(), 50).await? {
         if refund.gateway != gateway.code() {
             continue;
         }
@@ -252,12 +271,12 @@ pub async fn send_refunds(state: &AppState) -> Result<usize, AppError> {
         let receipt = format!("{}-R{}", odop_domain::orders::order_number(refund.order_id), refund.id);
         match gateway.refund(payment_id, refund.amount_paise, &receipt).await {
             Ok(done) => {
-                orders::refund_sent(state.db(), refund.id, Some(&done.id), done.processed, Utc::now()).await?;
+                store::refund_sent(state.db(), refund.id, Some(&done.id), done.processed, Utc::now()).await?;
                 accepted += 1;
             }
             Err(error) => {
                 tracing::warn!(refund = refund.id, %error, "a refund was not accepted; will retry");
-                orders::refund_sent(state.db(), refund.id, None, false, Utc::now()).await?;
+                store::refund_sent(state.db(), refund.id, None, false, Utc::now()).await?;
             }
         }
     }

@@ -7,18 +7,20 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::Utc;
 use odop_domain::authz::{self, Action};
-use odop_domain::checkout::{AddressInput, CheckoutError, DeliveryAddress};
+use odop_domain::checkout::{AddressInput, CheckoutError};
 use odop_domain::money::Money;
 use odop_domain::orders::{OrderEvent, Party, PaymentMethod, ReturnReason, TransitionError};
 use odop_domain::{OrderId, UserId};
 use odop_pay::WebhookDelivery;
-use odop_store::orders::{self, NewsOutcome, OrderView, PlaceError, PlaceOrder};
+use odop_store::orders::{self, OrderView};
+use odop_store::payments::NewsOutcome;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::catalogue::check_csrf;
 use crate::AppState;
 use crate::auth::SignedIn;
+use crate::checkout::{self, OrderRequest, Refusal};
 use crate::error::{AppError, BadRequest, ErrorBody, NotFound};
 use crate::extract::{Json as JsonBody, Path};
 use crate::i18n::Tr;
@@ -122,18 +124,46 @@ impl OrderDto {
     }
 }
 
-fn sold_out(error: &CheckoutError) -> AppError {
-    AppError::Conflict(match error {
-        CheckoutError::NotEnoughStock { title, available: 0 } => format!("sold out: {title}"),
-        CheckoutError::NotEnoughStock { title, available } => format!("sold out: {title} (only {available} left)"),
-        other => other.to_string(),
-    })
+/// A checkout refusal as the API answers it: fields to correct (422, with
+/// `method` named `payment_method` as in the body), a catalogue that does
+/// not allow it (409), or a key already used for another request (422).
+fn refused(tr: &Tr, refusal: Refusal) -> AppError {
+    match refusal {
+        Refusal::Fields(problems) => {
+            let mut errors = Errors::from_fields(tr, &problems);
+            errors.rename("method", "payment_method");
+            AppError::Invalid {
+                fields: errors.into_pairs(),
+            }
+        }
+        Refusal::Checkout(
+            error @ (CheckoutError::TooMany
+            | CheckoutError::TooFew
+            | CheckoutError::TooManyLines
+            | CheckoutError::Empty),
+        ) => AppError::Invalid {
+            fields: vec![("items".into(), tr.t(error.message_id()))],
+        },
+        Refusal::Checkout(CheckoutError::NotEnoughStock { title, available: 0 }) => {
+            AppError::Conflict(format!("sold out: {title}"))
+        }
+        Refusal::Checkout(CheckoutError::NotEnoughStock { title, available }) => {
+            AppError::Conflict(format!("sold out: {title} (only {available} left)"))
+        }
+        Refusal::Checkout(other) => AppError::Conflict(other.to_string()),
+        Refusal::TotalChanged(total) => AppError::Conflict(format!("the total is now {} paise", total.0)),
+        Refusal::KeyReused => AppError::IdempotencyKeyReused,
+    }
 }
 
 /// Places an order for the signed-in buyer. Sending the same
-/// `Idempotency-Key` again returns the same order (200) instead of a new
-/// one (201). Online orders hold their stock until paid (15 minutes by
-/// default) and start a payment with the gateway.
+/// `Idempotency-Key` with the same body again returns the same order (200)
+/// instead of a new one (201); with a different body it is refused (422
+/// `idempotency_key_reused`). Lines naming the same variant are added up.
+/// Online orders hold their stock until paid (15 minutes by default) and
+/// open a payment with the gateway: when the gateway cannot be reached, the
+/// order is kept and the answer is 503 `payment_unavailable`; the same
+/// request sent again opens the payment.
 #[utoipa::path(
     post,
     path = "/api/v1/orders",
@@ -145,12 +175,13 @@ fn sold_out(error: &CheckoutError) -> AppError {
     ),
     responses(
         (status = 201, description = "Placed", body = OrderDto),
-        (status = 200, description = "Placed before with this key", body = OrderDto),
+        (status = 200, description = "Placed before with this key and this body", body = OrderDto),
         (status = 400, description = "No or malformed Idempotency-Key, or a malformed body", body = ErrorBody),
         (status = 401, description = "Nobody is signed in", body = ErrorBody),
         (status = 403, description = "The CSRF token is missing or wrong", body = ErrorBody),
         (status = 409, description = "Sold out, no longer on sale, or cash on delivery not available", body = ErrorBody),
-        (status = 422, description = "The address or choices break a rule; `fields` says which", body = ErrorBody)
+        (status = 422, description = "The address, choices or lines break a rule (`fields` says which), or the key was used for another body (`idempotency_key_reused`)", body = ErrorBody),
+        (status = 503, description = "The payment gateway could not be reached: the order is kept; send the same request again", body = ErrorBody)
     )
 )]
 pub(super) async fn place_order(
@@ -173,62 +204,32 @@ pub(super) async fn place_order(
         .to_owned();
     let tr = Tr::new(odop_domain::Locale::En, state.catalog().clone());
     let a = body.address;
-    let input = AddressInput {
-        name: a.name,
-        phone: a.phone,
-        line1: a.line1,
-        line2: a.line2,
-        city: a.city,
-        state: a.state,
-        pin: a.pin,
-    };
-    let mut errors = Errors::default();
-    let address = DeliveryAddress::parse(&input)
-        .map_err(|problems| errors = Errors::from_fields(&tr, &problems))
-        .ok();
-    let method = PaymentMethod::parse(&body.payment_method);
-    if method.is_none() {
-        errors.add("payment_method", tr.t("checkout-method-required"));
-    }
-    if !body.accept_terms {
-        errors.add("accept_terms", tr.t("checkout-terms-required"));
-    }
-    if body.items.is_empty() || body.items.len() > odop_domain::checkout::MAX_CART_LINES {
-        errors.add("items", tr.t("checkout-empty"));
-    }
-    let (Some(address), Some(method), true) = (address, method, errors.is_empty()) else {
-        return Err(AppError::Invalid {
-            fields: errors.into_pairs(),
-        });
-    };
-    let mut items: Vec<(i64, i64)> = body.items.iter().map(|l| (l.variant_id, l.quantity)).collect();
-    items.sort_unstable();
-    items.dedup_by_key(|i| i.0);
-    let request = PlaceOrder {
+    let request = OrderRequest {
         buyer: me.user.id,
-        idempotency_key: &key,
-        address: &address,
-        method,
-        items: &items,
-        hold: state.config().payment_hold(),
+        key,
+        address: AddressInput {
+            name: a.name,
+            phone: a.phone,
+            line1: a.line1,
+            line2: a.line2,
+            city: a.city,
+            state: a.state,
+            pin: a.pin,
+        },
+        method: body.payment_method,
+        accept_terms: body.accept_terms,
+        items: body.items.iter().map(|l| (l.variant_id, l.quantity)).collect(),
+        shown_total: None,
     };
-    let placed = match orders::place(state.db(), &request, &payments::notices(&state), Utc::now()).await {
-        Ok(placed) => placed,
-        Err(PlaceError::Checkout(CheckoutError::TooMany)) => {
-            return Err(AppError::Invalid {
-                fields: vec![(
-                    "items".into(),
-                    tr.t1("cart-too-many", "count", odop_domain::checkout::MAX_QUANTITY),
-                )],
-            });
-        }
-        Err(PlaceError::Checkout(error)) => return Err(sold_out(&error)),
-        Err(PlaceError::Store(error)) => return Err(error.into()),
-    };
+    let placed = checkout::place_order(&state, &request)
+        .await?
+        .map_err(|refusal| refused(&tr, refusal))?;
     let mut view = orders::order(state.db(), placed.order)
         .await?
         .ok_or(AppError::NotFound(NotFound::Object))?;
-    if method == PaymentMethod::Online && view.payments.is_empty() {
+    let awaiting = view.parts.iter().any(|p| payments::payable(p.status()));
+    if view.order.method() == PaymentMethod::Online && awaiting && !view.payments.iter().any(|p| p.status == "created")
+    {
         payments::start(
             &state,
             placed.order,
@@ -238,7 +239,7 @@ pub(super) async fn place_order(
         .await?;
         // Only the payments changed: one statement instead of the six that
         // read a whole order.
-        view.payments = orders::payments_of(state.db(), placed.order).await?;
+        view.payments = odop_store::payments::of_order(state.db(), placed.order).await?;
     }
     let status = if placed.replayed {
         StatusCode::OK

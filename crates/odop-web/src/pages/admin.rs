@@ -10,6 +10,7 @@ use chrono::Utc;
 use odop_domain::auth::check_password;
 use odop_domain::authz::{self, Action};
 use odop_domain::identity::Phone;
+use odop_domain::money::Money;
 use odop_domain::{Slug, text};
 use odop_store::accounts::{self, NewStaff, StaffError, StaffRole};
 
@@ -22,10 +23,12 @@ use crate::AppState;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{SignedIn, crypto};
 use crate::error::{AppError, NotFound};
-use crate::i18n::Tr;
+use crate::i18n::{Arg, Tr};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/admin/staff", get(staff).post(create))
+    Router::new()
+        .route("/admin/staff", get(staff).post(create))
+        .route("/admin/payments", get(payment_exceptions))
 }
 
 pub struct StaffRow {
@@ -205,4 +208,70 @@ async fn create(
         }
         Err(StaffError::Store(e)) => Err(e.into()),
     }
+}
+
+pub struct ExceptionRow {
+    pub when: String,
+    pub order: String,
+    pub gateway: String,
+    pub gateway_order: String,
+    pub payment: String,
+    pub what: String,
+    pub received: String,
+    pub expected: String,
+    pub refund: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/payments.html")]
+struct PaymentsPage {
+    tr: Tr,
+    chrome: Chrome,
+    rows: Vec<ExceptionRow>,
+}
+
+/// An amount as a gateway reported it: rupees when it is INR, otherwise
+/// the number in its currency's smallest unit, named, since it is not paise.
+fn received(tr: &Tr, amount: i64, currency: Option<&str>) -> String {
+    match currency {
+        Some(c) if c.eq_ignore_ascii_case("INR") => Money(amount).to_string(),
+        Some(c) => tr.with(
+            "payment-exception-foreign",
+            &[("amount", Arg::from(amount.to_string())), ("currency", Arg::from(c))],
+        ),
+        None => tr.t1("payment-exception-unknown-currency", "amount", amount.to_string()),
+    }
+}
+
+/// `GET /admin/payments`: money received that no order took, newest first,
+/// with where its refund stands.
+async fn payment_exceptions(page: Page, State(state): State<AppState>) -> Result<Html<String>, AppError> {
+    let me = page.signed_in()?;
+    if !authz::may(&me.actor, Action::ReviewPayments) {
+        return Err(AppError::NotFound(NotFound::Object));
+    }
+    let tr = &page.tr;
+    let rows = odop_store::payments::exceptions(state.db(), 500)
+        .await?
+        .into_iter()
+        .map(|e| ExceptionRow {
+            when: tr.when(e.created_at.0),
+            order: odop_domain::orders::order_number(e.order_id),
+            what: e.kind().map(|k| tr.t(k.message_id())).unwrap_or_else(|| e.kind.clone()),
+            received: received(tr, e.amount, e.currency.as_deref()),
+            expected: Money(e.expected_paise).to_string(),
+            refund: tr.t(&format!(
+                "refund-status-{}",
+                e.refund_status.as_deref().unwrap_or("none")
+            )),
+            gateway: e.gateway,
+            gateway_order: e.gateway_order_id,
+            payment: e.gateway_payment_id,
+        })
+        .collect();
+    render(&PaymentsPage {
+        chrome: page.chrome(),
+        tr: tr.clone(),
+        rows,
+    })
 }

@@ -10,11 +10,11 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
-use odop_domain::checkout::{self, AddressInput, CheckoutError, DeliveryAddress, Quote, STATES};
+use odop_domain::checkout::{self, AddressInput, CheckoutError, Quote, STATES};
 use odop_domain::money::Money;
 use odop_domain::orders::PaymentMethod;
 use odop_store::carts::{self, CartError, CartLine, CartOwner};
-use odop_store::orders::{self as store_orders, PlaceError, PlaceOrder};
+use odop_store::orders as store_orders;
 use serde::Deserialize;
 
 use super::forms::Errors;
@@ -22,9 +22,9 @@ use super::{Chrome, Page, render};
 use crate::AppState;
 use crate::auth::crypto;
 use crate::auth::csrf::CsrfForm;
+use crate::checkout::{self as checkout_use_case, OrderRequest, Refusal};
 use crate::error::AppError;
 use crate::i18n::{Arg, Tr};
-use crate::payments;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -199,10 +199,9 @@ async fn cart_page(
     let (summary, problem) = if items.is_empty() {
         (None, problem)
     } else {
-        match store_orders::quote(state.db(), checkout::UTTAR_PRADESH, &items).await {
+        match store_orders::quote(state.db(), checkout::UTTAR_PRADESH, &items).await? {
             Ok(quote) => (Some(summary(state, &quote).await?), problem),
-            Err(PlaceError::Checkout(error)) => (None, problem.or(Some(checkout_problem(&page.tr, &error)))),
-            Err(PlaceError::Store(error)) => return Err(error.into()),
+            Err(error) => (None, problem.or(Some(checkout_problem(&page.tr, &error)))),
         }
     };
     render(&CartPage {
@@ -358,9 +357,9 @@ async fn checkout_page(
     } else {
         address.state.as_str()
     };
-    let quote = match store_orders::quote(state.db(), region, &items).await {
+    let quote = match store_orders::quote(state.db(), region, &items).await? {
         Ok(quote) => quote,
-        Err(PlaceError::Checkout(error)) => {
+        Err(error) => {
             let html = cart_page(
                 page,
                 state,
@@ -370,7 +369,6 @@ async fn checkout_page(
             .await?;
             return Ok((StatusCode::CONFLICT, html).into_response());
         }
-        Err(PlaceError::Store(error)) => return Err(error.into()),
     };
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -445,7 +443,7 @@ async fn place(
 ) -> Result<Response, AppError> {
     let me = page.signed_in()?.clone();
     let tr = &page.tr;
-    let address_input = AddressInput {
+    let address = AddressInput {
         name: form.name,
         phone: form.phone,
         line1: form.line1,
@@ -464,59 +462,34 @@ async fn place(
     if let Some(order) = store_orders::by_key(state.db(), me.user.id, &key).await? {
         return Ok(Redirect::to(&format!("/orders/{order}")).into_response());
     }
-    let mut errors = Errors::default();
-    let address = match DeliveryAddress::parse(&address_input) {
-        Ok(address) => Some(address),
-        Err(problems) => {
-            errors = Errors::from_fields(tr, &problems);
-            None
-        }
-    };
-    let method = PaymentMethod::parse(&form.method);
-    if method.is_none() {
-        errors.add("method", tr.t("checkout-method-required"));
-    }
-    if form.accept_terms != "yes" {
-        errors.add("accept_terms", tr.t("checkout-terms-required"));
-    }
-    let (Some(address), Some(method), true) = (address, method, errors.is_empty()) else {
-        return checkout_page(&page, &state, address_input, form.method, key, errors).await;
-    };
     let lines = carts::lines(state.db(), CartOwner::Buyer(me.user.id)).await?;
-    let items = buyable(&lines);
-    let quote = match store_orders::quote(state.db(), address.state.code, &items).await {
-        Ok(quote) => quote,
-        Err(PlaceError::Checkout(error)) => {
-            let html = cart_page(
-                &page,
-                &state,
-                CartOwner::Buyer(me.user.id),
-                Some(checkout_problem(tr, &error)),
-            )
-            .await?;
-            return Ok((StatusCode::CONFLICT, html).into_response());
-        }
-        Err(PlaceError::Store(error)) => return Err(error.into()),
-    };
-    if form.total_paise.trim() != quote.total.0.to_string() {
-        errors.add("total", tr.t1("checkout-total-changed", "total", quote.total));
-        return checkout_page(&page, &state, address_input, form.method, key, errors).await;
-    }
-    let request = PlaceOrder {
+    let request = OrderRequest {
         buyer: me.user.id,
-        idempotency_key: &key,
-        address: &address,
-        method,
-        items: &items,
-        hold: state.config().payment_hold(),
+        key: key.clone(),
+        address: address.clone(),
+        method: form.method.clone(),
+        accept_terms: form.accept_terms == "yes",
+        items: buyable(&lines),
+        // A form without the total it showed is not one this site made.
+        shown_total: Some(Money(form.total_paise.trim().parse().unwrap_or(-1))),
     };
-    let placed = match store_orders::place(state.db(), &request, &payments::notices(&state), Utc::now()).await {
+    let placed = match checkout_use_case::place_order(&state, &request).await? {
         Ok(placed) => placed,
-        Err(PlaceError::Checkout(CheckoutError::CodNotAvailable)) => {
-            errors.add("method", tr.t("checkout-cod-unavailable"));
-            return checkout_page(&page, &state, address_input, "online".into(), key, errors).await;
+        Err(Refusal::Fields(problems)) => {
+            let errors = Errors::from_fields(tr, &problems);
+            return checkout_page(&page, &state, address, form.method, key, errors).await;
         }
-        Err(PlaceError::Checkout(error)) => {
+        Err(Refusal::TotalChanged(total)) => {
+            let mut errors = Errors::default();
+            errors.add("total", tr.t1("checkout-total-changed", "total", total));
+            return checkout_page(&page, &state, address, form.method, key, errors).await;
+        }
+        Err(Refusal::Checkout(CheckoutError::CodNotAvailable)) => {
+            let mut errors = Errors::default();
+            errors.add("method", tr.t("checkout-cod-unavailable"));
+            return checkout_page(&page, &state, address, "online".into(), key, errors).await;
+        }
+        Err(Refusal::Checkout(error)) => {
             let html = cart_page(
                 &page,
                 &state,
@@ -526,10 +499,16 @@ async fn place(
             .await?;
             return Ok((StatusCode::CONFLICT, html).into_response());
         }
-        Err(PlaceError::Store(error)) => return Err(error.into()),
+        // Only a form sent twice at once gets here: the other placed it.
+        Err(Refusal::KeyReused) => {
+            let order = store_orders::by_key(state.db(), me.user.id, &key)
+                .await?
+                .ok_or(AppError::IdempotencyKeyReused)?;
+            return Ok(Redirect::to(&format!("/orders/{order}")).into_response());
+        }
     };
     let order = placed.order;
-    if method == PaymentMethod::Online && !placed.replayed {
+    if form.method == PaymentMethod::Online.code() && !placed.replayed {
         return Ok(Redirect::to(&format!("/orders/{order}/pay")).into_response());
     }
     Ok(super::redirect_with_notice(

@@ -40,6 +40,16 @@ impl Errors {
     }
 
     /// The problems as (field, message) pairs, for the API.
+    /// Names a field's problem under another name: a skin whose field is
+    /// called differently from the use case's.
+    pub fn rename(&mut self, from: &str, to: &str) {
+        for (field, _) in &mut self.0 {
+            if field == from {
+                *field = to.to_owned();
+            }
+        }
+    }
+
     pub fn into_pairs(self) -> Vec<(String, String)> {
         self.0
     }

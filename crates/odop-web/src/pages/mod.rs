@@ -146,6 +146,7 @@ pub(crate) const NOTICES: &[&str] = &[
     "payment-failed",
     "terms-saved",
     "payment-confirming",
+    "cart-combined",
 ];
 
 /// The cookie that carries a notice to the page after a redirect.

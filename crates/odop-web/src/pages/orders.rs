@@ -287,11 +287,9 @@ async fn pay(page: Page, State(state): State<AppState>, Path(id): Path<String>) 
     if !awaiting || o.method() != PaymentMethod::Online {
         return Ok(Redirect::to(&format!("/orders/{}", o.id)).into_response());
     }
-    let open = view.payments.iter().rev().find(|p| p.status == "created");
-    let gateway_order = match open {
-        Some(p) if p.gateway == state.payments().gateway().code() => p.gateway_order_id.clone(),
-        _ => payments::start(&state, OrderId(o.id), &o.number(), Money(o.total_paise)).await?,
-    };
+    let gateway_order = payments::start(&state, OrderId(o.id), &o.number(), Money(o.total_paise))
+        .await?
+        .gateway_order_id;
     if state.payments().sandbox_gateway().is_some() {
         return Ok(Redirect::to(&format!("/pay/sandbox/{gateway_order}")).into_response());
     }
@@ -349,7 +347,7 @@ async fn razorpay_return(
     if gateway.code() != "razorpay" {
         return Err(AppError::NotFound(NotFound::Route));
     }
-    let (_, order) = orders::payment_by_gateway_order(state.db(), "razorpay", &gateway_order)
+    let (_, order) = odop_store::payments::by_gateway_order(state.db(), "razorpay", &gateway_order)
         .await?
         .ok_or(AppError::NotFound(NotFound::Object))?;
     let view = own_order(&state, &page, OrderId(order)).await?;
@@ -494,10 +492,15 @@ async fn sandbox_payment(state: &AppState, page: &Page, gateway_order: &str) -> 
     if state.payments().sandbox_gateway().is_none() {
         return Err(AppError::NotFound(NotFound::Route));
     }
-    let (payment, order) = orders::payment_by_gateway_order(state.db(), "sandbox", gateway_order)
+    let (payment, order) = odop_store::payments::by_gateway_order(state.db(), "sandbox", gateway_order)
         .await?
         .ok_or(AppError::NotFound(NotFound::Object))?;
     let view = own_order(state, page, OrderId(order)).await?;
+    // Only an open attempt can be paid; a closed one sends the payer back
+    // to the order, whose page offers a fresh attempt if one is needed.
+    if payment.status != "created" {
+        return Err(AppError::Conflict(page.tr.t("payment-attempt-closed")));
+    }
     Ok((view, payment.amount_paise))
 }
 

@@ -376,14 +376,21 @@ async fn check_code(
             end_current_session(&state, &page).await?;
             // Staff may sign in with a code too; their session is a staff one.
             let staff = accounts::actor(state.db(), user).await?.is_staff();
-            // What the guest put in the cart stays in the buyer's cart.
-            if let Some(guest_cart) = &cart.0 {
-                odop_store::carts::merge(state.db(), guest_cart, user, Utc::now()).await?;
-            }
+            // What the guest put in the cart stays in the buyer's cart; when
+            // it met lines kept from before, the buyer is told to check.
+            let merged = match &cart.0 {
+                Some(guest_cart) => odop_store::carts::merge(state.db(), guest_cart, user, Utc::now()).await?,
+                None => Default::default(),
+            };
+            let notice = if merged.combined > 0 {
+                "cart-combined"
+            } else {
+                "signed-in"
+            };
             let mut response = start_session(&state, user, staff, next.as_deref().unwrap_or("/account")).await?;
             response.headers_mut().append(
                 header::SET_COOKIE,
-                set_cookie(super::NOTICE_COOKIE, "signed-in", 60, state.config().secure_cookies),
+                set_cookie(super::NOTICE_COOKIE, notice, 60, state.config().secure_cookies),
             );
             Ok(response)
         }

@@ -15,14 +15,14 @@ use crate::support::on_both_backends;
 use crate::support::people::{Person, SellerSpec, location};
 use crate::support::{Backend, TestApp};
 
-const SELLER: &str = "9822200001";
-const BUYER: &str = "9833300001";
-const OTHER_BUYER: &str = "9833300002";
+pub(crate) const SELLER: &str = "9822200001";
+pub(crate) const BUYER: &str = "9833300001";
+pub(crate) const OTHER_BUYER: &str = "9833300002";
 const ARTISAN: &str = "9822200002";
 
 /// A published chikankari kurta whose first size has `stock` units; returns
 /// that variant's id.
-async fn kurta_on_sale(app: &TestApp, stock: u32) -> i64 {
+pub(crate) async fn kurta_on_sale(app: &TestApp, stock: u32) -> i64 {
     app.verified_seller(SellerSpec {
         phone: SELLER,
         name: "Noor Chikan House",
@@ -38,7 +38,7 @@ async fn kurta_on_sale(app: &TestApp, stock: u32) -> i64 {
     variant_of(app, id).await
 }
 
-async fn variant_of(app: &TestApp, listing: i64) -> i64 {
+pub(crate) async fn variant_of(app: &TestApp, listing: i64) -> i64 {
     odop_store::catalogue::get(&app.db, ListingId(listing))
         .await
         .unwrap()
@@ -47,7 +47,7 @@ async fn variant_of(app: &TestApp, listing: i64) -> i64 {
         .id
 }
 
-async fn stock_of(app: &TestApp, variant: i64) -> i64 {
+pub(crate) async fn stock_of(app: &TestApp, variant: i64) -> i64 {
     let listings = odop_store::catalogue::listings(&app.db, &[listing_of(app, variant).await])
         .await
         .unwrap();
@@ -66,13 +66,13 @@ async fn listing_of(app: &TestApp, variant: i64) -> i64 {
 }
 
 /// The value of a hidden input in a page.
-fn hidden(page: &str, name: &str) -> String {
+pub(crate) fn hidden(page: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let start = page.find(&marker).unwrap_or_else(|| panic!("no {name} in the page")) + marker.len();
     page[start..].split('"').next().unwrap().to_owned()
 }
 
-fn address(changes: &[(&str, &str)]) -> Vec<(String, String)> {
+pub(crate) fn address(changes: &[(&str, &str)]) -> Vec<(String, String)> {
     let mut fields: Vec<(String, String)> = [
         ("name", "Asha Verma"),
         ("phone", "98333 00001"),
@@ -93,13 +93,13 @@ fn address(changes: &[(&str, &str)]) -> Vec<(String, String)> {
     fields
 }
 
-async fn post_form(person: &Person, path: &str, fields: &[(String, String)]) -> reqwest::Response {
+pub(crate) async fn post_form(person: &Person, path: &str, fields: &[(String, String)]) -> reqwest::Response {
     let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     person.post(path, &pairs).await
 }
 
 /// Messages of `kind` sent to `phone`.
-async fn messages_to(app: &TestApp, phone: &str, kind: &str) -> Vec<String> {
+pub(crate) async fn messages_to(app: &TestApp, phone: &str, kind: &str) -> Vec<String> {
     let phone = odop_domain::identity::Phone::parse(phone).unwrap().to_string();
     odop_store::outbox::recent(&app.db, 500)
         .await
@@ -110,7 +110,7 @@ async fn messages_to(app: &TestApp, phone: &str, kind: &str) -> Vec<String> {
         .collect()
 }
 
-fn order_body(variant: i64, quantity: i64, method: &str) -> Value {
+pub(crate) fn order_body(variant: i64, quantity: i64, method: &str) -> Value {
     json!({
         "items": [{"variant_id": variant, "quantity": quantity}],
         "address": {"name": "Asha Verma", "phone": "9833300001", "line1": "12 Hazratganj", "city": "Lucknow", "state": "09", "pin": "226001"},
@@ -119,7 +119,7 @@ fn order_body(variant: i64, quantity: i64, method: &str) -> Value {
     })
 }
 
-async fn place_by_api(person: &Person, key: &str, body: &Value) -> (reqwest::StatusCode, Value) {
+pub(crate) async fn place_by_api(person: &Person, key: &str, body: &Value) -> (reqwest::StatusCode, Value) {
     let token = person.csrf().await;
     let response = person
         .client
@@ -150,7 +150,7 @@ async fn return_by_api(person: &Person, order: i64, body: Value) -> (reqwest::St
 }
 
 /// Delivers a sandbox event to the webhook route, as the gateway would.
-async fn deliver(app: &TestApp, event: &odop_pay::SignedEvent, signature: &str) -> reqwest::Response {
+pub(crate) async fn deliver(app: &TestApp, event: &odop_pay::SignedEvent, signature: &str) -> reqwest::Response {
     app.client
         .post(app.url("/api/v1/payments/webhook/sandbox"))
         .header("x-razorpay-signature", signature)
@@ -162,12 +162,12 @@ async fn deliver(app: &TestApp, event: &odop_pay::SignedEvent, signature: &str) 
         .unwrap()
 }
 
-fn sandbox() -> odop_pay::SandboxGateway {
+pub(crate) fn sandbox() -> odop_pay::SandboxGateway {
     odop_pay::SandboxGateway::new(odop_web::payments::SANDBOX_SECRET.as_bytes().to_vec())
 }
 
 /// Notices for calling the store directly, as the housekeeping task does.
-struct PlainNotices;
+pub(crate) struct PlainNotices;
 
 impl Notices for PlainNotices {
     fn to_seller(&self, notice: &SellerNotice) -> NewMessage {
@@ -715,7 +715,14 @@ async fn two_hundred_buyers_race_for_ten_units_through_two_postgres_nodes() {
 
 /// A stand-in for Razorpay's orders API on loopback, answering as its
 /// documentation shows.
-async fn fake_razorpay() -> String {
+pub(crate) async fn fake_razorpay() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    fake_razorpay_on(listener)
+}
+
+/// The stand-in on a listener the test chose (to start it late, on an
+/// address the app already knows).
+pub(crate) fn fake_razorpay_on(listener: tokio::net::TcpListener) -> String {
     let app = axum::Router::new().route(
         "/v1/orders",
         axum::routing::post(|axum::Json(body): axum::Json<Value>| async move {
@@ -726,7 +733,6 @@ async fn fake_razorpay() -> String {
             }))
         }),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     format!("http://{address}")

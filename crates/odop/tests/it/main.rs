@@ -12,6 +12,7 @@ mod catalogue;
 mod checkout;
 mod cli;
 mod durability;
+mod money;
 mod onboarding;
 mod ops;
 mod pages;

@@ -11,6 +11,7 @@ use reqwest::{Response, StatusCode};
 
 use super::TestApp;
 
+#[derive(Clone)]
 pub struct Person {
     pub client: reqwest::Client,
     pub jar: Arc<Jar>,
