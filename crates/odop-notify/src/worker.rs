@@ -134,6 +134,9 @@ impl Worker {
                     if let Err(error) = sessions::prune(&self.db, now).await {
                         tracing::warn!(%error, "pruning sessions failed");
                     }
+                    if let Err(error) = odop_store::second_factor::prune(&self.db, now).await {
+                        tracing::warn!(%error, "pruning staff sign-ins failed");
+                    }
                 }
             }
         }

@@ -341,7 +341,12 @@ fn checked_when_idle<DB: sqlx::Database>(options: sqlx::pool::PoolOptions<DB>) -
         .test_before_acquire(false)
         .before_acquire(|connection, meta| {
             Box::pin(async move {
-                if meta.idle_for > TRUSTED_AFTER_USE {
+                // A connection last used before a connection was found lost
+                // may have been lost with it (a server restart ends them
+                // all): it is checked too, and replaced if dead.
+                let last_used = chrono::Utc::now().timestamp_millis()
+                    - i64::try_from(meta.idle_for.as_millis()).unwrap_or(i64::MAX);
+                if meta.idle_for > TRUSTED_AFTER_USE || last_used <= crate::error::connection_lost_at() {
                     connection.ping().await?;
                 }
                 Ok(true)

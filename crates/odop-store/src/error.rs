@@ -1,3 +1,5 @@
+use std::sync::atomic::{AtomicI64, Ordering};
+
 /// What can go wrong below the web layer. Callers decide what a user sees:
 /// every variant here is a fault of the system or its data, never of the
 /// request, because requests are validated before they reach the store.
@@ -5,6 +7,11 @@
 pub enum StoreError {
     #[error("database unreachable: {0}")]
     Unavailable(String),
+    /// The connection a statement ran on was lost: the server restarted,
+    /// an administrator ended it, the network dropped it. The same
+    /// statement on another connection may well succeed.
+    #[error("database connection lost: {0}")]
+    ConnectionLost(String),
     #[error("database error: {0}")]
     Database(sqlx::Error),
     /// From a SQLite write transaction run on the connection's handle
@@ -27,16 +34,42 @@ impl StoreError {
     /// Whether the fault may go away by itself (the database is down,
     /// restarting or overloaded), so that a client should retry later.
     pub fn is_transient(&self) -> bool {
-        matches!(self, StoreError::Unavailable(_))
+        matches!(self, StoreError::Unavailable(_) | StoreError::ConnectionLost(_))
     }
+}
+
+/// Whether a database error says that the connection itself is gone:
+/// SQLSTATE class 08 (connection exceptions) and 57P01–57P03 (the server
+/// shutting down by an administrator's command, crashing, or not yet
+/// accepting connections), as PostgreSQL reports them.
+fn connection_lost(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(database) => database
+            .code()
+            .is_some_and(|code| code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03")),
+        _ => false,
+    }
+}
+
+/// The moment (milliseconds since the Unix epoch) a connection was last
+/// found lost, or 0. Pools ping every connection last used before it, so
+/// that the connections a restart killed are replaced before anyone gets
+/// them, instead of failing one request each.
+static CONNECTION_LOST_AT: AtomicI64 = AtomicI64::new(0);
+
+pub(crate) fn connection_lost_at() -> i64 {
+    CONNECTION_LOST_AT.load(Ordering::Relaxed)
 }
 
 impl From<sqlx::Error> for StoreError {
     fn from(error: sqlx::Error) -> Self {
+        if connection_lost(&error) {
+            CONNECTION_LOST_AT.fetch_max(chrono::Utc::now().timestamp_millis(), Ordering::Relaxed);
+            return StoreError::ConnectionLost(error.to_string());
+        }
         match error {
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
-                StoreError::Unavailable(error.to_string())
-            }
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => StoreError::Unavailable(error.to_string()),
             other => StoreError::Database(other),
         }
     }

@@ -23,10 +23,76 @@ fn iso(timestamp: Option<Timestamp>) -> Value {
     timestamp.map_or(Value::Null, |t| Value::String(t.0.to_rfc3339()))
 }
 
-/// Everything kept about `user`, as JSON: the account, staff roles,
-/// applications with their history and documents (names, not contents),
-/// ties to vendors, how many sessions are open, and the quiz: the
-/// leaderboard name and how many answers were given.
+/// A buyer's order as the export shows it: where it went, what was in it,
+/// what became of it, and the money.
+async fn exported_order(db: &Db, id: i64) -> Result<Option<Value>, StoreError> {
+    let Some(view) = crate::orders::order(db, odop_domain::OrderId(id)).await? else {
+        return Ok(None);
+    };
+    let o = &view.order;
+    Ok(Some(json!({
+        "number": o.number(),
+        "placed_at": iso(Some(o.created_at)),
+        "payment_method": o.payment_method,
+        "delivery_address": {
+            "name": o.ship_name, "phone": o.ship_phone, "line1": o.ship_line1, "line2": o.ship_line2,
+            "city": o.ship_city, "state": o.ship_state, "pin": o.ship_pin,
+        },
+        "items_paise": o.items_paise,
+        "tax_paise": o.tax_paise,
+        "delivery_paise": o.delivery_paise,
+        "total_paise": o.total_paise,
+        "parts": view.parts.iter().map(|p| json!({
+            "seller": p.seller_name,
+            "status": p.status,
+            "total_paise": p.total_paise,
+            "courier": p.courier,
+            "tracking": p.tracking,
+            "items": view.items.iter().filter(|i| i.sub_order_id == p.id).map(|i| json!({
+                "title": i.title, "variant": i.variant_label, "quantity": i.quantity,
+                "unit_price_paise": i.unit_price_paise,
+            })).collect::<Vec<_>>(),
+            "history": view.events.iter().filter(|e| e.sub_order_id == p.id).map(|e| json!({
+                "status": e.status, "by": e.party, "note": e.note, "at": iso(Some(e.at)),
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "payments": view.payments.iter().map(|p| json!({
+            "gateway": p.gateway, "status": p.status, "method": p.method, "amount_paise": p.amount_paise,
+        })).collect::<Vec<_>>(),
+        "refunds": view.refunds.iter().map(|r| json!({
+            "amount_paise": r.amount_paise, "status": r.status,
+        })).collect::<Vec<_>>(),
+    })))
+}
+
+#[derive(sqlx::FromRow)]
+struct MessageRow {
+    kind: String,
+    body: Option<String>,
+    created_at: Timestamp,
+    sent_at: Option<Timestamp>,
+}
+
+/// A seller's delivery charge, free-delivery threshold, and cash on
+/// delivery with its limit.
+type TermsRow = (i64, Option<i64>, bool, i64);
+
+#[derive(sqlx::FromRow)]
+struct ListingRow {
+    id: i64,
+    title_en: Option<String>,
+    title_hi: Option<String>,
+    status: String,
+    created_at: Timestamp,
+}
+
+/// Everything kept about `user`, as JSON: the account, staff roles and
+/// how they sign in, applications with their history and documents (names,
+/// not contents), ties to vendors, the orders they placed (delivery
+/// addresses, items, payments, refunds, returns), their cart, their
+/// listings and delivery terms as a seller, the messages sent to their
+/// phone (one-time codes are erased once delivered), how many sessions are
+/// open, and the quiz and polls.
 pub async fn export(db: &Db, user: UserId) -> Result<Value, StoreError> {
     let Some(account) = crate::accounts::user(db, user).await? else {
         return Ok(Value::Null);
@@ -95,6 +161,43 @@ pub async fn export(db: &Db, user: UserId) -> Result<Value, StoreError> {
         (roles, links, sessions)
     });
     let quiz = crate::polls::record(db, user).await?;
+    let mut orders = Vec::new();
+    for order in crate::orders::of_buyer(db, user, 10_000).await? {
+        orders.extend(exported_order(db, order.id).await?);
+    }
+    let cart = crate::carts::lines(db, crate::carts::CartOwner::Buyer(user)).await?;
+    let phone = account.phone.as_ref().map(|p| p.to_string());
+    let (messages, listings, terms, poll_answers, app): (_, _, Option<TermsRow>, i64, Option<String>) = dispatch!(db, pool => {
+        let mut conn = pool.acquire().await?;
+        let messages: Vec<MessageRow> = sqlx::query_as(
+            "SELECT kind, body, created_at, sent_at FROM outbox WHERE recipient = $1 ORDER BY id",
+        )
+        .bind(&phone)
+        .fetch_all(&mut *conn)
+        .await?;
+        let listings: Vec<ListingRow> = sqlx::query_as(
+            "SELECT id, title_en, title_hi, status, created_at FROM listings WHERE seller_user_id = $1 ORDER BY id",
+        )
+        .bind(user.0)
+        .fetch_all(&mut *conn)
+        .await?;
+        let terms = sqlx::query_as(
+            "SELECT delivery_flat_paise, delivery_free_from_paise, cod_allowed, cod_limit_paise FROM seller_terms \
+             WHERE user_id = $1",
+        )
+        .bind(user.0)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let poll_answers = sqlx::query_scalar("SELECT COUNT(*) FROM poll_answers WHERE user_id = $1")
+            .bind(user.0)
+            .fetch_one(&mut *conn)
+            .await?;
+        let app: Option<Option<String>> = sqlx::query_scalar("SELECT totp_secret FROM users WHERE id = $1")
+            .bind(user.0)
+            .fetch_optional(&mut *conn)
+            .await?;
+        (messages, listings, terms, poll_answers, app.flatten())
+    });
     Ok(json!({
         "account": {
             "id": account.id.0,
@@ -104,6 +207,25 @@ pub async fn export(db: &Db, user: UserId) -> Result<Value, StoreError> {
             "created_at": iso(Some(account.created_at)),
         },
         "staff_roles": roles.iter().map(|r| json!({"role": r.role, "district": r.district})).collect::<Vec<_>>(),
+        // Whether an app makes their sign-in codes; its secret is not given
+        // out, since it would sign them in.
+        "authenticator_app": app.is_some(),
+        "orders": orders,
+        "cart": cart.iter().map(|l| json!({
+            "title": l.line.title, "variant": l.line.variant_label, "quantity": l.line.quantity,
+        })).collect::<Vec<_>>(),
+        "listings": listings.iter().map(|l| json!({
+            "id": l.id, "title_en": l.title_en, "title_hi": l.title_hi, "status": l.status,
+            "created_at": iso(Some(l.created_at)),
+        })).collect::<Vec<_>>(),
+        "delivery_terms": terms.map(|(flat, free_from, cod, cod_limit)| json!({
+            "delivery_charge_paise": flat, "free_from_paise": free_from,
+            "cash_on_delivery": cod, "cash_on_delivery_limit_paise": cod_limit,
+        })),
+        "messages": messages.iter().map(|m| json!({
+            "kind": m.kind, "text": m.body, "written_at": iso(Some(m.created_at)), "sent_at": iso(m.sent_at),
+        })).collect::<Vec<_>>(),
+        "poll_answers": poll_answers,
         "seller_applications": exported_applications,
         "vendor_ties": links.iter().map(|l| json!({
             "status": l.status, "phone": l.phone, "invited_at": iso(Some(l.invited_at)),

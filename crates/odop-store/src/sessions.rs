@@ -106,7 +106,8 @@ pub async fn delete(db: &Db, token_hash: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Ends every session of a user (account deletion).
+/// Ends every session of a user: on every device at their asking, and at
+/// account deletion.
 pub async fn delete_all(db: &Db, user: UserId) -> Result<(), StoreError> {
     dispatch_write!(db, pool => {
         sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.0).execute(pool).await?;

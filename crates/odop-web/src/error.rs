@@ -294,6 +294,9 @@ impl IntoResponse for AppError {
                 .insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(seconds));
         }
         response.extensions_mut().insert(page);
+        if let AppError::Store(StoreError::ConnectionLost(_)) = self {
+            response.extensions_mut().insert(crate::edge::ConnectionLost);
+        }
         response
     }
 }

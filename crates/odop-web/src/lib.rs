@@ -12,6 +12,7 @@
 pub mod api;
 pub mod auth;
 pub mod checkout;
+pub mod edge;
 pub mod error;
 pub mod extract;
 pub mod i18n;
@@ -52,6 +53,10 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
                    base-uri 'none'; frame-ancestors 'none'";
 
+/// Strict-Transport-Security under an `https` public address: a year, for
+/// this host only (other hosts of the domain may not serve HTTPS yet).
+const HSTS: &str = "max-age=31536000";
+
 /// The OpenAPI document of every API route.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     api::router().into_openapi()
@@ -90,10 +95,18 @@ pub fn app(state: AppState) -> Router {
         // One line per answered request, with its status and latency: the access log.
         .on_response(DefaultOnResponse::new().level(Level::INFO)));
 
+    // Served over HTTPS (an `https` public address), browsers are told to
+    // come back only over HTTPS for a year, so that nobody on the way can
+    // strip the encryption from a later visit.
+    let hsts = state.config().secure_cookies.then(|| {
+        SetResponseHeaderLayer::if_not_present(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS))
+    });
+
     // Outermost first. The headers and compression sit outside `localize`
     // so that error pages it renders get them too.
     routes.with_state(state.clone()).layer(
         ServiceBuilder::new()
+            .layer(axum::middleware::from_fn(edge::plain_request_ids))
             .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
             .layer(PropagateRequestIdLayer::new(request_id))
             .layer(SetResponseHeaderLayer::if_not_present(
@@ -112,6 +125,7 @@ pub fn app(state: AppState) -> Router {
                 header::X_FRAME_OPTIONS,
                 HeaderValue::from_static("DENY"),
             ))
+            .option_layer(hsts)
             // The fastest level: most of the saving for a fraction of the CPU.
             .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Fastest))
             .layer(from_fn_with_state(state.clone(), localize::localize))
@@ -122,6 +136,7 @@ pub fn app(state: AppState) -> Router {
             .layer(TimeoutLayer::with_status_code(
                 StatusCode::SERVICE_UNAVAILABLE,
                 REQUEST_TIMEOUT,
-            )),
+            ))
+            .layer(axum::middleware::from_fn(edge::retry_lost_reads)),
     )
 }

@@ -3,10 +3,11 @@
 use std::time::Duration;
 
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::IntoResponse;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 
 use crate::AppState;
+use crate::error::{AppError, NotFound};
 
 /// How long readiness waits for the database before calling it unreachable.
 const READINESS_TIMEOUT: Duration = Duration::from_secs(2);
@@ -49,13 +50,42 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-/// Request counts and latency histograms by route, in the Prometheus text format.
+/// Request counts and latency histograms by route, in the Prometheus text
+/// format. On the site's address only with the metrics token configured on
+/// the node (`Authorization: Bearer …`): they say how the site is used and
+/// how fast it answers, which is nobody else's business. Without a token,
+/// metrics are read on the node's separate metrics address
+/// (`--metrics-listen`), which needs none.
 #[utoipa::path(
     get,
     path = "/metrics",
     tag = "operations",
-    responses((status = 200, description = "Prometheus text exposition format", body = String, content_type = "text/plain"))
+    params(("Authorization" = String, Header, description = "`Bearer` and the node's metrics token")),
+    responses(
+        (status = 200, description = "Prometheus text exposition format", body = String, content_type = "text/plain"),
+        (status = 404, description = "No metrics token is configured, or this is not it", body = crate::error::ErrorBody)
+    )
 )]
-pub async fn metrics(state: State<AppState>) -> impl IntoResponse {
-    crate::metrics::export(state).await
+pub async fn metrics(state: State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    match (&state.config().metrics_token, presented) {
+        (Some(token), Some(presented)) if crate::auth::crypto::same_secret(token, presented) => {
+            Ok(crate::metrics::export(state).await.into_response())
+        }
+        _ => Err(AppError::NotFound(NotFound::Route)),
+    }
+}
+
+/// The separate metrics address: metrics, liveness and readiness, without a
+/// token, for a monitoring system on a network the public cannot reach.
+pub fn metrics_app(state: AppState) -> axum::Router {
+    axum::Router::new()
+        .route("/metrics", axum::routing::get(crate::metrics::export))
+        .route("/healthz", axum::routing::get(healthz))
+        .route("/readyz", axum::routing::get(readyz))
+        .with_state(state)
 }

@@ -24,8 +24,13 @@ pub struct WebConfig {
     /// How long an unpaid online order holds its stock (default 15 minutes).
     pub payment_hold_minutes: Option<i64>,
     /// Where the public reaches the site (`https://odop.example`), for the
-    /// absolute links that share cards need; without it, the request's host.
+    /// absolute links that share cards need; without it, the request's host
+    /// (which `odop serve` allows only when it listens on loopback).
     pub public_url: Option<String>,
+    /// A token that opens `/metrics` on the site's own address (sent as
+    /// `Authorization: Bearer …`); without it, `/metrics` there is not
+    /// found, and metrics are read on the separate metrics address.
+    pub metrics_token: Option<String>,
 }
 
 impl WebConfig {

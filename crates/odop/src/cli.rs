@@ -142,6 +142,14 @@ pub struct ServeArgs {
     #[arg(long, env = "ODOP_TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
 
+    /// A second address serving /metrics, /healthz and /readyz only, for monitoring (keep it off the public network)
+    #[arg(long, env = "ODOP_METRICS_LISTEN", value_name = "ADDR")]
+    pub metrics_listen: Option<SocketAddr>,
+
+    /// A token that opens /metrics on the site's own address (Authorization: Bearer TOKEN); without it, /metrics there is not found
+    #[arg(long, env = "ODOP_METRICS_TOKEN", value_name = "TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+
     /// How long an unpaid online order holds its stock, in minutes [default: 15]
     #[arg(long, env = "ODOP_PAYMENT_HOLD_MINUTES", value_name = "MINUTES", value_parser = clap::value_parser!(i64).range(1..=1440))]
     pub payment_hold_minutes: Option<i64>,

@@ -33,6 +33,10 @@ pub struct FileConfig {
     pub dev: Option<bool>,
     pub public_url: Option<String>,
     pub trust_forwarded_for: Option<bool>,
+    /// A second address for /metrics, /healthz and /readyz.
+    pub metrics_listen: Option<SocketAddr>,
+    /// The token that opens /metrics on the site's own address.
+    pub metrics_token: Option<String>,
     /// How long an unpaid online order holds its stock, in minutes.
     pub payment_hold_minutes: Option<i64>,
     /// How messages (SMS) leave; the log by default.
@@ -100,6 +104,8 @@ pub struct ServeSettings {
     pub trust_forwarded_for: bool,
     pub payment_hold_minutes: Option<i64>,
     pub public_url: Option<String>,
+    pub metrics_listen: Option<SocketAddr>,
+    pub metrics_token: Option<String>,
     pub sms: SmsConfig,
     pub payments: PaymentsConfig,
     pub database: DatabaseSettings,
@@ -140,6 +146,29 @@ impl DatabaseSettings {
 }
 
 impl ServeSettings {
+    /// Refuses settings that would serve the public wrongly. Listening
+    /// beyond this machine needs the public address: without it, links and
+    /// share cards would name whatever host a request claims.
+    pub fn check(&self) -> anyhow::Result<()> {
+        if !self.listen.ip().is_loopback() && self.public_url.is_none() {
+            anyhow::bail!(
+                "listening on {} reaches beyond this machine: set --public-url (ODOP_PUBLIC_URL, public_url in \
+                 odop.toml) to the address people use, such as https://odop.example, so that links and share \
+                 cards name it rather than whatever host a request claims",
+                self.listen
+            );
+        }
+        if let Some(url) = &self.public_url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            anyhow::bail!("--public-url must start with https:// or http://, not {url:?}");
+        }
+        if self.metrics_listen.is_some_and(|metrics| metrics == self.listen) {
+            anyhow::bail!("--metrics-listen must differ from --listen");
+        }
+        Ok(())
+    }
+
     pub fn resolve(args: &ServeArgs, file: &FileConfig) -> Self {
         let public_url = args.public_url.clone().or_else(|| file.public_url.clone());
         Self {
@@ -155,6 +184,12 @@ impl ServeSettings {
             trust_forwarded_for: args.trust_forwarded_for || file.trust_forwarded_for.unwrap_or(false),
             payment_hold_minutes: args.payment_hold_minutes.or(file.payment_hold_minutes),
             public_url,
+            metrics_listen: args.metrics_listen.or(file.metrics_listen),
+            metrics_token: args
+                .metrics_token
+                .clone()
+                .or_else(|| file.metrics_token.clone())
+                .filter(|token| !token.trim().is_empty()),
             sms: file.sms.clone().unwrap_or(SmsConfig::Log),
             payments: file.payments.clone().unwrap_or(PaymentsConfig::Sandbox),
             database: DatabaseSettings::resolve(&args.database, file),
@@ -181,6 +216,8 @@ mod tests {
             dev: false,
             public_url: None,
             trust_forwarded_for: false,
+            metrics_listen: None,
+            metrics_token: None,
             payment_hold_minutes: None,
             database,
         }
@@ -254,6 +291,34 @@ mod tests {
         assert!(!settings.migrate);
         assert_eq!(settings.database.data_dir, PathBuf::from("/tmp/x"));
         assert_eq!(settings.database.database, Database::Url("postgres://db/odop".into()));
+    }
+
+    #[test]
+    fn serving_beyond_loopback_needs_the_public_address() {
+        let open = file("listen = \"0.0.0.0:8080\"\n");
+        let settings = ServeSettings::resolve(&serve_args(None, false, args(None, None)), &open);
+        let error = settings.check().unwrap_err().to_string();
+        assert!(error.contains("--public-url"), "{error}");
+        let named = file("listen = \"0.0.0.0:8080\"\npublic_url = \"https://odop.example\"\n");
+        assert!(
+            ServeSettings::resolve(&serve_args(None, false, args(None, None)), &named)
+                .check()
+                .is_ok()
+        );
+        let local = ServeSettings::resolve(&serve_args(None, false, args(None, None)), &FileConfig::default());
+        assert!(local.check().is_ok(), "loopback needs no public address");
+        let odd = file("public_url = \"odop.example\"\n");
+        assert!(
+            ServeSettings::resolve(&serve_args(None, false, args(None, None)), &odd)
+                .check()
+                .is_err()
+        );
+        let same = file("metrics_listen = \"127.0.0.1:8080\"\n");
+        assert!(
+            ServeSettings::resolve(&serve_args(None, false, args(None, None)), &same)
+                .check()
+                .is_err()
+        );
     }
 
     #[test]

@@ -32,6 +32,7 @@ pub async fn prepare(db: &Db) -> anyhow::Result<()> {
 /// Serves until `shutdown` completes, then finishes the requests in flight.
 pub async fn run(settings: ServeSettings, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
     let started = Instant::now();
+    settings.check()?;
     let db = open(&settings.database).await?;
     if settings.migrate {
         prepare(&db).await?;
@@ -48,6 +49,7 @@ pub async fn run(settings: ServeSettings, shutdown: impl Future<Output = ()> + S
         trust_forwarded_for: settings.trust_forwarded_for,
         payment_hold_minutes: settings.payment_hold_minutes,
         public_url: settings.public_url.clone(),
+        metrics_token: settings.metrics_token.clone(),
     };
     if settings.dev {
         tracing::warn!("development mode: /dev/outbox shows every message sent, one-time codes included");
@@ -96,6 +98,24 @@ pub async fn run(settings: ServeSettings, shutdown: impl Future<Output = ()> + S
             let _ = housekeeping_stopped.wait_for(|stop| *stop).await;
         },
     ));
+    let metrics = match settings.metrics_listen {
+        Some(metrics_address) => {
+            let listener = TcpListener::bind(metrics_address)
+                .await
+                .with_context(|| format!("cannot listen on {metrics_address} for metrics"))?;
+            tracing::info!(address = %listener.local_addr()?, "metrics, health and readiness served");
+            let mut metrics_stopped = stopped.clone();
+            let app = odop_web::ops::metrics_app(state.clone());
+            Some(tokio::spawn(async move {
+                axum::serve(listener, app)
+                    .with_graceful_shutdown(async move {
+                        let _ = metrics_stopped.wait_for(|stop| *stop).await;
+                    })
+                    .await
+            }))
+        }
+        None => None,
+    };
     let app = odop_web::app(state);
     // Announced once everything is ready to answer, index included.
     announce(address, &describe(&settings.database.database), started);
@@ -111,6 +131,9 @@ pub async fn run(settings: ServeSettings, shutdown: impl Future<Output = ()> + S
     }
     let _ = follower.await;
     let _ = housekeeping.await;
+    if let Some(metrics) = metrics {
+        let _ = metrics.await;
+    }
     db.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -1,12 +1,22 @@
 //! Protection against cross-site request forgery.
 //!
-//! Every visitor carries a random token in an HttpOnly cookie; every form
-//! repeats it in a hidden `_csrf` field, which the server compares with the
-//! cookie (a "double-submit" token, so no server state is needed and any
-//! node can check it). A site elsewhere can make a browser send the cookie
-//! but cannot read it to fill in the field. As a second line, a request
-//! whose `Origin` is another site, or that the browser labels cross-site
-//! (`Sec-Fetch-Site`), is refused outright.
+//! Every visitor carries a token in an HttpOnly cookie; every form repeats
+//! it in a hidden `_csrf` field, which the server compares with the cookie
+//! (a "double-submit" token, so no server state is needed and any node can
+//! check it). A site elsewhere can make a browser send the cookie but cannot
+//! read it to fill in the field.
+//!
+//! The token is also bound to the session: it is 16 random bytes followed
+//! by the first 16 bytes of their HMAC-SHA256 keyed with the session's own
+//! secret token (from the HttpOnly session cookie). Someone who can plant a
+//! cookie in a victim's browser (a sibling subdomain, a network on plain
+//! HTTP) could otherwise plant a token of their choosing and submit forms
+//! with it; a planted token now fails for any session but the planter's. A
+//! token that does not fit the visitor's session (after signing in or out)
+//! is replaced on the next page.
+//!
+//! As a second line, a request whose `Origin` is another site, or that the
+//! browser labels cross-site (`Sec-Fetch-Site`), is refused outright.
 
 use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::HeaderMap;
@@ -17,7 +27,12 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use super::{cookie, crypto, set_cookie};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+
+use super::{SESSION_COOKIE, cookie, crypto, set_cookie};
 use crate::AppState;
 use crate::error::{AppError, BadRequest};
 
@@ -31,22 +46,50 @@ const CSRF_MAX_AGE: i64 = 365 * 24 * 3600;
 #[derive(Clone, Debug)]
 pub struct CsrfToken(pub String);
 
-fn well_formed(token: &str) -> bool {
-    token.len() == 43
-        && token
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+/// The MAC binding a token's random half to a session (none: the empty key).
+fn binding(session: Option<&str>, nonce: &[u8]) -> [u8; 16] {
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(session.unwrap_or("").as_bytes())
+        .expect("HMAC takes a key of any length");
+    mac.update(b"odop-csrf:");
+    mac.update(nonce);
+    let digest = mac.finalize().into_bytes();
+    let mut half = [0u8; 16];
+    half.copy_from_slice(&digest[..16]);
+    half
 }
 
-/// Gives every visitor a token: the one their cookie holds, or a new one
-/// set on the response.
+/// A fresh token bound to `session` (the raw session token, if signed in).
+pub fn new_token_for(session: Option<&str>) -> String {
+    let nonce: [u8; 16] = rand::random();
+    let mut bytes = [0u8; 32];
+    bytes[..16].copy_from_slice(&nonce);
+    bytes[16..].copy_from_slice(&binding(session, &nonce));
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Whether `token` is one of ours, bound to `session`.
+fn bound_to(token: &str, session: Option<&str>) -> bool {
+    let Ok(bytes) = URL_SAFE_NO_PAD.decode(token) else {
+        return false;
+    };
+    let Ok(bytes) = <[u8; 32]>::try_from(bytes.as_slice()) else {
+        return false;
+    };
+    let expected = binding(session, &bytes[..16]);
+    // Compared in constant time, like every secret.
+    expected.iter().zip(&bytes[16..]).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Gives every visitor a token: the one their cookie holds if it is bound
+/// to their session, or a new one set on the response.
 pub async fn ensure_token(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let session = cookie(request.headers(), SESSION_COOKIE).map(str::to_owned);
     let existing = cookie(request.headers(), CSRF_COOKIE)
-        .filter(|t| well_formed(t))
+        .filter(|t| bound_to(t, session.as_deref()))
         .map(str::to_owned);
     let (token, fresh) = match existing {
         Some(token) => (token, false),
-        None => (crypto::new_token(), true),
+        None => (new_token_for(session.as_deref()), true),
     };
     request.extensions_mut().insert(CsrfToken(token.clone()));
     let mut response = next.run(request).await;
@@ -65,9 +108,10 @@ pub async fn ensure_token(State(state): State<AppState>, mut request: Request, n
     response
 }
 
-/// A `Set-Cookie` that replaces the visitor's token, for sign-in.
-pub fn rotate(secure: bool) -> (String, HeaderValue) {
-    let token = crypto::new_token();
+/// A `Set-Cookie` that replaces the visitor's token with one bound to the
+/// session `session_token` opens, for sign-in.
+pub fn rotate(secure: bool, session_token: &str) -> (String, HeaderValue) {
+    let token = new_token_for(Some(session_token));
     let value = set_cookie(CSRF_COOKIE, &token, CSRF_MAX_AGE, secure);
     (token, value)
 }
@@ -103,8 +147,9 @@ pub fn verify(headers: &HeaderMap, submitted: &str) -> Result<(), AppError> {
             return Err(AppError::CsrfRejected);
         }
     }
+    let session = cookie(headers, SESSION_COOKIE);
     match cookie(headers, CSRF_COOKIE) {
-        Some(expected) if well_formed(expected) && crypto::same_secret(expected, submitted) => Ok(()),
+        Some(expected) if bound_to(expected, session) && crypto::same_secret(expected, submitted) => Ok(()),
         _ => Err(AppError::CsrfRejected),
     }
 }
@@ -153,7 +198,7 @@ mod tests {
 
     #[test]
     fn only_a_matching_token_from_this_site_passes() {
-        let token = crypto::new_token();
+        let token = new_token_for(None);
         let cookie_header = format!("{CSRF_COOKIE}={token}");
         let ok = headers(&[
             ("cookie", &cookie_header),
@@ -166,7 +211,7 @@ mod tests {
             "no Origin: older browsers"
         );
 
-        let other = crypto::new_token();
+        let other = new_token_for(None);
         let refused: Vec<(HeaderMap, &str)> = vec![
             (headers(&[("cookie", &cookie_header)]), other.as_str()),
             (headers(&[("cookie", &cookie_header)]), ""),
@@ -191,5 +236,29 @@ mod tests {
                 "{request:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_token_works_only_with_the_session_it_was_made_for() {
+        let session = crypto::new_token();
+        let mine = new_token_for(Some(&session));
+        let with = |token: &str, session: Option<&str>| {
+            let mut cookies = format!("{CSRF_COOKIE}={token}");
+            if let Some(session) = session {
+                cookies.push_str(&format!("; {SESSION_COOKIE}={session}"));
+            }
+            verify(&headers(&[("cookie", &cookies)]), token)
+        };
+        assert!(with(&mine, Some(&session)).is_ok());
+        // A token planted by someone else, however it was obtained (their
+        // own anonymous visit, their own session), fails for this session.
+        let planted_anonymous = new_token_for(None);
+        let planted_other_session = new_token_for(Some(&crypto::new_token()));
+        assert!(with(&planted_anonymous, Some(&session)).is_err());
+        assert!(with(&planted_other_session, Some(&session)).is_err());
+        // A random value of the right shape is no token at all.
+        assert!(with(&crypto::new_token(), None).is_err());
+        // Signed out, the session's token is no longer good either.
+        assert!(with(&mine, None).is_err());
     }
 }

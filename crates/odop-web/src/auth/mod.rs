@@ -3,6 +3,7 @@
 
 pub mod crypto;
 pub mod csrf;
+pub mod totp;
 
 use std::net::{IpAddr, SocketAddr};
 

@@ -6,11 +6,11 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use chrono::Utc;
 use odop_domain::authz::{self, Action, SellerRole};
 use odop_domain::onboarding::ApplicationStatus;
-use odop_store::{onboarding, privacy, vendors};
+use odop_store::{onboarding, privacy, second_factor, vendors};
 use serde::Deserialize;
 
 use super::catalogue::district_name;
@@ -19,13 +19,16 @@ use super::signin::invalid;
 use super::{Chrome, Page, render};
 use crate::AppState;
 use crate::auth::csrf::CsrfForm;
-use crate::auth::{SESSION_COOKIE, SignedIn, set_cookie};
+use crate::auth::{SESSION_COOKIE, SignedIn, set_cookie, totp};
 use crate::error::AppError;
 use crate::i18n::Tr;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/account", get(account))
+        .route("/account/language", post(set_language))
+        .route("/account/sessions/end", post(end_all_sessions))
+        .route("/account/authenticator", get(authenticator).post(change_authenticator))
         .route("/account/data", get(download_data))
         .route("/account/delete", get(delete_form).post(delete_account))
         .route("/privacy", get(privacy_notice))
@@ -53,6 +56,10 @@ struct AccountPage {
     ties: Vec<TieView>,
     uses_desk: bool,
     manages_staff: bool,
+    /// The language of this person's SMS.
+    sms_locale: String,
+    /// For staff: whether their second factor is an authenticator app.
+    staff_app: Option<bool>,
 }
 
 pub(crate) fn status_label(tr: &Tr, status: ApplicationStatus) -> (String, &'static str) {
@@ -124,8 +131,57 @@ async fn account(page: Page, State(state): State<AppState>) -> Result<Html<Strin
         ties,
         uses_desk: authz::may(&me.actor, Action::UseOfficerDesk),
         manages_staff: authz::may(&me.actor, Action::ManageStaff),
+        sms_locale: me.user.locale.code().to_owned(),
+        staff_app: if me.actor.is_staff() {
+            Some(second_factor::app_secret(state.db(), me.user.id).await?.is_some())
+        } else {
+            None
+        },
         tr: page.tr.clone(),
     })
+}
+
+#[derive(Deserialize)]
+struct LanguageForm {
+    #[serde(default)]
+    locale: String,
+}
+
+/// `POST /account/language`: the language of the person's messages.
+async fn set_language(
+    page: Page,
+    State(state): State<AppState>,
+    CsrfForm(form): CsrfForm<LanguageForm>,
+) -> Result<Response, AppError> {
+    let me = page.signed_in()?;
+    let locale: odop_domain::Locale = form
+        .locale
+        .parse()
+        .map_err(|e| AppError::bad_request(crate::error::BadRequest::InvalidLanguage, e))?;
+    odop_store::accounts::set_locale(state.db(), me.user.id, locale).await?;
+    Ok(super::redirect_with_notice(
+        "/account",
+        "sms-language-saved",
+        state.config().secure_cookies,
+    ))
+}
+
+/// `POST /account/sessions/end`: signs the person out on every device,
+/// this one included, as after a lost phone.
+async fn end_all_sessions(
+    page: Page,
+    State(state): State<AppState>,
+    CsrfForm(_): CsrfForm<super::Nothing>,
+) -> Result<Response, AppError> {
+    let me = page.signed_in()?;
+    odop_store::sessions::delete_all(state.db(), me.user.id).await?;
+    tracing::info!(user = %me.user.id, "signed out everywhere");
+    let mut response = super::redirect_with_notice("/", "signed-out-everywhere", state.config().secure_cookies);
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, "", 0, state.config().secure_cookies),
+    );
+    Ok(response)
 }
 
 /// `GET /account/data`: everything kept about the person, as a JSON file.
@@ -208,4 +264,121 @@ async fn privacy_notice(page: Page) -> Result<Html<String>, AppError> {
         chrome: page.chrome(),
         tr: page.tr,
     })
+}
+
+#[derive(Template)]
+#[template(path = "account/authenticator.html")]
+struct AuthenticatorPage {
+    tr: Tr,
+    chrome: Chrome,
+    /// Set up already: the page offers to remove it.
+    active: bool,
+    /// For setting one up: the new secret, its link and QR code (SVG).
+    secret: String,
+    uri: String,
+    qr_svg: String,
+    errors: Errors,
+}
+
+/// The page to set up (or remove) an authenticator app, for staff.
+async fn authenticator_page(
+    page: &Page,
+    state: &AppState,
+    secret: Option<String>,
+    errors: Errors,
+) -> Result<Html<String>, AppError> {
+    let me = page.signed_in()?;
+    if !me.actor.is_staff() {
+        return Err(AppError::NotFound(crate::error::NotFound::Object));
+    }
+    let active = second_factor::app_secret(state.db(), me.user.id).await?.is_some();
+    let secret = secret.unwrap_or_else(totp::new_secret);
+    let account = me
+        .user
+        .phone
+        .as_ref()
+        .map(|p| p.display())
+        .unwrap_or_else(|| me.label());
+    let uri = totp::otpauth_uri(&secret, "ODOP UP", &account);
+    let qr_svg = qrcode::QrCode::new(uri.as_bytes())
+        .map_err(|e| AppError::Internal(format!("cannot draw the QR code: {e}")))?
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(200, 200)
+        .quiet_zone(true)
+        .build();
+    // Inline in HTML, the SVG needs no XML declaration.
+    let qr_svg = match qr_svg.find("<svg") {
+        Some(start) => qr_svg[start..].to_owned(),
+        None => qr_svg,
+    };
+    render(&AuthenticatorPage {
+        chrome: page.chrome(),
+        tr: page.tr.clone(),
+        active,
+        secret,
+        uri,
+        qr_svg,
+        errors,
+    })
+}
+
+async fn authenticator(page: Page, State(state): State<AppState>) -> Result<Html<String>, AppError> {
+    authenticator_page(&page, &state, None, Errors::default()).await
+}
+
+#[derive(Deserialize)]
+struct AuthenticatorForm {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    secret: String,
+    #[serde(default)]
+    code: String,
+}
+
+/// Sets up an app (once it shows a right code for the new secret, so that
+/// nobody is locked out by a mistyped secret) or removes it (SMS codes are
+/// the second factor again).
+async fn change_authenticator(
+    page: Page,
+    State(state): State<AppState>,
+    CsrfForm(form): CsrfForm<AuthenticatorForm>,
+) -> Result<Response, AppError> {
+    let me = page.signed_in()?;
+    if !me.actor.is_staff() {
+        return Err(AppError::NotFound(crate::error::NotFound::Object));
+    }
+    let notice = match form.action.as_str() {
+        "remove" => {
+            second_factor::set_app_secret(state.db(), me.user.id, None).await?;
+            "authenticator-removed"
+        }
+        "add" => {
+            let secret = form.secret.trim().to_owned();
+            let valid_secret = totp::base32_decode(&secret).is_some_and(|bytes| bytes.len() >= 16);
+            let step = valid_secret
+                .then(|| totp::check(&secret, &form.code, Utc::now().timestamp()))
+                .flatten();
+            let Some(step) = step else {
+                let mut errors = Errors::default();
+                errors.add("code", page.tr.t("authenticator-code-wrong"));
+                let keep = valid_secret.then_some(secret);
+                return Ok(invalid(authenticator_page(&page, &state, keep, errors).await?));
+            };
+            second_factor::set_app_secret(state.db(), me.user.id, Some(&secret)).await?;
+            second_factor::use_app_step(state.db(), me.user.id, step).await?;
+            "authenticator-added"
+        }
+        _ => {
+            return Err(AppError::bad_request(
+                crate::error::BadRequest::InvalidForm,
+                "action must be add or remove",
+            ));
+        }
+    };
+    Ok(super::redirect_with_notice(
+        "/account",
+        notice,
+        state.config().secure_cookies,
+    ))
 }

@@ -147,6 +147,10 @@ pub(crate) const NOTICES: &[&str] = &[
     "terms-saved",
     "payment-confirming",
     "cart-combined",
+    "sms-language-saved",
+    "signed-out-everywhere",
+    "authenticator-added",
+    "authenticator-removed",
 ];
 
 /// The cookie that carries a notice to the page after a redirect.
@@ -302,12 +306,11 @@ struct SwitchQuery {
 /// How long the language choice is remembered: a year.
 const LANG_COOKIE_MAX_AGE: i64 = 365 * 24 * 3600;
 
-/// `GET /lang/{code}?next=/somewhere`: remembers the language and goes back
-/// to the page the visitor was on. A plain link, so it works without
+/// `GET /lang/{code}?next=/somewhere`: remembers the language in this
+/// browser and goes back to the page the visitor was on. A plain link, so it works without
 /// JavaScript; `next` must be a path on this site, never another site.
 async fn switch_language(
     State(state): State<AppState>,
-    crate::auth::MaybeSignedIn(visitor): crate::auth::MaybeSignedIn,
     Path(code): Path<String>,
     Query(query): Query<SwitchQuery>,
 ) -> Result<Response, AppError> {
@@ -318,10 +321,9 @@ async fn switch_language(
         .next
         .filter(|n| is_local_path(n))
         .unwrap_or_else(|| "/".to_owned());
-    // A signed-in person's messages (SMS) follow their choice too.
-    if let Some(visitor) = visitor {
-        odop_store::accounts::set_locale(state.db(), visitor.user.id, locale).await?;
-    }
+    // Only the cookie: a link any site can make a browser follow must not
+    // change the account. The language of a person's messages (SMS) is
+    // theirs to set on their account page (`POST /account/language`).
     let mut response = Redirect::to(&next).into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,

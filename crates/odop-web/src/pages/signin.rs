@@ -11,14 +11,14 @@ use chrono::Utc;
 use odop_domain::auth::{OtpPurpose, OtpState, limits};
 use odop_domain::identity::Phone;
 use odop_store::outbox::{Channel, NewMessage};
-use odop_store::{accounts, otp, rate_limit, sessions};
+use odop_store::{accounts, otp, rate_limit, second_factor, sessions};
 use serde::Deserialize;
 
 use super::forms::Errors;
 use super::{Chrome, Page, is_local_path, render};
 use crate::AppState;
 use crate::auth::csrf::{self, CsrfForm};
-use crate::auth::{ClientIp, SESSION_COOKIE, crypto, set_cookie};
+use crate::auth::{ClientIp, SESSION_COOKIE, crypto, set_cookie, totp};
 use crate::error::AppError;
 use crate::extract::Query;
 use crate::i18n::{Arg, Tr};
@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/signin", get(phone_form).post(send_code))
         .route("/signin/code", get(code_form).post(check_code))
         .route("/signin/staff", get(staff_form).post(staff_sign_in))
+        .route("/signin/staff/code", get(staff_code_form).post(staff_check_code))
         .route("/signout", post(sign_out))
 }
 
@@ -344,7 +345,7 @@ async fn start_session(
         header::SET_COOKIE,
         set_cookie(SESSION_COOKIE, &token, policy.absolute.num_seconds(), secure),
     );
-    headers.append(header::SET_COOKIE, csrf::rotate(secure).1);
+    headers.append(header::SET_COOKIE, csrf::rotate(secure, &token).1);
     Ok(response)
 }
 
@@ -371,11 +372,16 @@ async fn check_code(
             let mut tx = state.db().begin().await?;
             let user = accounts::find_or_create(&mut tx, &phone, page.tr.locale(), Utc::now()).await?;
             tx.commit().await?;
+            // A code alone is one factor: staff need their password too.
+            if accounts::actor(state.db(), user).await?.is_staff() {
+                let mut errors = Errors::default();
+                errors.add("code", page.tr.t("staff-use-password"));
+                let form = CodeForm::new(&page, &phone, next.unwrap_or_default(), None, errors);
+                return Ok(invalid(render(&form)?));
+            }
             accounts::set_locale(state.db(), user, page.tr.locale()).await?;
             // Signing in replaces any session this browser had.
             end_current_session(&state, &page).await?;
-            // Staff may sign in with a code too; their session is a staff one.
-            let staff = accounts::actor(state.db(), user).await?.is_staff();
             // What the guest put in the cart stays in the buyer's cart; when
             // it met lines kept from before, the buyer is told to check.
             let merged = match &cart.0 {
@@ -387,7 +393,7 @@ async fn check_code(
             } else {
                 "signed-in"
             };
-            let mut response = start_session(&state, user, staff, next.as_deref().unwrap_or("/account")).await?;
+            let mut response = start_session(&state, user, false, next.as_deref().unwrap_or("/account")).await?;
             response.headers_mut().append(
                 header::SET_COOKIE,
                 set_cookie(super::NOTICE_COOKIE, notice, 60, state.config().secure_cookies),
@@ -488,18 +494,202 @@ async fn staff_sign_in(
     let password = form.password.clone();
     let matches = blocking(move || crypto::verify_password(&password, &hash)).await?;
     match (user, matches) {
-        (Some(user), true) => {
-            end_current_session(&state, &page).await?;
-            let actor = accounts::actor(state.db(), user).await?;
-            let home = if actor.state_admin || !actor.officer_of.is_empty() {
-                "/desk"
-            } else {
-                "/account"
-            };
-            start_session(&state, user, actor.is_staff(), &next.unwrap_or_else(|| home.to_owned())).await
-        }
+        (Some(user), true) => begin_second_factor(&state, user, next).await,
         _ => refuse(&page),
     }
+}
+
+/// The cookie holding the token of a staff sign-in whose password was
+/// accepted and whose second factor is awaited.
+const STAFF_SIGN_IN_COOKIE: &str = "odop_staff_sign_in";
+
+/// After the password: sends a code by SMS (or, for staff with an
+/// authenticator app, expects the app's code) and asks for it.
+async fn begin_second_factor(
+    state: &AppState,
+    user: odop_domain::UserId,
+    next: Option<String>,
+) -> Result<Response, AppError> {
+    let now = Utc::now();
+    let token = crypto::new_token();
+    let app = second_factor::app_secret(state.db(), user).await?;
+    if app.is_some() {
+        second_factor::begin(state.db(), &crypto::token_hash(&token), user, None, None, now).await?;
+    } else {
+        let account = accounts::user(state.db(), user)
+            .await?
+            .ok_or(AppError::NotFound(crate::error::NotFound::Object))?;
+        let Some(phone) = account.phone else {
+            return Err(AppError::Internal(format!(
+                "staff account {user} has no phone for its code"
+            )));
+        };
+        let code = crypto::new_code();
+        let code_for_hash = code.clone();
+        let code_hash = blocking(move || crypto::hash_code(&code_for_hash)).await?;
+        // In the language the person chose for their messages.
+        let tr = Tr::new(account.locale, state.catalog().clone());
+        let message = NewMessage {
+            channel: Channel::Sms,
+            recipient: phone.to_string(),
+            body: tr.t1("sms-staff-code", "code", &code),
+            sensitive: true,
+            kind: "otp",
+        };
+        second_factor::begin(
+            state.db(),
+            &crypto::token_hash(&token),
+            user,
+            Some(&code_hash),
+            Some(&message),
+            now,
+        )
+        .await?;
+    }
+    let query = serde_urlencoded::to_string([("next", next.unwrap_or_default())]).unwrap_or_default();
+    let mut response = Redirect::to(&format!("/signin/staff/code?{query}")).into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(
+            STAFF_SIGN_IN_COOKIE,
+            &token,
+            second_factor::LIFETIME.num_seconds(),
+            state.config().secure_cookies,
+        ),
+    );
+    Ok(response)
+}
+
+/// The staff sign-in this browser is in the middle of, if any.
+async fn pending_staff_sign_in(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+) -> Result<Option<second_factor::Pending>, AppError> {
+    let Some(token) = crate::auth::cookie(headers, STAFF_SIGN_IN_COOKIE) else {
+        return Ok(None);
+    };
+    Ok(second_factor::pending(state.db(), &crypto::token_hash(token), Utc::now()).await?)
+}
+
+#[derive(Template)]
+#[template(path = "signin/staff_code.html")]
+struct StaffCodeForm {
+    tr: Tr,
+    chrome: Chrome,
+    /// Whether the code comes from an authenticator app (else by SMS).
+    app: bool,
+    next: String,
+    errors: Errors,
+}
+
+async fn staff_code_form(
+    page: Page,
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Query(query): Query<NextQuery>,
+) -> Result<Response, AppError> {
+    let Some(pending) = pending_staff_sign_in(&state, &headers).await? else {
+        return Ok(Redirect::to("/signin/staff").into_response());
+    };
+    Ok(render(&StaffCodeForm {
+        chrome: page.chrome(),
+        tr: page.tr,
+        app: pending.code_hash.is_none(),
+        next: safe_next(query.next.as_deref()).unwrap_or_default(),
+        errors: Errors::default(),
+    })?
+    .into_response())
+}
+
+#[derive(Deserialize)]
+struct StaffCodeSubmission {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// The second factor: the SMS code, or the authenticator app's. Right, it
+/// opens a staff session; wrong five times, the sign-in starts again.
+async fn staff_check_code(
+    page: Page,
+    State(state): State<AppState>,
+    ip: ClientIp,
+    headers: axum::http::HeaderMap,
+    CsrfForm(form): CsrfForm<StaffCodeSubmission>,
+) -> Result<Response, AppError> {
+    let now = Utc::now();
+    if let Err(exceeded) = rate_limit::hit_now(state.db(), &limits::OTP_VERIFY_PER_IP, &ip.0.to_string(), now).await? {
+        return Err(AppError::TooManyRequests {
+            retry_after_seconds: exceeded.retry_after.num_seconds(),
+        });
+    }
+    let next = safe_next(Some(&form.next));
+    let Some(pending) = pending_staff_sign_in(&state, &headers).await? else {
+        // Expired, used, or out of tries: from the password again.
+        return Ok(Redirect::to("/signin/staff").into_response());
+    };
+    let app = pending.code_hash.is_none();
+    let again = |message: String| -> Result<Response, AppError> {
+        let mut errors = Errors::default();
+        errors.add("code", message);
+        Ok(invalid(render(&StaffCodeForm {
+            chrome: page.chrome(),
+            tr: page.tr.clone(),
+            app,
+            next: next.clone().unwrap_or_default(),
+            errors,
+        })?))
+    };
+    let typed: String = form.code.chars().filter(|c| !c.is_whitespace()).collect();
+    let right = match &pending.code_hash {
+        Some(hash) => {
+            let hash = hash.clone();
+            let typed = typed.clone();
+            blocking(move || crypto::verify_code(&typed, &hash)).await?
+        }
+        None => match second_factor::app_secret(state.db(), pending.user).await? {
+            Some(secret) => match totp::check(&secret, &typed, now.timestamp()) {
+                Some(step) => {
+                    if !second_factor::use_app_step(state.db(), pending.user, step).await? {
+                        return again(page.tr.t("code-used"));
+                    }
+                    true
+                }
+                None => false,
+            },
+            None => false,
+        },
+    };
+    if !right {
+        let left = second_factor::wrong_code(state.db(), pending.id).await?;
+        if left == 0 {
+            return Ok(Redirect::to("/signin/staff").into_response());
+        }
+        return again(refusal_text(&page.tr, "code-wrong", Some(left as u32)));
+    }
+    if !second_factor::finish(state.db(), pending.id, now).await? {
+        return Ok(Redirect::to("/signin/staff").into_response());
+    }
+    end_current_session(&state, &page).await?;
+    let actor = accounts::actor(state.db(), pending.user).await?;
+    let home = if actor.state_admin || !actor.officer_of.is_empty() {
+        "/desk"
+    } else {
+        "/account"
+    };
+    let mut response = start_session(
+        &state,
+        pending.user,
+        actor.is_staff(),
+        &next.unwrap_or_else(|| home.to_owned()),
+    )
+    .await?;
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(STAFF_SIGN_IN_COOKIE, "", 0, state.config().secure_cookies),
+    );
+    Ok(response)
 }
 
 #[derive(Deserialize)]

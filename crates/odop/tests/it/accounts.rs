@@ -245,6 +245,9 @@ on_both_backends! {
 
         let response = officer.post("/signin/staff", &[("phone", OFFICER), ("password", PASSWORD)]).await;
         assert_eq!(response.status(), 303);
+        assert!(location(&response).starts_with("/signin/staff/code"), "a second factor follows");
+        let code = app.latest_code(OFFICER).await;
+        let response = officer.post("/signin/staff/code", &[("code", &code)]).await;
         assert_eq!(location(&response), "/desk");
         let me: serde_json::Value = officer.get("/api/v1/me").await.json().await.unwrap();
         assert_eq!(me["officer_of"], serde_json::json!(["lucknow"]));

@@ -244,6 +244,10 @@ async fn an_artisan_applies_and_the_lucknow_officer_verifies_them() {
     fill(officer, "#phone", "9000000001").await;
     fill(officer, "#password", "officer password 1").await;
     click(officer, "form.form button[type=submit]").await;
+    // The second factor: the code sent by SMS.
+    officer.wait().for_element(Locator::Css("#code")).await.unwrap();
+    fill(officer, "#code", &app.latest_code("9000000001").await).await;
+    click(officer, "form.form button[type=submit]").await;
     officer.wait().for_element(Locator::Css("table.list")).await.unwrap();
     assert_eq!(officer.current_url().await.unwrap().path(), "/desk");
     officer
@@ -275,7 +279,14 @@ async fn an_artisan_applies_and_the_lucknow_officer_verifies_them() {
     fill(officer, "#phone", "9000000002").await;
     fill(officer, "#password", "officer password 2").await;
     click(officer, "form.form button[type=submit]").await;
-    officer.wait().for_element(Locator::Css("main h1")).await.unwrap();
+    officer.wait().for_element(Locator::Css("#code")).await.unwrap();
+    fill(officer, "#code", &app.latest_code("9000000002").await).await;
+    click(officer, "form.form button[type=submit]").await;
+    officer
+        .wait()
+        .for_element(Locator::Css("table.list, main h1"))
+        .await
+        .unwrap();
     assert!(
         !officer.source().await.unwrap().contains("Kamla Chikan Kari"),
         "not in the Varanasi queue"

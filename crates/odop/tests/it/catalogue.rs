@@ -347,7 +347,7 @@ on_both_backends! {
         let (_, after) = buyer.page(edited["hits"][0]["url"].as_str().unwrap()).await;
         assert!(after.contains("Mulmul Kurta") && after.contains("₹1,299"), "the edit shows at once");
 
-        let metrics = app.get("/metrics").await.text().await.unwrap();
+        let metrics = app.metrics().await.text().await.unwrap();
         let reads = |source: &str| -> u64 {
             let prefix = format!("odop_listing_reads_total{{source=\"{source}\"}} ");
             metrics.lines().find_map(|l| l.strip_prefix(prefix.as_str())).and_then(|n| n.parse().ok()).unwrap_or(0)

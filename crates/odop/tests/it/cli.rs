@@ -242,6 +242,40 @@ fn bad_settings_fail_at_once_with_a_clear_message() {
     let output = run(odop(dir.path()).args(["migrate", "--config", "missing.toml"]));
     assert!(!output.status.success());
     assert!(stderr(&output).contains("missing.toml"));
+
+    // Beyond this machine, links must name the public address, not
+    // whatever Host a request claims.
+    let output = run(odop(dir.path()).args(["serve", "--listen", "0.0.0.0:0"]));
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("--public-url"), "{}", stderr(&output));
+}
+
+#[tokio::test]
+async fn metrics_are_served_on_their_own_address_and_not_to_the_public() {
+    let dir = tempfile::tempdir().unwrap();
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let metrics_address = free.local_addr().unwrap();
+    drop(free);
+    let server = Server::start(
+        odop(dir.path())
+            .arg("serve")
+            .args(["--metrics-listen", &metrics_address.to_string()]),
+    );
+    reqwest::get(format!("{}/districts/lucknow", server.base))
+        .await
+        .unwrap();
+    let public = reqwest::get(format!("{}/metrics", server.base)).await.unwrap();
+    assert_eq!(public.status(), 404, "not on the site's address");
+    let private = reqwest::get(format!("http://{metrics_address}/metrics")).await.unwrap();
+    assert_eq!(private.status(), 200);
+    assert!(private.text().await.unwrap().contains("http_requests_total"));
+    let ready = reqwest::get(format!("http://{metrics_address}/readyz")).await.unwrap();
+    assert_eq!(ready.status(), 200);
+    let page = reqwest::get(format!("http://{metrics_address}/districts/lucknow"))
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 404, "only monitoring there");
+    assert!(server.stop().success());
 }
 
 #[tokio::test]
@@ -285,6 +319,19 @@ async fn sms_gateway() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>
     let url = format!("http://{}/sms", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     (url, received)
+}
+
+/// The messages the gateway has received once there are `count`, or after
+/// five seconds, whatever there are.
+async fn wait_for_sms(received: &std::sync::Mutex<Vec<String>>, count: usize) -> Vec<String> {
+    for _ in 0..100 {
+        let delivered = received.lock().unwrap().clone();
+        if delivered.len() >= count {
+            return delivered;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    received.lock().unwrap().clone()
 }
 
 fn cookie_client() -> reqwest::Client {
@@ -387,6 +434,29 @@ async fn staff_made_on_the_command_line_sign_in_and_codes_reach_an_http_sms_gate
         .await
         .unwrap();
     assert_eq!(response.status(), 303);
+    // The password is one factor; the second is a code by SMS, through the
+    // gateway, delivered by the separate worker.
+    let second_step = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(second_step.starts_with("/signin/staff/code"), "{second_step}");
+    let staff_sms = wait_for_sms(&received, 1).await;
+    let staff_sms: serde_json::Value = serde_json::from_str(&staff_sms[0]).unwrap();
+    assert_eq!(staff_sms["to"], "+919123456789");
+    let code = crate::support::people::first_code(staff_sms["message"].as_str().unwrap()).unwrap();
+    let page = officer
+        .get(format!("{}{second_step}", server.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let response = officer
+        .post(format!("{}/signin/staff/code", server.base))
+        .form(&[("_csrf", form_token(&page).as_str()), ("code", code.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
     assert_eq!(response.headers()["location"], "/desk");
     let desk = officer
         .get(format!("{}/desk", server.base))
@@ -417,18 +487,11 @@ async fn staff_made_on_the_command_line_sign_in_and_codes_reach_an_http_sms_gate
         .await
         .unwrap();
     assert_eq!(response.status(), 303);
-    let mut delivered = Vec::new();
-    for _ in 0..100 {
-        delivered = received.lock().unwrap().clone();
-        if !delivered.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let delivered = wait_for_sms(&received, 2).await;
     let _ = worker.kill();
     let _ = worker.wait();
-    assert_eq!(delivered.len(), 1, "the gateway received the code");
-    let sms: serde_json::Value = serde_json::from_str(&delivered[0]).unwrap();
+    assert_eq!(delivered.len(), 2, "the gateway received the code");
+    let sms: serde_json::Value = serde_json::from_str(&delivered[1]).unwrap();
     assert_eq!(sms["to"], "+919876500000");
     assert!(sms["message"].as_str().unwrap().contains("ODOP sign-in code"));
     server.stop();

@@ -18,4 +18,5 @@ mod ops;
 mod pages;
 mod polls;
 mod quiz;
+mod security;
 mod store;

@@ -32,7 +32,11 @@ on_both_backends! {
         }
         app.get("/districts/varanasi").await;
         app.get("/no/such/page").await;
-        let response = app.get("/metrics").await;
+        // Without the token, metrics are not there for the public.
+        assert_eq!(app.get("/metrics").await.status(), 404);
+        let wrong = app.client.get(app.url("/metrics")).bearer_auth("guess").send().await.unwrap();
+        assert_eq!(wrong.status(), 404);
+        let response = app.metrics().await;
         assert_eq!(response.status(), 200);
         assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
         let text = response.text().await.unwrap();
@@ -57,5 +61,17 @@ on_both_backends! {
         let b = app.get("/healthz").await.headers()["x-request-id"].to_str().unwrap().to_owned();
         assert_ne!(a, b);
         assert_eq!(a.len(), 36, "a UUID: {a}");
+        // A caller's own id is kept when it is short and plain, and
+        // replaced when it is anything else.
+        let id_for = |sent: &'static str| {
+            let request = app.client.get(app.url("/healthz")).header("x-request-id", sent);
+            async move { request.send().await.unwrap().headers()["x-request-id"].to_str().unwrap().to_owned() }
+        };
+        assert_eq!(id_for("trace-42.a:b").await, "trace-42.a:b");
+        for hostile in ["<script>alert(1)</script>", "has spaces in it", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"] {
+            let got = id_for(hostile).await;
+            assert_ne!(got, hostile);
+            assert_eq!(got.len(), 36, "a fresh UUID instead of {hostile:?}: {got}");
+        }
     }
 }

@@ -41,6 +41,9 @@ impl TestDatabase {
     }
 }
 
+/// The token that opens `/metrics` on test apps.
+pub const METRICS_TOKEN: &str = "test-metrics-token";
+
 /// odop serving a fresh, migrated and seeded database on a free loopback
 /// port, inside the test's own runtime: it stops when the test ends.
 pub struct TestApp {
@@ -81,11 +84,25 @@ impl TestApp {
         Some(Self::start_with(database, payments).await)
     }
 
+    /// odop serving with its settings changed by `configure`.
+    pub async fn spawn_configured(backend: Backend, configure: impl FnOnce(&mut odop_web::WebConfig)) -> Option<Self> {
+        let database = TestDatabase::new(backend).await?;
+        Some(Self::start_configured(database, odop_web::payments::Payments::sandbox(), configure).await)
+    }
+
     async fn start(database: TestDatabase) -> Self {
         Self::start_with(database, odop_web::payments::Payments::sandbox()).await
     }
 
     async fn start_with(database: TestDatabase, payments: odop_web::payments::Payments) -> Self {
+        Self::start_configured(database, payments, |_| {}).await
+    }
+
+    async fn start_configured(
+        database: TestDatabase,
+        payments: odop_web::payments::Payments,
+        configure: impl FnOnce(&mut odop_web::WebConfig),
+    ) -> Self {
         let db = database.connect().await;
         odop::serve::prepare(&db)
             .await
@@ -93,13 +110,15 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
         let files = odop_store::files::FileStore::local(&database.dir.path().join("files")).unwrap();
-        let config = odop_web::WebConfig {
+        let mut config = odop_web::WebConfig {
             dev: true,
             secure_cookies: false,
             trust_forwarded_for: false,
             payment_hold_minutes: None,
             public_url: None,
+            metrics_token: Some(METRICS_TOKEN.to_owned()),
         };
+        configure(&mut config);
         let registry = odop_store::registry::load(&db).await.unwrap();
         let (index, checkpoint) =
             odop_search::follow::open_or_rebuild(&db, &database.dir.path().join("index"), &registry)
@@ -144,6 +163,16 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.address)
+    }
+
+    /// The metrics, as a monitoring system with the token reads them.
+    pub async fn metrics(&self) -> reqwest::Response {
+        self.client
+            .get(self.url("/metrics"))
+            .bearer_auth(METRICS_TOKEN)
+            .send()
+            .await
+            .expect("the server answers")
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

@@ -187,12 +187,21 @@ impl TestApp {
         .unwrap();
     }
 
+    /// Signs a staff member in: password, then the code sent by SMS.
     pub async fn staff_sign_in(&self, phone: &str, password: &str) -> Person {
         let person = self.visitor(phone);
         let response = person
             .post("/signin/staff", &[("phone", phone), ("password", password)])
             .await;
-        assert_eq!(response.status(), 303, "staff sign-in");
+        assert_eq!(response.status(), 303, "the password step");
+        assert!(
+            location(&response).starts_with("/signin/staff/code"),
+            "a second step follows"
+        );
+        let code = self.latest_code(phone).await;
+        let response = person.post("/signin/staff/code", &[("code", &code)]).await;
+        assert_eq!(response.status(), 303, "the code step");
+        assert!(person.cookie("odop_session").is_some());
         person
     }
 }
