@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 
-use crate::registry::{District, Registry};
+use crate::registry::{District, OdopProduct, Registry};
 use crate::rng::SplitMix64;
 use crate::{Bilingual, Slug};
 
@@ -120,16 +120,16 @@ fn shuffle<T>(rng: &mut SplitMix64, items: &mut [T]) {
 }
 
 /// The day's quiz: up to [`QUESTIONS_PER_DAY`] questions, each about a
-/// different district for which `shoppable` is true (it has products on
-/// sale). Fewer when too few districts qualify.
+/// different district of the registry. Districts for which `shoppable` is
+/// true (they have products on sale) come first, so that the quiz leads to
+/// things to buy; on a new marketplace with few or no listings, the others
+/// fill the day, since the quiz is about the districts and their crafts.
 pub fn daily(registry: &Registry, shoppable: &dyn Fn(&Slug) -> bool, day: NaiveDate) -> Vec<Question> {
     let mut rng = SplitMix64::new(seed(day));
-    let mut candidates: Vec<&District> = registry
-        .districts()
-        .iter()
-        .filter(|d| !d.products.is_empty() && shoppable(&d.slug))
-        .collect();
+    let mut candidates: Vec<&District> = registry.districts().iter().filter(|d| !d.products.is_empty()).collect();
     shuffle(&mut rng, &mut candidates);
+    // A stable sort keeps the shuffled order within each group.
+    candidates.sort_by_key(|d| !shoppable(&d.slug));
     let mut questions = Vec::new();
     for district in candidates {
         if questions.len() == QUESTIONS_PER_DAY {
@@ -190,38 +190,31 @@ fn finish(
 
 fn product_of(registry: &Registry, district: &District, rng: &mut SplitMix64) -> Option<Question> {
     let product = &district.products[0];
-    let mut wrong: Vec<Choice> = Vec::new();
+    let mut wrong: Vec<&OdopProduct> = Vec::new();
     for other in neighbours(registry, district, rng) {
-        // A craft this district also has would be a second right answer.
+        // Not a craft this district has too (a second right answer), nor one
+        // like a wrong choice already taken (two answers of one meaning).
         let candidate = other.products.iter().find(|p| {
-            !district
-                .products
-                .iter()
-                .any(|own| own.slug == p.slug || own.name.en == p.name.en)
+            !district.products.iter().any(|own| own.overlaps(p)) && !wrong.iter().any(|taken| taken.overlaps(p))
         });
-        if let Some(p) = candidate
-            && !wrong.iter().any(|c| c.slug == p.slug || c.text.en == p.name.en)
-        {
-            wrong.push(Choice {
-                slug: p.slug.clone(),
-                text: p.name.clone(),
-            });
+        if let Some(p) = candidate {
+            wrong.push(p);
         }
         if wrong.len() == CHOICES - 1 {
             break;
         }
     }
-    let right = Choice {
-        slug: product.slug.clone(),
-        text: product.name.clone(),
+    let choice = |p: &OdopProduct| Choice {
+        slug: p.slug.clone(),
+        text: p.name.clone(),
     };
     finish(
         rng,
         QuestionKind::ProductOfDistrict,
         district.name.clone(),
         district,
-        right,
-        wrong,
+        choice(product),
+        wrong.into_iter().map(choice).collect(),
     )
 }
 
@@ -229,8 +222,9 @@ fn district_of(registry: &Registry, district: &District, rng: &mut SplitMix64) -
     let product = &district.products[0];
     let wrong: Vec<Choice> = neighbours(registry, district, rng)
         .into_iter()
-        // A district with the same craft would be a second right answer.
-        .filter(|d| !d.products.iter().any(|p| p.slug == product.slug))
+        // A district with this craft, or one like it, would be a second
+        // right answer: "carpets" is Bhadohi's, Sonbhadra's and Mirzapur's.
+        .filter(|d| !d.products.iter().any(|p| p.overlaps(product)))
         .take(CHOICES - 1)
         .map(|d| Choice {
             slug: d.slug.clone(),
@@ -249,6 +243,33 @@ fn district_of(registry: &Registry, district: &District, rng: &mut SplitMix64) -
         right,
         wrong,
     )
+}
+
+/// The choices of `question` that are right by the registry: a product
+/// that overlaps one of the district's, or a district that makes something
+/// overlapping the asked product. For tests of the quiz over any registry.
+pub fn right_choices(registry: &Registry, question: &Question) -> Vec<usize> {
+    let Some(district) = registry.district(&question.district) else {
+        return Vec::new();
+    };
+    let asked = &district.products[0];
+    question
+        .choices
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| match question.kind {
+            QuestionKind::ProductOfDistrict => registry.districts().iter().any(|d| {
+                d.products
+                    .iter()
+                    .filter(|p| p.slug == c.slug && p.name == c.text)
+                    .any(|p| district.products.iter().any(|own| own.overlaps(p)))
+            }),
+            QuestionKind::DistrictOfProduct => registry
+                .district(&c.slug)
+                .is_some_and(|d| d.products.iter().any(|p| p.overlaps(asked))),
+        })
+        .map(|(i, _)| i)
+        .collect()
 }
 
 #[cfg(test)]
@@ -393,39 +414,27 @@ mod tests {
                 let texts: HashSet<&str> = q.choices.iter().map(|c| c.text.en.as_str()).collect();
                 assert_eq!(texts.len(), CHOICES, "distinct choices: {q:?}");
                 let district = registry.district(&q.district).unwrap();
-                let right: Vec<usize> = q
-                    .choices
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, c)| match q.kind {
-                        QuestionKind::ProductOfDistrict => district.products.iter().any(|p| p.slug == c.slug),
-                        QuestionKind::DistrictOfProduct => registry
-                            .district(&c.slug)
-                            .is_some_and(|d| d.products.iter().any(|p| p.slug == district.products[0].slug)),
-                    })
-                    .map(|(i, _)| i)
-                    .collect();
-                assert_eq!(right, vec![q.correct], "exactly one right answer: {q:?}");
+                assert_eq!(
+                    right_choices(&registry, q),
+                    vec![q.correct],
+                    "exactly one right answer: {q:?}"
+                );
             }
         }
     }
 
     #[test]
-    fn questions_are_never_about_a_district_without_products_on_sale() {
+    fn districts_with_products_on_sale_come_first_and_the_others_fill_the_day() {
         let registry = registry();
         let on_sale = |d: &Slug| matches!(d.as_str(), "aa" | "ba" | "ca");
         for d in 1..=30 {
             let quiz = daily(&registry, &on_sale, day(d));
-            assert_eq!(
-                quiz.len(),
-                3,
-                "fewer questions rather than one about a district with nothing to buy"
-            );
-            for q in quiz {
-                assert!(matches!(q.district.as_str(), "aa" | "ba" | "ca"), "{}", q.district);
-            }
+            assert_eq!(quiz.len(), QUESTIONS_PER_DAY);
+            let shoppable = quiz.iter().filter(|q| on_sale(&q.district)).count();
+            assert_eq!(shoppable, 3, "every district with something to buy is asked about");
         }
-        assert!(daily(&registry, &|_| false, day(1)).is_empty());
+        // A marketplace with nothing listed yet still has its quiz.
+        assert_eq!(daily(&registry, &|_| false, day(1)).len(), QUESTIONS_PER_DAY);
     }
 
     #[test]

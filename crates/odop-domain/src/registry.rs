@@ -43,6 +43,197 @@ pub struct OdopProduct {
     pub gi: GiTag,
 }
 
+impl OdopProduct {
+    /// Whether two products are the same craft or overlap in meaning, so
+    /// that a district making one could fairly be said to make the other:
+    /// the same slug ("zari-zardozi" in seven districts), a shared word of
+    /// their English names ("Carpets" and "Carpets & durries"), or words of
+    /// one family ("Durries" and "Woollen carpets", "Footwear" and "Leather
+    /// products"). Quiz questions use it so that no wrong choice could be
+    /// argued right; erring towards "overlaps" only leaves fewer wrong
+    /// choices to pick from.
+    pub fn overlaps(&self, other: &OdopProduct) -> bool {
+        if self.slug == other.slug {
+            return true;
+        }
+        let mine = craft_words(&self.name.en, self.slug.as_str());
+        let theirs = craft_words(&other.name.en, other.slug.as_str());
+        mine.iter().any(|word| theirs.contains(word))
+    }
+}
+
+/// Words of a product's name (and slug) that say what it is, each folded to
+/// its craft family: lowercased, plurals made singular, joining words and
+/// words every craft shares ("products", "craft") dropped.
+fn craft_words(name: &str, slug: &str) -> Vec<String> {
+    let mut words: Vec<String> = format!("{name} {slug}")
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter_map(craft_family)
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    words
+}
+
+/// The family a word of a product name belongs to, or `None` for words
+/// that say nothing about the craft. A word of no family stands for itself
+/// (a place, a material), singular.
+fn craft_family(word: &str) -> Option<String> {
+    const IGNORED: &[&str] = &[
+        "",
+        "and",
+        "of",
+        "the",
+        "product",
+        "products",
+        "craft",
+        "crafts",
+        "item",
+        "items",
+        "good",
+        "goods",
+        "work",
+        "art",
+        "making",
+        "processing",
+        "based",
+    ];
+    const FAMILIES: &[(&str, &[&str])] = &[
+        (
+            "floor-covering",
+            &["carpet", "carpets", "durrie", "durries", "durry", "dari", "rug", "rugs"],
+        ),
+        (
+            "clay",
+            &["pottery", "terracotta", "ceramic", "ceramics", "clay", "terricot"],
+        ),
+        ("leather", &["leather", "footwear", "jooti", "juti", "shoe", "shoes"]),
+        (
+            "embroidery",
+            &[
+                "embroidery",
+                "chikankari",
+                "chikan",
+                "zari",
+                "zardozi",
+                "applique",
+                "patchwork",
+            ],
+        ),
+        (
+            "textile",
+            &[
+                "textile",
+                "textiles",
+                "handloom",
+                "powerloom",
+                "weaving",
+                "fabric",
+                "fabrication",
+                "hosiery",
+            ],
+        ),
+        (
+            "garment",
+            &[
+                "garment",
+                "garments",
+                "dress",
+                "dresses",
+                "apparel",
+                "poshak",
+                "readymade",
+            ],
+        ),
+        ("saree", &["saree", "sarees", "sari", "silk"]),
+        (
+            "metal",
+            &[
+                "metal",
+                "brass",
+                "aluminium",
+                "iron",
+                "utensil",
+                "utensils",
+                "bell",
+                "bells",
+                "ghungroo",
+                "tarkashi",
+                "lock",
+                "locks",
+                "hardware",
+                "fitting",
+                "fittings",
+                "engineering",
+                "implement",
+                "implements",
+            ],
+        ),
+        (
+            "wood",
+            &[
+                "wood",
+                "wooden",
+                "furniture",
+                "lacquerware",
+                "carving",
+                "cane",
+                "bamboo",
+            ],
+        ),
+        ("toy", &["toy", "toys"]),
+        ("stone", &["stone", "marble", "gaura", "shajar"]),
+        (
+            "fibre",
+            &["moonj", "rush", "rushes", "jute", "fibre", "fiber", "stalk", "grass"],
+        ),
+        (
+            "music",
+            &["musical", "instrument", "instruments", "dholak", "flute", "bansuri"],
+        ),
+        ("fragrance", &["perfume", "ittar", "attar", "incense"]),
+        (
+            "food",
+            &[
+                "food",
+                "ghee",
+                "jaggery",
+                "gur",
+                "sattu",
+                "petha",
+                "amla",
+                "aonla",
+                "hing",
+                "asafoetida",
+                "vinegar",
+                "sirka",
+                "rice",
+                "maize",
+                "pulses",
+                "chicory",
+                "mentha",
+                "mint",
+                "banana",
+            ],
+        ),
+        ("glass", &["glass", "glassware"]),
+        ("home-furnishing", &["furnishing", "bedsheets", "bedsheet"]),
+    ];
+    if IGNORED.contains(&word) {
+        return None;
+    }
+    if let Some((family, _)) = FAMILIES.iter().find(|(_, members)| members.contains(&word)) {
+        return Some((*family).to_owned());
+    }
+    Some(
+        word.strip_suffix('s')
+            .filter(|w| w.len() > 3)
+            .unwrap_or(word)
+            .to_owned(),
+    )
+}
+
 /// The Geographical Indication standing of a product.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GiTag {
@@ -349,6 +540,61 @@ mod tests {
                 status: GiStatus::Unknown,
                 name: None,
             },
+        }
+    }
+
+    #[test]
+    fn crafts_of_one_meaning_overlap_and_others_do_not() {
+        let overlapping = [
+            (("carpets", "Carpets"), ("carpets-and-durries", "Carpets & durries")),
+            (
+                ("durries", "Durries (dari)"),
+                ("woollen-durries-and-carpets", "Woollen durries & carpets"),
+            ),
+            (("zari-zardozi", "Zari work"), ("zari-zardozi", "Zari-zardozi")),
+            (
+                ("zari-silk-sarees", "Zari silk sarees"),
+                ("zari-zardozi", "Zari-zardozi"),
+            ),
+            (
+                ("leather-products", "Leather products"),
+                ("footwear", "Footwear (jooti)"),
+            ),
+            (
+                ("moonj-products", "Moonj products"),
+                ("rushes-products", "Rush products"),
+            ),
+            (
+                ("metal-craft", "Metal (brass) craft"),
+                ("brass-utensils", "Brass utensils (Bakhira)"),
+            ),
+            (("wood-craft", "Wood craft/carving"), ("wooden-toys", "Wooden toys")),
+            (("black-pottery", "Black pottery"), ("terracotta", "Terracotta")),
+            (
+                ("food-processing", "Food processing"),
+                ("desi-ghee", "Desi ghee (food processing)"),
+            ),
+            (
+                ("handloom", "Textiles/handloom"),
+                ("textile-products", "Textile products"),
+            ),
+        ];
+        for ((a_slug, a_name), (b_slug, b_name)) in overlapping {
+            let a = product(a_slug, a_name, "");
+            let b = product(b_slug, b_name, "");
+            assert!(a.overlaps(&b) && b.overlaps(&a), "{a_name} and {b_name}");
+        }
+        let distinct = [
+            (("chikankari", "Chikankari"), ("glassware", "Glassware")),
+            (("carpets", "Carpets"), ("handmade-paper", "Handmade paper (Kalpi)")),
+            (("wooden-toys", "Wooden toys"), ("black-rice", "Black rice")),
+            (("perfume-ittar", "Perfume (ittar)"), ("petha", "Petha")),
+            (("terracotta", "Terracotta"), ("leather-products", "Leather products")),
+        ];
+        for ((a_slug, a_name), (b_slug, b_name)) in distinct {
+            let a = product(a_slug, a_name, "");
+            let b = product(b_slug, b_name, "");
+            assert!(!a.overlaps(&b) && !b.overlaps(&a), "{a_name} and {b_name}");
         }
     }
 

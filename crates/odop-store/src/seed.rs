@@ -397,6 +397,36 @@ mod tests {
     use super::*;
     use odop_domain::Locale;
 
+    /// A year of daily quizzes over the registry odop ships, each question
+    /// checked against every district: exactly one choice is right, even
+    /// counting crafts that overlap in meaning (carpets and durries, the
+    /// seven districts of zari-zardozi, leather and footwear, moonj).
+    #[test]
+    fn a_year_of_quizzes_over_the_shipped_registry_has_one_right_answer_each() {
+        use odop_domain::quiz;
+        let registry = registry().expect("the shipped seed must parse");
+        let start = chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
+        let mut asked = std::collections::HashSet::new();
+        for offset in 0..365 {
+            let day = start + chrono::Duration::days(offset);
+            let questions = quiz::daily(&registry, &|_| false, day);
+            assert_eq!(
+                questions.len(),
+                quiz::QUESTIONS_PER_DAY,
+                "{day}: a full quiz without listings"
+            );
+            for question in &questions {
+                assert_eq!(
+                    quiz::right_choices(&registry, question),
+                    vec![question.correct],
+                    "{day}: {question:?}"
+                );
+                asked.insert(question.district.clone());
+            }
+        }
+        assert!(asked.len() > 60, "the year visits most districts: {}", asked.len());
+    }
+
     #[test]
     fn the_shipped_registry_has_all_75_districts_in_18_divisions() {
         let registry = registry().expect("the shipped seed must parse");

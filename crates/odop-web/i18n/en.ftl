@@ -722,7 +722,7 @@ notice-payment-confirming = Thank you: we are confirming your payment with the g
 nav-quiz = Quiz
 quiz-title = Today's ODOP quiz
 quiz-intro = Five questions about Uttar Pradesh's districts and their crafts, new every day. No account needed.
-quiz-none = No quiz today: the marketplace has no products yet.
+quiz-none = No quiz today. Please come back tomorrow.
 quiz-product-of-district = Which product is { $district } known for?
 quiz-district-of-product = Which district's ODOP product is { $product }?
 quiz-answer = Answer
@@ -735,6 +735,7 @@ quiz-shop = Shop { $count ->
     [one] the one product
    *[other] { $count } products
 } from { $district }
+quiz-discover = Discover { $product } of { $district }
 quiz-score = { $right } of { $asked } right today.
 
 ## Polls

@@ -692,7 +692,7 @@ notice-payment-confirming = धन्यवाद: हम गेटवे से
 nav-quiz = प्रश्नोत्तरी
 quiz-title = आज की ODOP प्रश्नोत्तरी
 quiz-intro = उत्तर प्रदेश के ज़िलों और उनके शिल्पों पर पाँच प्रश्न, हर दिन नए। खाते की ज़रूरत नहीं।
-quiz-none = आज कोई प्रश्नोत्तरी नहीं: बाज़ार में अभी कोई उत्पाद नहीं है।
+quiz-none = आज कोई प्रश्नोत्तरी नहीं। कृपया कल फिर आइए।
 quiz-product-of-district = { $district } किस उत्पाद के लिए जाना जाता है?
 quiz-district-of-product = { $product } किस ज़िले का ODOP उत्पाद है?
 quiz-answer = उत्तर दें
@@ -702,6 +702,7 @@ quiz-right = सही!
 quiz-wrong = सही नहीं।
 quiz-explanation = { $district } का ODOP उत्पाद { $product } है।
 quiz-shop = { $district } के { $count } उत्पाद देखें
+quiz-discover = { $district } का { $product } जानें
 quiz-score = आज { $asked } में से { $right } सही।
 
 ## Polls

@@ -172,14 +172,20 @@ fn view(tr: &Tr, today: &Today, answers: &[Answer]) -> Vec<QuestionView> {
                 ),
                 shop_href: format!("/districts/{}", q.district),
                 share_href: format!("/quiz/{}/{}", today.day, index + 1),
-                shop_label: tr.with(
-                    "quiz-shop",
-                    &[
-                        ("district", Arg::from(district_name.as_str())),
-                        ("product", Arg::from(product_name.as_str())),
-                        ("count", Arg::from(count as usize)),
-                    ],
-                ),
+                // The district's products to buy when there are some; its
+                // page, with the craft's story, before anything is listed.
+                shop_label: if count > 0 {
+                    tr.with(
+                        "quiz-shop",
+                        &[
+                            ("district", Arg::from(district_name.as_str())),
+                            ("product", Arg::from(product_name.as_str())),
+                            ("count", Arg::from(count as usize)),
+                        ],
+                    )
+                } else {
+                    tr.with("quiz-discover", &args)
+                },
             }
         })
         .collect()

@@ -28,7 +28,7 @@ async fn a_visitor_plays_the_daily_quiz_in_hindi_and_is_led_to_the_districts_pro
     let seller = app.sign_in(SELLER).await;
     let listing = create_listing(&seller, &kurta(&[])).await;
     assert_eq!(set_status(&seller, listing, "publish").await.status(), 303);
-    // Only Lucknow has something on sale, so today's quiz asks about Lucknow.
+    // Only Lucknow has something on sale, so today's quiz asks about Lucknow first.
     let registry = odop_store::registry::load(&app.db).await.unwrap();
     let today = odop_domain::quiz::daily(
         &registry,
@@ -54,7 +54,7 @@ async fn a_visitor_plays_the_daily_quiz_in_hindi_and_is_led_to_the_districts_pro
     click(page, "form[action='/quiz/0'] button[type=submit]").await;
     arrive(page, "#q0 .quiz-right").await;
     assert_eq!(text_of(page, "#q0 .quiz-right").await, "सही!");
-    assert_eq!(text_of(page, ".quiz-score strong").await, "आज 1 में से 1 सही।");
+    assert_eq!(text_of(page, ".quiz-score strong").await, "आज 5 में से 1 सही।");
     let explanation = text_of(page, "#q0").await;
     assert!(explanation.contains("लखनऊ का ODOP उत्पाद"), "{explanation}");
     screenshot(page, "quiz-hindi-score.png").await;

@@ -270,15 +270,18 @@ on_both_backends! {
 
         let registry = odop_store::registry::load(&app.db).await.unwrap();
         let daily = odop_domain::quiz::daily(&registry, &|d| d.as_str() == "lucknow", odop_domain::quiz::ist_day(Utc::now()));
-        assert_eq!(player.post("/quiz/0", &[("choice", &daily[0].correct.to_string())]).await.status(), 303);
+        for (index, question) in daily.iter().enumerate() {
+            let choice = question.correct.to_string();
+            assert_eq!(player.post(&format!("/quiz/{index}"), &[("choice", &choice)]).await.status(), 303);
+        }
         let response = player.post(&format!("/polls/{question}"), &[("choice", "0")]).await;
         assert_eq!(location(&response), format!("/quiz#p{question}"));
         let (_, page) = player.page("/quiz").await;
-        assert!(page.contains("2 of 2 right today."), "{page}");
+        assert!(page.contains("6 of 6 right today."), "{page}");
         assert!(page.contains("worked from the back of the fabric") && page.contains("href=\"/districts/lucknow\""), "{page}");
-        assert!(page.contains("Played 1 day in a row.") && page.contains("2 right of 2 answered in all."), "{page}");
+        assert!(page.contains("Played 1 day in a row.") && page.contains("6 right of 6 answered in all."), "{page}");
         let day = odop_domain::quiz::ist_day(Utc::now());
-        assert!(page.contains(&format!("href=\"/quiz/{day}/score/2\"")), "the full score can be shared");
+        assert!(page.contains(&format!("href=\"/quiz/{day}/score/6\"")), "the full score can be shared");
 
         // The leaderboard shows only those who chose a name, and only that name.
         let (_, page) = player.page("/quiz/leaderboard").await;
@@ -288,7 +291,7 @@ on_both_backends! {
         assert!(response.text().await.unwrap().contains("must not be a phone number"));
         assert_eq!(player.post("/quiz/leaderboard", &[("nickname", "  Chikan   Fan ")]).await.status(), 303);
         let (_, page) = app.visitor(PLAYER).page("/quiz/leaderboard").await;
-        assert!(page.contains("<td>Chikan Fan</td><td class=\"score\">2</td>"), "{page}");
+        assert!(page.contains("<td>Chikan Fan</td><td class=\"score\">6</td>"), "{page}");
         assert!(!page.contains("98444") && !page.contains("+91"), "never a phone number");
         assert_eq!(player.post("/quiz/leaderboard", &[("nickname", "")]).await.status(), 303);
         let (_, page) = app.visitor(PLAYER).page("/quiz/leaderboard").await;
