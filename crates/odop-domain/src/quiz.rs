@@ -413,7 +413,6 @@ mod tests {
                 assert_eq!(q.choices.len(), CHOICES);
                 let texts: HashSet<&str> = q.choices.iter().map(|c| c.text.en.as_str()).collect();
                 assert_eq!(texts.len(), CHOICES, "distinct choices: {q:?}");
-                let district = registry.district(&q.district).unwrap();
                 assert_eq!(
                     right_choices(&registry, q),
                     vec![q.correct],
