@@ -15,7 +15,7 @@ use odop_domain::orders::{
     ACCEPT_WITHIN_HOURS, ANSWER_RETURN_WITHIN_HOURS, OrderEvent, Party, PaymentMethod, ReturnReason, ReturnTerms,
     SubOrderStatus, TransitionError, order_number,
 };
-use odop_domain::{OrderId, SubOrderId, UserId};
+use odop_domain::{Locale, OrderId, SubOrderId, UserId};
 
 use crate::StoreError;
 use crate::carts::{LineRow, line_columns, remove_bought};
@@ -28,6 +28,8 @@ use crate::time::Timestamp;
 #[derive(Clone, Debug)]
 pub struct SellerNotice {
     pub recipient: String,
+    /// The language the recipient chose for their messages.
+    pub locale: Locale,
     pub order_number: String,
     /// Title, variant, quantity.
     pub items: Vec<(String, String, i64)>,
@@ -38,6 +40,8 @@ pub struct SellerNotice {
 #[derive(Clone, Debug)]
 pub struct BuyerNotice {
     pub recipient: String,
+    /// The language the recipient chose for their messages.
+    pub locale: Locale,
     pub order_number: String,
     pub status: SubOrderStatus,
     pub note: Option<String>,
@@ -48,6 +52,8 @@ pub struct BuyerNotice {
 #[derive(Clone, Debug)]
 pub struct ReturnNotice {
     pub recipient: String,
+    /// The language the recipient chose for their messages.
+    pub locale: Locale,
     /// The sub-order's number, as on the seller's desk.
     pub number: String,
     pub reason: ReturnReason,
@@ -310,7 +316,9 @@ pub async fn quote(
 struct SellerRecipients {
     order_id: i64,
     seller_phone: Option<String>,
+    seller_locale: String,
     vendor_phone: Option<String>,
+    vendor_locale: Option<String>,
     address_line1: Option<String>,
     city: Option<String>,
     pin: Option<String>,
@@ -318,6 +326,7 @@ struct SellerRecipients {
     items_json: String,
     /// Read along, for callers that tell the buyer too.
     buyer_phone: Option<String>,
+    buyer_locale: String,
 }
 
 impl FromColumns for SellerRecipients {
@@ -325,12 +334,15 @@ impl FromColumns for SellerRecipients {
         Ok(Self {
             order_id: row.named("order_id")?,
             seller_phone: row.named("seller_phone")?,
+            seller_locale: row.named("seller_locale")?,
             vendor_phone: row.named("vendor_phone")?,
+            vendor_locale: row.named("vendor_locale")?,
             address_line1: row.named("address_line1")?,
             city: row.named("city")?,
             pin: row.named("pin")?,
             items_json: row.named("items_json")?,
             buyer_phone: row.named("buyer_phone")?,
+            buyer_locale: row.named("buyer_locale")?,
         })
     }
 }
@@ -346,13 +358,18 @@ pub(crate) async fn notify_sellers(
     outbox::enqueue_all(s, &messages, now).await
 }
 
+/// A stored language, English when it is missing or unknown.
+fn locale_of(stored: Option<&str>) -> Locale {
+    stored.and_then(|l| l.parse().ok()).unwrap_or_default()
+}
+
 /// The messages telling the seller of a sub-order (and its vendor) about
-/// it, and the buyer's phone.
+/// it, each in the recipient's language, and the buyer's phone and language.
 async fn seller_notices(
     s: &mut impl Statements,
     sub_order: i64,
     notices: &dyn Notices,
-) -> Result<(Vec<NewMessage>, Option<String>), StoreError> {
+) -> Result<(Vec<NewMessage>, Option<(String, Locale)>), StoreError> {
     // Who to tell, where the parcel is picked up and what is in it, in one
     // statement: this runs inside checkout's write transactions, where every
     // statement is another round trip while other writers wait.
@@ -364,8 +381,9 @@ async fn seller_notices(
          FROM order_items i WHERE i.sub_order_id = s.id)"
     };
     let sql = format!(
-        "SELECT s.order_id, u.phone AS seller_phone, vu.phone AS vendor_phone, a.address_line1, a.city, a.pin, \
-         {items_json} AS items_json, bu.phone AS buyer_phone \
+        "SELECT s.order_id, u.phone AS seller_phone, u.locale AS seller_locale, vu.phone AS vendor_phone, \
+         vu.locale AS vendor_locale, a.address_line1, a.city, a.pin, {items_json} AS items_json, \
+         bu.phone AS buyer_phone, bu.locale AS buyer_locale \
          FROM sub_orders s JOIN users u ON u.id = s.seller_user_id \
          JOIN orders o ON o.id = s.order_id JOIN users bu ON bu.id = o.buyer_user_id \
          LEFT JOIN seller_applications a ON a.id = (SELECT MAX(x.id) FROM seller_applications x \
@@ -383,19 +401,26 @@ async fn seller_notices(
         .cloned()
         .collect::<Vec<_>>()
         .join(", ");
-    let messages: Vec<NewMessage> = [whom.seller_phone, whom.vendor_phone]
-        .into_iter()
-        .flatten()
-        .map(|recipient| {
-            notices.to_seller(&SellerNotice {
-                recipient,
-                order_number: order_number(order),
-                items: items.clone(),
-                pickup: pickup.clone(),
-            })
+    let messages: Vec<NewMessage> = [
+        (whom.seller_phone, Some(whom.seller_locale)),
+        (whom.vendor_phone, whom.vendor_locale),
+    ]
+    .into_iter()
+    .filter_map(|(phone, locale)| Some((phone?, locale_of(locale.as_deref()))))
+    .map(|(recipient, locale)| {
+        notices.to_seller(&SellerNotice {
+            recipient,
+            locale,
+            order_number: order_number(order),
+            items: items.clone(),
+            pickup: pickup.clone(),
         })
-        .collect();
-    Ok((messages, whom.buyer_phone))
+    })
+    .collect();
+    let buyer = whom
+        .buyer_phone
+        .map(|phone| (phone, locale_of(Some(&whom.buyer_locale))));
+    Ok((messages, buyer))
 }
 
 /// The messages telling a sub-order's seller (and vendor) that its buyer
@@ -407,19 +432,20 @@ async fn return_notices(
     note: &str,
     notices: &dyn Notices,
 ) -> Result<Vec<NewMessage>, StoreError> {
-    let phones: (Option<String>, Option<String>) = s
+    let whom: (Option<String>, String, Option<String>, Option<String>) = s
         .fetch_one(
-            "SELECT u.phone, vu.phone FROM sub_orders s JOIN users u ON u.id = s.seller_user_id \
+            "SELECT u.phone, u.locale, vu.phone, vu.locale FROM sub_orders s JOIN users u ON u.id = s.seller_user_id \
              LEFT JOIN users vu ON vu.id = s.vendor_user_id WHERE s.id = $1",
             args![part.id],
         )
         .await?;
-    Ok([phones.0, phones.1]
+    Ok([(whom.0, Some(whom.1)), (whom.2, whom.3)]
         .into_iter()
-        .flatten()
-        .map(|recipient| {
+        .filter_map(|(phone, locale)| Some((phone?, locale_of(locale.as_deref()))))
+        .map(|(recipient, locale)| {
             notices.return_to_seller(&ReturnNotice {
                 recipient,
+                locale,
                 number: format!("{}-{}", order_number(part.order), part.id),
                 reason,
                 note: note.to_owned(),
@@ -854,14 +880,15 @@ pub(crate) async fn move_from(
     Ok(next)
 }
 
-async fn buyer_phone_of(s: &mut impl Statements, order: i64) -> Result<Option<String>, StoreError> {
-    let phone: Option<Option<String>> = s
-        .optional_scalar(
-            "SELECT u.phone FROM orders o JOIN users u ON u.id = o.buyer_user_id WHERE o.id = $1",
+/// The buyer's phone (if they still have one) and language.
+async fn buyer_phone_of(s: &mut impl Statements, order: i64) -> Result<Option<(String, Locale)>, StoreError> {
+    let row: Option<(Option<String>, String)> = s
+        .fetch_optional(
+            "SELECT u.phone, u.locale FROM orders o JOIN users u ON u.id = o.buyer_user_id WHERE o.id = $1",
             args![order],
         )
         .await?;
-    Ok(phone.flatten())
+    Ok(row.and_then(|(phone, locale)| Some((phone?, locale_of(Some(&locale))))))
 }
 
 /// The message telling the buyer where an order stands, if the buyer has a phone.
@@ -869,12 +896,13 @@ fn buyer_notice(
     order: i64,
     status: SubOrderStatus,
     note: Option<String>,
-    phone: Option<String>,
+    phone: Option<(String, Locale)>,
     notices: &dyn Notices,
 ) -> Option<NewMessage> {
-    phone.map(|recipient| {
+    phone.map(|(recipient, locale)| {
         notices.to_buyer(&BuyerNotice {
             recipient,
+            locale,
             order_number: order_number(order),
             status,
             note,

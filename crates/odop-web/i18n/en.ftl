@@ -682,9 +682,11 @@ sandbox-method = Pay with
 sandbox-card = Card
 sandbox-pay = Pay { $amount }
 sandbox-fail = Fail the payment
-sms-new-order = odop: new order { $number }: { $items }. Pickup: { $pickup }. Accept it on your order desk.
-sms-order-moved = odop: your order { $number } is now: { $status }. { $note }
-sms-return-requested = odop: the buyer asks to return { $number }: { $reason }. { $note } Approve or refuse on your order desk within 2 days.
+sms-new-order = ODOP order { $number }: { $items }. Pickup: { $pickup }. Accept it on your order desk.
+sms-order-moved = ODOP order { $number }: { $status }.{ $note }
+sms-return-requested = ODOP: return asked for { $number }: { $reason }.{ $note } Answer on your order desk within 2 days.
+sms-quoted-note = {" "}“{ $note }”
+sms-more-items = { $count } more
 
 ## Order desk
 desk-orders-title = Orders to fulfil

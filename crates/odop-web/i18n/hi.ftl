@@ -652,9 +652,11 @@ sandbox-method = भुगतान का तरीका
 sandbox-card = कार्ड
 sandbox-pay = { $amount } चुकाएँ
 sandbox-fail = भुगतान विफल करें
-sms-new-order = odop: नया ऑर्डर { $number }: { $items }। पिकअप: { $pickup }। अपने ऑर्डर डेस्क पर स्वीकार करें।
-sms-order-moved = odop: आपका ऑर्डर { $number } अब: { $status }। { $note }
-sms-return-requested = odop: खरीदार { $number } लौटाना चाहते हैं: { $reason }। { $note } 2 दिन के भीतर ऑर्डर डेस्क पर स्वीकार या अस्वीकार करें।
+sms-new-order = ODOP ऑर्डर { $number }: { $items }। पिकअप: { $pickup }। ऑर्डर डेस्क पर स्वीकार करें।
+sms-order-moved = ODOP ऑर्डर { $number }: { $status }।{ $note }
+sms-return-requested = ODOP: { $number } लौटाने का अनुरोध: { $reason }।{ $note } 2 दिन में ऑर्डर डेस्क पर जवाब दें।
+sms-quoted-note = {" "}“{ $note }”
+sms-more-items = { $count } और
 
 ## Order desk
 desk-orders-title = पूरे करने वाले ऑर्डर

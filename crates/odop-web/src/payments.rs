@@ -65,12 +65,18 @@ impl Payments {
     }
 }
 
-/// Words notices in both languages of the state, Hindi first: an SMS
-/// reaches a phone, not a browser with a language setting.
+/// Words order notices for SMS: in the language each recipient chose for
+/// their messages, and as short as their content allows (an SMS in
+/// Devanagari carries 70 characters a part, so every word costs).
 pub struct SmsNotices {
     hi: Tr,
     en: Tr,
 }
+
+/// Items named in a new-order SMS; the rest are counted.
+const ITEMS_IN_SMS: usize = 2;
+/// Characters of a person's note quoted in an SMS.
+const NOTE_IN_SMS: usize = 80;
 
 impl SmsNotices {
     pub fn new(catalog: &Arc<Catalog>) -> Self {
@@ -80,27 +86,50 @@ impl SmsNotices {
         }
     }
 
-    fn both(&self, id: &str, args: &[(&str, Arg)]) -> String {
-        format!("{}\n{}", self.hi.with(id, args), self.en.with(id, args))
+    fn tr(&self, locale: odop_domain::Locale) -> &Tr {
+        match locale {
+            odop_domain::Locale::Hi => &self.hi,
+            odop_domain::Locale::En => &self.en,
+        }
+    }
+
+    /// What a buyer or seller wrote, cut to fit and quoted, so that it
+    /// reads as theirs and never runs into the sentence after it.
+    fn quoted(tr: &Tr, note: &str) -> String {
+        let note = note.split_whitespace().collect::<Vec<_>>().join(" ");
+        if note.is_empty() {
+            return String::new();
+        }
+        let cut: String = note.chars().take(NOTE_IN_SMS).collect();
+        let cut = if cut.len() < note.len() {
+            format!("{}…", cut.trim_end())
+        } else {
+            cut
+        };
+        tr.t1("sms-quoted-note", "note", cut)
     }
 }
 
 impl Notices for SmsNotices {
     fn to_seller(&self, notice: &SellerNotice) -> NewMessage {
-        let items = notice
+        let tr = self.tr(notice.locale);
+        let mut items: Vec<String> = notice
             .items
             .iter()
-            .map(|(title, variant, quantity)| format!("{quantity} × {title} ({variant})"))
-            .collect::<Vec<_>>()
-            .join(", ");
+            .take(ITEMS_IN_SMS)
+            .map(|(title, variant, quantity)| format!("{quantity}× {title} ({variant})"))
+            .collect();
+        if notice.items.len() > ITEMS_IN_SMS {
+            items.push(tr.t1("sms-more-items", "count", notice.items.len() - ITEMS_IN_SMS));
+        }
         NewMessage {
             channel: Channel::Sms,
             recipient: notice.recipient.clone(),
-            body: self.both(
+            body: tr.with(
                 "sms-new-order",
                 &[
                     ("number", Arg::from(notice.order_number.as_str())),
-                    ("items", Arg::from(items.as_str())),
+                    ("items", Arg::from(items.join(", "))),
                     ("pickup", Arg::from(notice.pickup.as_str())),
                 ],
             ),
@@ -110,31 +139,33 @@ impl Notices for SmsNotices {
     }
 
     fn to_buyer(&self, notice: &BuyerNotice) -> NewMessage {
-        let status_hi = self.hi.t(&format!("order-status-{}", notice.status.code()));
-        let status_en = self.en.t(&format!("order-status-{}", notice.status.code()));
-        let note = notice.note.clone().unwrap_or_default();
-        let line = |tr: &Tr, status: String| {
-            tr.with(
-                "sms-order-moved",
-                &[
-                    ("number", Arg::from(notice.order_number.as_str())),
-                    ("status", Arg::from(status)),
-                    ("note", Arg::from(note.as_str())),
-                ],
-            )
-        };
+        let tr = self.tr(notice.locale);
+        let note = notice.note.as_deref().map(|n| Self::quoted(tr, n)).unwrap_or_default();
         NewMessage {
             channel: Channel::Sms,
             recipient: notice.recipient.clone(),
-            body: format!("{}\n{}", line(&self.hi, status_hi), line(&self.en, status_en)),
+            body: tr.with(
+                "sms-order-moved",
+                &[
+                    ("number", Arg::from(notice.order_number.as_str())),
+                    (
+                        "status",
+                        Arg::from(tr.t(&format!("order-status-{}", notice.status.code()))),
+                    ),
+                    ("note", Arg::from(note)),
+                ],
+            ),
             sensitive: false,
             kind: "order",
         }
     }
 
     fn return_to_seller(&self, notice: &ReturnNotice) -> NewMessage {
-        let line = |tr: &Tr| {
-            tr.with(
+        let tr = self.tr(notice.locale);
+        NewMessage {
+            channel: Channel::Sms,
+            recipient: notice.recipient.clone(),
+            body: tr.with(
                 "sms-return-requested",
                 &[
                     ("number", Arg::from(notice.number.as_str())),
@@ -142,14 +173,9 @@ impl Notices for SmsNotices {
                         "reason",
                         Arg::from(tr.t(&format!("return-reason-{}", notice.reason.code()))),
                     ),
-                    ("note", Arg::from(notice.note.as_str())),
+                    ("note", Arg::from(Self::quoted(tr, &notice.note))),
                 ],
-            )
-        };
-        NewMessage {
-            channel: Channel::Sms,
-            recipient: notice.recipient.clone(),
-            body: format!("{}\n{}", line(&self.hi), line(&self.en)),
+            ),
             sensitive: false,
             kind: "order",
         }
@@ -313,4 +339,96 @@ pub async fn housekeeping_once(state: &AppState) -> Result<(), AppError> {
 /// Whether a buyer may still pay for a sub-order in this status.
 pub fn payable(status: SubOrderStatus) -> bool {
     status == SubOrderStatus::AwaitingPayment
+}
+
+#[cfg(test)]
+mod tests {
+    use odop_domain::Locale;
+    use odop_domain::orders::{ReturnReason, SubOrderStatus};
+
+    use super::*;
+
+    fn notices() -> SmsNotices {
+        SmsNotices::new(&Arc::new(Catalog::load().unwrap()))
+    }
+
+    fn has_devanagari(text: &str) -> bool {
+        text.chars().any(|c| ('\u{0900}'..='\u{097F}').contains(&c))
+    }
+
+    #[test]
+    fn a_new_order_reaches_each_seller_in_their_own_language_only() {
+        let items = vec![
+            ("Chikankari kurta".to_owned(), "M".to_owned(), 2),
+            ("Dupatta".to_owned(), "Free size".to_owned(), 1),
+            ("Cushion cover".to_owned(), "Red".to_owned(), 1),
+            ("Saree".to_owned(), "Blue".to_owned(), 3),
+        ];
+        let notice = |locale| SellerNotice {
+            recipient: "+919822200001".into(),
+            locale,
+            order_number: "OD-0000042".into(),
+            items: items.clone(),
+            pickup: "12 Hazratganj, Lucknow, 226001".into(),
+        };
+        let english = notices().to_seller(&notice(Locale::En)).body;
+        assert_eq!(
+            english,
+            "ODOP order OD-0000042: 2× Chikankari kurta (M), 1× Dupatta (Free size), 2 more. \
+             Pickup: 12 Hazratganj, Lucknow, 226001. Accept it on your order desk."
+        );
+        let hindi = notices().to_seller(&notice(Locale::Hi)).body;
+        assert!(
+            has_devanagari(&hindi) && !hindi.contains("Accept") && !hindi.contains('\n'),
+            "{hindi}"
+        );
+        assert!(hindi.contains("2 और"), "{hindi}");
+    }
+
+    #[test]
+    fn a_note_is_quoted_cut_to_fit_and_never_runs_into_the_next_sentence() {
+        let long = "The box was torn and the kurta has a stain on the sleeve; I would like it replaced, please, soon";
+        let notice = ReturnNotice {
+            recipient: "+919822200001".into(),
+            locale: Locale::En,
+            number: "OD-0000042-7".into(),
+            reason: ReturnReason::Damaged,
+            note: format!("  {long}\n\n"),
+        };
+        let body = notices().return_to_seller(&notice).body;
+        assert!(body.contains(": Arrived damaged. “The box"), "{body}");
+        assert!(body.contains("“The box was torn"), "{body}");
+        assert!(body.contains("…” Answer on your order desk within 2 days."), "{body}");
+        assert!(
+            body.chars().count() <= 290,
+            "{} characters: {body}",
+            body.chars().count()
+        );
+        let without = ReturnNotice {
+            note: "   ".into(),
+            ..notice
+        };
+        let body = notices().return_to_seller(&without).body;
+        assert!(
+            body.contains(". Answer on your order desk") && !body.contains('“'),
+            "{body}"
+        );
+    }
+
+    #[test]
+    fn a_buyer_hears_where_the_order_stands_in_their_language() {
+        let notice = |locale, note: Option<&str>| BuyerNotice {
+            recipient: "+919833300001".into(),
+            locale,
+            order_number: "OD-0000042".into(),
+            status: SubOrderStatus::Shipped,
+            note: note.map(str::to_owned),
+        };
+        assert_eq!(
+            notices().to_buyer(&notice(Locale::En, None)).body,
+            "ODOP order OD-0000042: Shipped."
+        );
+        let hindi = notices().to_buyer(&notice(Locale::Hi, Some("DTDC 1234"))).body;
+        assert!(has_devanagari(&hindi) && hindi.ends_with("“DTDC 1234”"), "{hindi}");
+    }
 }

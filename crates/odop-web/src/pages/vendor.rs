@@ -138,17 +138,21 @@ async fn invite(
         return Ok(invalid(sub_vendors_page(&page, &state, &me, form.phone, errors).await?));
     };
     // The invitation names the vendor as buyers and officers know it: by the
-    // name on its approved application. It is written in Hindi and English,
-    // since the invitee's language is not known yet.
+    // name on its approved application. It is written in the invitee's
+    // language when they have an account, else in Hindi and English.
     let vendor_name = odop_store::onboarding::latest_for(state.db(), me.user.id)
         .await?
         .map_or_else(|| me.label(), |application| application.display_name);
     let catalog = state.catalog().clone();
     let text = |locale| Tr::new(locale, catalog.clone()).t1("sms-invitation", "vendor", &vendor_name);
+    let body = match odop_store::accounts::user_by_phone(state.db(), &phone).await? {
+        Some(invitee) => text(invitee.locale),
+        None => format!("{} / {}", text(odop_domain::Locale::Hi), text(odop_domain::Locale::En)),
+    };
     let message = NewMessage {
         channel: Channel::Sms,
         recipient: phone.to_string(),
-        body: format!("{} / {}", text(odop_domain::Locale::Hi), text(odop_domain::Locale::En)),
+        body,
         sensitive: false,
         kind: "invitation",
     };
