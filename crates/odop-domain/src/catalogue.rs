@@ -197,6 +197,15 @@ fn optional_number(
     }
 }
 
+/// A text longer than `limit` characters in `field`, the limit named.
+fn too_long(field: &'static str, limit: usize) -> FieldError {
+    FieldError {
+        field,
+        message_id: "text-too-long",
+        limit: Some(limit),
+    }
+}
+
 fn problem(field: &'static str, message_id: &'static str) -> FieldError {
     FieldError {
         field,
@@ -246,8 +255,8 @@ const VARIANT_FIELDS: [[&str; 5]; MAX_VARIANTS] = {
 /// Checks a listing whole, returning it or every problem at once.
 pub fn validate(input: &ListingInput, context: &ListingContext<'_>) -> Result<ListingDraft, Vec<FieldError>> {
     let mut p: Vec<FieldError> = Vec::new();
-    let title_en = text::optional(&input.title_en, 120).map_err(|_| p.push(problem("title_en", "text-too-long")));
-    let title_hi = text::optional(&input.title_hi, 120).map_err(|_| p.push(problem("title_hi", "text-too-long")));
+    let title_en = text::optional(&input.title_en, 120).map_err(|_| p.push(too_long("title_en", 120)));
+    let title_hi = text::optional(&input.title_hi, 120).map_err(|_| p.push(too_long("title_hi", 120)));
     if let (Ok(None), Ok(None)) = (&title_en, &title_hi) {
         p.push(problem("title_en", "title-required"));
     }
@@ -263,9 +272,9 @@ pub fn validate(input: &ListingInput, context: &ListingContext<'_>) -> Result<Li
         }
     }
     let description_en =
-        text::optional(&input.description_en, 5000).map_err(|_| p.push(problem("description_en", "text-too-long")));
+        text::optional(&input.description_en, 5000).map_err(|_| p.push(too_long("description_en", 5000)));
     let description_hi =
-        text::optional(&input.description_hi, 5000).map_err(|_| p.push(problem("description_hi", "text-too-long")));
+        text::optional(&input.description_hi, 5000).map_err(|_| p.push(too_long("description_hi", 5000)));
     let craft = Slug::parse(input.craft.trim()).ok().filter(|s| {
         context
             .registry
@@ -315,7 +324,7 @@ pub fn validate(input: &ListingInput, context: &ListingContext<'_>) -> Result<Li
         Ok(Some(origin)) => Some(origin),
         Ok(None) => Some("India".to_owned()),
         Err(_) => {
-            p.push(problem("origin", "text-too-long"));
+            p.push(too_long("origin", 60));
             None
         }
     };
@@ -349,7 +358,7 @@ pub fn validate(input: &ListingInput, context: &ListingContext<'_>) -> Result<Li
     let mut skus = std::collections::HashSet::new();
     for (i, row) in rows.iter().take(MAX_VARIANTS).enumerate() {
         let [label_field, sku_field, price_field, mrp_field, stock_field] = VARIANT_FIELDS[i];
-        let label = text::optional(&row.label, 60).map_err(|_| p.push(problem(label_field, "text-too-long")));
+        let label = text::optional(&row.label, 60).map_err(|_| p.push(too_long(label_field, 60)));
         if rows.len() > 1 && matches!(label, Ok(None)) {
             p.push(problem(label_field, "variant-label-required"));
         }

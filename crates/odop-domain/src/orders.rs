@@ -477,6 +477,33 @@ pub fn order_number(id: i64) -> String {
     format!("OD-{id:07}")
 }
 
+/// Couriers whose own site a buyer may track a parcel on, by words of the
+/// name a seller types, with that site. The tracking number is shown next
+/// to the link to copy there: couriers change the paths of their tracking
+/// pages more often than their addresses.
+const COURIER_SITES: &[(&[&str], &str)] = &[
+    (
+        &["india post", "speed post", "indiapost"],
+        "https://www.indiapost.gov.in",
+    ),
+    (&["delhivery"], "https://www.delhivery.com"),
+    (&["dtdc"], "https://www.dtdc.in"),
+    (&["blue dart", "bluedart"], "https://www.bluedart.com"),
+    (&["ekart"], "https://ekartlogistics.com"),
+    (&["xpressbees", "xpress bees"], "https://www.xpressbees.com"),
+    (&["shadowfax"], "https://www.shadowfax.in"),
+    (&["ecom express", "ecomexpress"], "https://www.ecomexpress.in"),
+];
+
+/// The site to track a parcel sent by `courier` on, when odop knows it.
+pub fn courier_site(courier: &str) -> Option<&'static str> {
+    let name = courier.to_lowercase();
+    COURIER_SITES
+        .iter()
+        .find(|(names, _)| names.iter().any(|n| name.contains(n)))
+        .map(|(_, site)| *site)
+}
+
 #[cfg(test)]
 mod tests {
     use super::OrderEvent::*;

@@ -703,6 +703,24 @@ impl SearchIndex {
         self.hits(searcher, addresses)
     }
 
+    /// The listings on sale among `ids`, in the order given; ids not in the
+    /// index (off sale, deleted) are left out.
+    pub fn by_ids(&self, ids: &[u64]) -> Result<Vec<Hit>, SearchError> {
+        let searcher = self.reader.searcher();
+        let mut addresses = Vec::with_capacity(ids.len());
+        for id in ids {
+            let term = Term::from_field_u64(self.fields.id, *id);
+            let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
+            if let Some((_, address)) = searcher
+                .search(&query, &TopDocs::with_limit(1).order_by_score())?
+                .first()
+            {
+                addresses.push(*address);
+            }
+        }
+        self.hits(&searcher, addresses)
+    }
+
     fn hits(&self, searcher: &tantivy::Searcher, addresses: Vec<DocAddress>) -> Result<Vec<Hit>, SearchError> {
         let f = &self.fields;
         let mut hits = Vec::with_capacity(addresses.len());

@@ -72,6 +72,18 @@ pub struct NewListing {
     pub draft: ListingDraft,
     pub status: ListingStatus,
     pub created_at: DateTime<Utc>,
+    /// A photo already stored (shared with other listings), if any.
+    pub photo: Option<SharedPhoto>,
+}
+
+/// Files of a photo stored once for many listings: `{key}-{width}.webp`.
+#[derive(Clone, Debug)]
+pub struct SharedPhoto {
+    pub key: String,
+    /// The widths stored, ascending.
+    pub widths: Vec<u32>,
+    pub width: u32,
+    pub height: u32,
 }
 
 /// The tables whose ids are handed out here before rows are inserted, so
@@ -290,6 +302,28 @@ pub async fn insert_listings(
                 rows.build().execute(&mut **t).await?;
             }
 
+            let photos: Vec<(i64, &SharedPhoto)> = chunk
+                .iter()
+                .zip(chunk_ids)
+                .filter_map(|(listing, id)| listing.photo.as_ref().map(|photo| (*id, photo)))
+                .collect();
+            if !photos.is_empty() {
+                let mut rows = sqlx::QueryBuilder::new(
+                    "INSERT INTO listing_photos (listing_id, position, storage_key, widths, width, height, created_at) ",
+                );
+                rows.push_values(&photos, |mut row, (id, photo)| {
+                    let widths: Vec<String> = photo.widths.iter().map(u32::to_string).collect();
+                    row.push_bind(*id)
+                        .push_bind(0_i64)
+                        .push_bind(photo.key.clone())
+                        .push_bind(widths.join(","))
+                        .push_bind(i64::from(photo.width))
+                        .push_bind(i64::from(photo.height))
+                        .push_bind(Timestamp(now));
+                });
+                rows.build().execute(&mut **t).await?;
+            }
+
             let mut changes = sqlx::QueryBuilder::new("INSERT INTO changes (entity, entity_id, at) ");
             changes.push_values(chunk_ids, |mut row, id| {
                 row.push_bind("listing").push_bind(*id).push_bind(Timestamp(now));
@@ -299,6 +333,14 @@ pub async fn insert_listings(
     }
     tx.commit().await?;
     Ok(ids.into_iter().map(ListingId).collect())
+}
+
+/// How many listings there are, in any status.
+pub async fn listing_count(db: &Db) -> Result<i64, StoreError> {
+    let count = dispatch!(db, pool => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM listings").fetch_one(pool).await?
+    });
+    Ok(count)
 }
 
 /// The largest account id so far (0 when there is none).

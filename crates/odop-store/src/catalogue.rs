@@ -590,13 +590,22 @@ pub async fn add_photo(
     Ok(PhotoId(id))
 }
 
-/// Removes a photo of a listing, returning its storage key and widths to delete.
+/// A photo taken off a listing.
+#[derive(Clone, Debug)]
+pub struct RemovedPhoto {
+    pub record: PhotoRecord,
+    /// Another listing still shows the same files: keep them.
+    pub still_used: bool,
+}
+
+/// Removes a photo of a listing, returning its storage key and widths, and
+/// whether another listing still uses its files.
 pub async fn remove_photo(
     db: &Db,
     listing: ListingId,
     photo: PhotoId,
     now: DateTime<Utc>,
-) -> Result<Option<PhotoRecord>, StoreError> {
+) -> Result<Option<RemovedPhoto>, StoreError> {
     let mut tx = db.begin().await?;
     let record: Option<PhotoRecord> = on_tx!(&mut tx, t => {
         let record = sqlx::query_as(
@@ -613,11 +622,22 @@ pub async fn remove_photo(
             .await?;
         record
     });
-    if record.is_some() {
-        record_change(&mut tx, "listing", listing.0, now).await?;
-    }
+    let Some(record) = record else {
+        tx.commit().await?;
+        return Ok(None);
+    };
+    record_change(&mut tx, "listing", listing.0, now).await?;
+    let users: i64 = on_tx!(&mut tx, t => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM listing_photos WHERE storage_key = $1")
+            .bind(&record.storage_key)
+            .fetch_one(&mut **t)
+            .await?
+    });
     tx.commit().await?;
-    Ok(record)
+    Ok(Some(RemovedPhoto {
+        record,
+        still_used: users > 0,
+    }))
 }
 
 /// The name a seller trades under (from their newest approved application).

@@ -998,6 +998,16 @@ pub struct SubOrderRecord {
     pub seller_user_id: i64,
     pub vendor_user_id: Option<i64>,
     pub seller_name: Option<String>,
+    /// How the buyer reaches the seller, and where a return goes: the
+    /// seller's phone and the pickup address of its approved application.
+    pub seller_phone: Option<String>,
+    pub seller_line1: Option<String>,
+    pub seller_line2: Option<String>,
+    pub seller_city: Option<String>,
+    pub seller_pin: Option<String>,
+    /// The GSTIN under which the part is supplied: the seller's, or for a
+    /// sub-vendor without GST, its vendor's.
+    pub supplier_gstin: Option<String>,
     pub status: String,
     pub items_paise: i64,
     pub cgst_paise: i64,
@@ -1085,13 +1095,19 @@ const SELECT_ORDER: &str = "SELECT id, buyer_user_id, payment_method, ship_name,
      ship_city, ship_state, ship_pin, items_paise, tax_paise, delivery_paise, total_paise, hold_until, created_at FROM orders";
 
 const SELECT_SUB_ORDER: &str = concat!(
-    "SELECT s.id, s.order_id, s.seller_user_id, s.vendor_user_id, \
-     (SELECT a.display_name FROM seller_applications a WHERE a.user_id = s.seller_user_id AND a.status = 'approved' \
-      ORDER BY a.id DESC LIMIT 1) AS seller_name, s.status, s.items_paise, s.cgst_paise, s.sgst_paise, s.igst_paise, \
+    "SELECT s.id, s.order_id, s.seller_user_id, s.vendor_user_id, a.display_name AS seller_name, \
+     su.phone AS seller_phone, a.address_line1 AS seller_line1, a.address_line2 AS seller_line2, \
+     a.city AS seller_city, a.pin AS seller_pin, COALESCE(a.gstin, va.gstin) AS supplier_gstin, \
+     s.status, s.items_paise, s.cgst_paise, s.sgst_paise, s.igst_paise, \
      s.delivery_paise, s.total_paise, s.accept_by, s.courier, s.tracking, s.reason, s.created_at, s.updated_at, \
      ",
     change_of_mind_days!(),
-    " FROM sub_orders s"
+    " FROM sub_orders s \
+     LEFT JOIN users su ON su.id = s.seller_user_id \
+     LEFT JOIN seller_applications a ON a.id = (SELECT MAX(x.id) FROM seller_applications x \
+         WHERE x.user_id = s.seller_user_id AND x.status = 'approved') \
+     LEFT JOIN seller_applications va ON va.id = (SELECT MAX(y.id) FROM seller_applications y \
+         WHERE y.user_id = s.vendor_user_id AND y.status = 'approved')"
 );
 
 /// An order and all its parts.
@@ -1178,6 +1194,24 @@ pub async fn sub_order(db: &Db, id: SubOrderId) -> Result<Option<SubOrderRecord>
             .await?
     });
     Ok(part)
+}
+
+/// The listings that sold the most units in orders placed since `since`
+/// (and not cancelled, refused or unpaid), most first, at most `limit`.
+pub async fn best_sellers(db: &Db, since: DateTime<Utc>, limit: i64) -> Result<Vec<i64>, StoreError> {
+    let rows: Vec<(i64, i64)> = dispatch!(db, pool => {
+        sqlx::query_as(
+            "SELECT i.listing_id, CAST(SUM(i.quantity) AS BIGINT) AS sold FROM order_items i \
+             JOIN sub_orders s ON s.id = i.sub_order_id \
+             WHERE s.created_at >= $1 AND s.status NOT IN ('awaiting_payment', 'cancelled', 'rejected') \
+             GROUP BY i.listing_id ORDER BY sold DESC, i.listing_id LIMIT $2",
+        )
+        .bind(Timestamp(since))
+        .bind(limit)
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(rows.into_iter().map(|(listing, _)| listing).collect())
 }
 
 /// The order `buyer` placed with this idempotency key, if any.

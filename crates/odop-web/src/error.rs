@@ -40,6 +40,9 @@ pub enum AppError {
     /// Too many attempts; try again after this many seconds.
     #[error("too many attempts; try again in {retry_after_seconds} seconds")]
     TooManyRequests { retry_after_seconds: i64 },
+    /// The path exists, but not for this method.
+    #[error("this path does not answer this method; the Allow header lists those it does")]
+    MethodNotAllowed,
     /// An Idempotency-Key sent again with a different request.
     #[error("this Idempotency-Key was used for a different request; use a new key for a new order")]
     IdempotencyKeyReused,
@@ -95,6 +98,8 @@ pub enum NotFound {
     Route,
     #[error("no district with slug {0:?}")]
     District(String),
+    #[error("no division with slug {0:?}; GET /api/v1/divisions lists them")]
+    Division(String),
     /// Something that does not exist, or that the asker may not see: both
     /// answer alike, so that existence does not leak.
     #[error("not found")]
@@ -120,6 +125,7 @@ impl AppError {
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::PaymentUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Store(e) if is_unavailable(e) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -130,6 +136,7 @@ impl AppError {
             AppError::BadRequest { reason, .. } => reason.code(),
             AppError::NotFound(NotFound::Route) => "not_found",
             AppError::NotFound(NotFound::District(_)) => "district_not_found",
+            AppError::NotFound(NotFound::Division(_)) => "division_not_found",
             AppError::NotFound(NotFound::Object) => "not_found",
             AppError::CsrfRejected => "csrf_rejected",
             AppError::Invalid { .. } => "invalid",
@@ -138,6 +145,7 @@ impl AppError {
             AppError::TooManyRequests { .. } => "too_many_requests",
             AppError::PaymentUnavailable => "payment_unavailable",
             AppError::IdempotencyKeyReused => "idempotency_key_reused",
+            AppError::MethodNotAllowed => "method_not_allowed",
             AppError::Store(e) if is_unavailable(e) => "unavailable",
             AppError::Store(_) | AppError::Internal(_) => "internal",
         }
@@ -154,7 +162,8 @@ impl AppError {
             | AppError::SignInRequired { .. }
             | AppError::TooManyRequests { .. }
             | AppError::PaymentUnavailable
-            | AppError::IdempotencyKeyReused => self.to_string(),
+            | AppError::IdempotencyKeyReused
+            | AppError::MethodNotAllowed => self.to_string(),
             AppError::Store(e) if is_unavailable(e) => "the database is unreachable; retry shortly".to_owned(),
             AppError::Store(_) | AppError::Internal(_) => {
                 "internal error; the request id in the x-request-id header identifies it".to_owned()
@@ -168,6 +177,9 @@ impl AppError {
             AppError::NotFound(NotFound::Route) => ErrorPage::new("error-not-found-title", "error-not-found-body"),
             AppError::NotFound(NotFound::District(slug)) => {
                 ErrorPage::new("error-not-found-title", "error-district-not-found").with_slug(slug)
+            }
+            AppError::NotFound(NotFound::Division(_)) => {
+                ErrorPage::new("error-not-found-title", "error-not-found-body")
             }
             AppError::NotFound(NotFound::Object) => ErrorPage::new("error-not-found-title", "error-not-found-body"),
             AppError::CsrfRejected => ErrorPage::new("error-csrf-title", "error-csrf-body"),
@@ -183,6 +195,7 @@ impl AppError {
                 ErrorPage::new("error-payment-unavailable-title", "error-payment-unavailable-body")
             }
             AppError::IdempotencyKeyReused => ErrorPage::new("error-bad-request-title", "error-invalid-form"),
+            AppError::MethodNotAllowed => ErrorPage::new("error-method-title", "error-method-body"),
             AppError::Store(e) if is_unavailable(e) => {
                 ErrorPage::new("error-unavailable-title", "error-unavailable-body")
             }
@@ -357,6 +370,8 @@ mod tests {
             AppError::NotFound(NotFound::District(String::new())),
             AppError::Store(StoreError::Unavailable(String::new())),
             AppError::PaymentUnavailable,
+            AppError::MethodNotAllowed,
+            AppError::IdempotencyKeyReused,
             AppError::Internal(String::new()),
         ];
         for locale in Locale::ALL {

@@ -34,15 +34,55 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Query<T
 }
 
 /// A JSON body; a malformed one is a 400 that says what is wrong.
+///
+/// A whole number written with a fraction (`1.0`, `1e2`) is read as the
+/// whole number: JSON Schema, and so the OpenAPI document, counts it as an
+/// integer, and so must the server. No field of the API is fractional
+/// (money is in paise).
 pub struct Json<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequest<S> for Json<T> {
     type Rejection = AppError;
 
     async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
-        axum::Json::<T>::from_request(request, state)
+        let axum::Json(mut value) = axum::Json::<serde_json::Value>::from_request(request, state)
             .await
-            .map(|json| Json(json.0))
-            .map_err(|rejection| AppError::bad_request(BadRequest::InvalidForm, rejection.body_text()))
+            .map_err(|rejection| AppError::bad_request(BadRequest::InvalidForm, rejection.body_text()))?;
+        whole_numbers(&mut value);
+        serde_json::from_value(value)
+            .map(Json)
+            .map_err(|error| AppError::bad_request(BadRequest::InvalidForm, format!("the body does not fit: {error}")))
+    }
+}
+
+/// Turns every number with a zero fraction into the integer it is.
+fn whole_numbers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(number) if number.is_f64() => {
+            if let Some(float) = number.as_f64()
+                && float.fract() == 0.0
+                && float.abs() < 9.007_199_254_740_992e15
+            {
+                *value = serde_json::Value::from(float as i64);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+        serde_json::Value::Object(fields) => fields.values_mut().for_each(whole_numbers),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_numbers_with_a_fraction_read_as_integers_and_others_stay() {
+        let mut value = serde_json::json!({"a": 1.0, "b": [2.0, 2.5, 1e2], "c": {"d": -3.0}, "e": "4.0", "f": 7});
+        whole_numbers(&mut value);
+        assert_eq!(
+            value,
+            serde_json::json!({"a": 1, "b": [2, 2.5, 100], "c": {"d": -3}, "e": "4.0", "f": 7})
+        );
     }
 }

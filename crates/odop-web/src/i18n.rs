@@ -75,6 +75,9 @@ impl Catalog {
                 let text = bundle.format_pattern(pattern, args, &mut errors);
                 if !errors.is_empty() {
                     tracing::warn!(message_id = id, %candidate, ?errors, "message formatted with errors");
+                    // A variable left unfilled shows as `{$limit}` to the
+                    // reader: in tests (debug builds) it fails at once.
+                    debug_assert!(false, "message {id} formatted with errors: {errors:?}");
                 }
                 return text;
             }
@@ -383,5 +386,171 @@ mod tests {
     fn a_missing_message_shows_its_id_instead_of_failing() {
         let catalog = Catalog::load().unwrap();
         assert_eq!(catalog.message(Locale::Hi, "no-such-message", None), "no-such-message");
+    }
+
+    /// Every message of the catalogue is shown somewhere: named in the
+    /// code or a template, or made from a prefix there (`"notice-{}"`).
+    #[test]
+    fn every_message_is_used() {
+        let mut sources = String::new();
+        // Rules elsewhere name their messages too (`odop_domain`, `odop_media`).
+        for dir in [
+            "src",
+            "templates",
+            "../odop-domain/src",
+            "../odop-media/src",
+            "../odop-store/src",
+        ] {
+            collect(
+                &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir),
+                &mut sources,
+            );
+        }
+        let prefixes: Vec<String> = sources
+            .match_indices("-{")
+            .filter_map(|(at, _)| {
+                let start = sources[..at].rfind(['"', '(', ' '])? + 1;
+                let prefix = &sources[start..=at];
+                prefix
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-')
+                    .then(|| prefix.to_owned())
+            })
+            .collect();
+        let unused: Vec<String> = Catalog::ids(Locale::En)
+            .into_iter()
+            .filter(|id| {
+                !sources.contains(&format!("\"{id}\"")) && !prefixes.iter().any(|p| id.starts_with(p.as_str()))
+            })
+            .collect();
+        assert!(unused.is_empty(), "messages nothing shows: {unused:?}");
+    }
+
+    /// A Hindi message is not the English one copied: every message with
+    /// English words in it is translated (names and codes may stay).
+    #[test]
+    fn every_message_is_translated() {
+        let messages = |source: &str| -> Vec<(String, String)> {
+            let mut messages: Vec<(String, String)> = Vec::new();
+            for line in source.lines() {
+                match line.split_once(" = ") {
+                    Some((id, value)) if !line.starts_with([' ', '#', '}', '[', '*']) => {
+                        messages.push((id.to_owned(), value.to_owned()))
+                    }
+                    _ if line.starts_with(' ') => {
+                        if let Some(last) = messages.last_mut() {
+                            last.1.push_str(line);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            messages
+        };
+        let [(_, en), (_, hi)] = SOURCES;
+        let hindi = messages(hi);
+        let words = |text: &str| {
+            // Words outside placeables: what a reader reads.
+            let text = tests::strip_between(text, "{", "}");
+            text.split(|c: char| !c.is_ascii_alphabetic())
+                .filter(|w| w.len() > 3)
+                .count()
+        };
+        let copied: Vec<String> = messages(en)
+            .into_iter()
+            .filter(|(id, value)| words(value) > 1 && hindi.iter().any(|(hid, hvalue)| hid == id && hvalue == value))
+            .map(|(id, _)| id)
+            .collect();
+        assert!(copied.is_empty(), "hi.ftl copies English for {copied:?}");
+    }
+
+    fn collect(dir: &std::path::Path, into: &mut String) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                collect(&path, into);
+            } else if path.extension().is_some_and(|e| e == "rs" || e == "html") {
+                into.push_str(&std::fs::read_to_string(&path).unwrap());
+                into.push('\n');
+            }
+        }
+    }
+
+    /// No visible English in templates: every word a person reads comes
+    /// from the catalogue, in their language. Checked in text between tags
+    /// and in the attributes read aloud or shown (labels, titles,
+    /// placeholders, alternative text).
+    #[test]
+    fn templates_hold_no_untranslated_words() {
+        // Names that are the same in both languages, and language names.
+        const ALLOWED: &[&str] = &[
+            "ODOP", "English", "GST", "GSTIN", "PAN", "IFSC", "UPI", "SMS", "API", "JSON", "PNG", "IST", "WhatsApp",
+        ];
+        let mut offenders = Vec::new();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut files = Vec::new();
+        list_templates(&root, &mut files);
+        // The development outbox is a tool for developers, never served
+        // in production, and English only.
+        files.retain(|path| !path.starts_with(root.join("dev")));
+        for path in files {
+            let source = std::fs::read_to_string(&path).unwrap();
+            // Template code and expressions are not text.
+            let mut text = strip_between(&source, "{%", "%}");
+            text = strip_between(&text, "{{", "}}");
+            text = strip_between(&text, "{#", "#}");
+            let mut visible = String::new();
+            for (i, part) in text.split('<').enumerate() {
+                let (tag, rest) = if i == 0 {
+                    ("", part)
+                } else {
+                    part.split_once('>').unwrap_or((part, ""))
+                };
+                if !tag.starts_with("style") && !tag.starts_with("script") {
+                    visible.push(' ');
+                    visible.push_str(rest);
+                }
+                for attribute in ["aria-label=\"", "title=\"", "placeholder=\"", "alt=\""] {
+                    if let Some((_, value)) = tag.split_once(attribute) {
+                        visible.push(' ');
+                        visible.push_str(value.split('"').next().unwrap_or_default());
+                    }
+                }
+            }
+            for word in visible.split(|c: char| !c.is_ascii_alphabetic()) {
+                if word.len() > 1 && !ALLOWED.contains(&word) {
+                    offenders.push(format!("{}: {word}", path.strip_prefix(&root).unwrap().display()));
+                }
+            }
+        }
+        assert!(offenders.is_empty(), "untranslated words in templates: {offenders:#?}");
+    }
+
+    fn list_templates(dir: &std::path::Path, into: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                list_templates(&path, into);
+            } else if path.extension().is_some_and(|e| e == "html") {
+                into.push(path);
+            }
+        }
+    }
+
+    fn strip_between(text: &str, open: &str, close: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(start) = rest.find(open) {
+            out.push_str(&rest[..start]);
+            match rest[start..].find(close) {
+                Some(end) => rest = &rest[start + end + close.len()..],
+                None => {
+                    rest = "";
+                }
+            }
+            out.push(' ');
+        }
+        out.push_str(rest);
+        out
     }
 }

@@ -82,6 +82,7 @@ pub fn app(state: AppState) -> Router {
             }),
         )
         .fallback(pages::not_found)
+        .method_not_allowed_fallback(pages::method_not_allowed)
         // Applied per route, so both see the route template (MatchedPath).
         .layer(from_fn_with_state(state.clone(), metrics::record))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {

@@ -60,10 +60,10 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     get,
     path = "/metrics",
     tag = "operations",
-    params(("Authorization" = String, Header, description = "`Bearer` and the node's metrics token")),
+    params(("Authorization" = Option<String>, Header, description = "`Bearer` and the node's metrics token")),
     responses(
         (status = 200, description = "Prometheus text exposition format", body = String, content_type = "text/plain"),
-        (status = 404, description = "No metrics token is configured, or this is not it", body = crate::error::ErrorBody)
+        (status = 404, description = "No metrics token is configured, or this is not it: the site's page for a path that does not exist", body = String, content_type = "text/html")
     )
 )]
 pub async fn metrics(state: State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {

@@ -59,6 +59,8 @@ struct Inner {
     on_sale: Kept<Vec<(String, i64)>>,
     /// Public listings for product pages (see `listing_cache`).
     listings: Arc<ListingCache>,
+    /// The listings sold most lately, as last counted.
+    best_sellers: Kept<Vec<i64>>,
 }
 
 /// How long a copy of the registry or of the per-district counts serves
@@ -120,6 +122,7 @@ impl AppState {
             registry: Kept::default(),
             on_sale: Kept::default(),
             listings: Arc::default(),
+            best_sellers: Kept::default(),
         }))
     }
 
@@ -168,6 +171,19 @@ impl AppState {
             return Ok(registry);
         }
         Ok(self.0.registry.keep(odop_store::registry::load(&self.0.db).await?))
+    }
+
+    /// The listings that sold the most units in the last 90 days, best
+    /// first, counted at most once a minute: the home page's "popular".
+    pub async fn best_sellers(&self) -> Result<Arc<Vec<i64>>, odop_store::StoreError> {
+        if let Some(ids) = self.0.best_sellers.fresh() {
+            return Ok(ids);
+        }
+        let since = chrono::Utc::now() - chrono::Duration::days(90);
+        Ok(self
+            .0
+            .best_sellers
+            .keep(odop_store::orders::best_sellers(&self.0.db, since, 12).await?))
     }
 
     /// How many listings are on sale in each district, by slug, counted at

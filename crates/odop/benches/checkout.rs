@@ -69,8 +69,9 @@ async fn run(db: Db, dir: &std::path::Path, seconds: u64, concurrency: usize) ->
         seed: 1,
         orders: 0,
         buyers: 0,
+        append: false,
     };
-    generate(&db, options, |_, _| {}).await.unwrap();
+    generate(&db, None, options, |_, _| {}).await.unwrap();
     let address = serve(&db, dir).await;
     let base = format!("http://{address}");
     let variants = driver::stocked_variants(&db, 200).await;

@@ -97,8 +97,9 @@ fn main() {
             seed: 1,
             orders: 0,
             buyers: 0,
+            append: false,
         };
-        let report = generate(&db, options, |_, _| {}).await.unwrap();
+        let report = generate(&db, None, options, |_, _| {}).await.unwrap();
         let generating = started.elapsed();
 
         let started = Instant::now();

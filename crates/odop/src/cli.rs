@@ -112,6 +112,10 @@ pub struct GenArgs {
     #[arg(long, value_name = "B")]
     pub buyers: Option<u64>,
 
+    /// Add to a catalogue that has listings already (otherwise refused, so that running the same command twice changes nothing)
+    #[arg(long)]
+    pub append: bool,
+
     #[command(flatten)]
     pub database: DatabaseArgs,
 }

@@ -198,8 +198,10 @@ async fn generate_data(args: &GenArgs, settings: &DatabaseSettings) -> anyhow::R
         seed: args.seed,
         orders: args.orders,
         buyers: args.buyers.unwrap_or((args.orders / 4).max(u64::from(args.orders > 0))),
+        append: args.append,
     };
-    let report = generate::generate(&db, options, |done, total| {
+    let files = odop_store::files::FileStore::local(&settings.data_dir.join("files"))?;
+    let report = generate::generate(&db, Some(&files), options, |done, total| {
         bar.set_length(total);
         bar.set_position(done);
     })
@@ -220,7 +222,26 @@ async fn generate_data(args: &GenArgs, settings: &DatabaseSettings) -> anyhow::R
         started.elapsed(),
         args.seed
     );
+    println!(
+        "{} pictures drawn for the crafts, in {}",
+        report.pictures,
+        settings.data_dir.join("files").display()
+    );
     println!("running nodes index the new listings from the change log; a node started later catches up at start");
+    if let Some(vendor) = &report.vendor_phone {
+        let phone =
+            |e164: &str| odop_domain::identity::Phone::parse(e164).map_or_else(|_| e164.to_owned(), |p| p.display());
+        println!(
+            "to act as a generated seller: start `odop serve --dev`, sign in at /signin with {} (a vendor){}, and read \
+             the code on /dev/outbox; your listings are at /sell/listings, your orders at /sell/orders",
+            phone(vendor),
+            report
+                .artisan_phone
+                .as_deref()
+                .map(|artisan| format!(" or {} (an artisan under a vendor)", phone(artisan)))
+                .unwrap_or_default()
+        );
+    }
     db.close().await;
     Ok(())
 }

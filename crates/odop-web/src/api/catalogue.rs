@@ -161,6 +161,7 @@ pub(super) async fn search(
 pub(super) struct SuggestParams {
     /// What has been typed so far.
     #[serde(default)]
+    #[param(max_length = 100)]
     q: String,
 }
 
@@ -193,13 +194,13 @@ pub(super) async fn suggest(
     State(state): State<AppState>,
     Query(params): Query<SuggestParams>,
 ) -> Result<Json<SuggestResponse>, AppError> {
-    let typed = params.q.trim();
-    if typed.chars().count() > 100 {
+    if params.q.chars().count() > 100 {
         return Err(AppError::bad_request(
             BadRequest::QueryTooLong,
             "q is longer than 100 characters",
         ));
     }
+    let typed = params.q.trim();
     let mut suggestions = Vec::new();
     if odop_search::text::normalize(typed).chars().count() >= 2 {
         let registry = state.registry().await?;
@@ -296,6 +297,7 @@ pub struct ListingInputDto {
     pub hsn: String,
     pub weight_grams: u32,
     /// Length, width and height in centimetres, all three or none.
+    #[schema(min_items = 3, max_items = 3)]
     pub dimensions_cm: Option<[u32; 3]>,
     /// Days to return it after delivery; absent when it cannot be returned.
     pub return_days: Option<u32>,
@@ -504,6 +506,7 @@ pub(super) async fn get_listing(
     params(("X-CSRF-Token" = String, Header, description = "The value of the odop_csrf cookie")),
     responses(
         (status = 201, description = "Created, as a draft", body = ListingDto),
+        (status = 400, description = "The body is not the JSON this operation takes: not JSON, a field missing or of the wrong type", body = ErrorBody),
         (status = 401, description = "Nobody is signed in", body = ErrorBody),
         (status = 403, description = "The CSRF token is missing or wrong", body = ErrorBody),
         (status = 404, description = "The signed-in person may not sell (for this seller)", body = ErrorBody),
@@ -543,6 +546,7 @@ pub(super) async fn create_listing(
     params(("id" = i64, Path, description = "The listing's id"), ("X-CSRF-Token" = String, Header, description = "The value of the odop_csrf cookie")),
     responses(
         (status = 200, description = "Updated", body = ListingDto),
+        (status = 400, description = "The body is not the JSON this operation takes: not JSON, a field missing or of the wrong type", body = ErrorBody),
         (status = 401, description = "Nobody is signed in", body = ErrorBody),
         (status = 403, description = "The CSRF token is missing or wrong", body = ErrorBody),
         (status = 404, description = "No such listing among the signed-in seller's", body = ErrorBody),
@@ -574,6 +578,7 @@ pub(super) async fn update_listing(
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct StatusChangeDto {
     /// `publish`, `pause` or `delete`.
+    #[schema(schema_with = super::schema::listing_action)]
     pub action: String,
 }
 
@@ -586,6 +591,7 @@ pub struct StatusChangeDto {
     params(("id" = i64, Path, description = "The listing's id"), ("X-CSRF-Token" = String, Header, description = "The value of the odop_csrf cookie")),
     responses(
         (status = 200, description = "The listing after the change", body = ListingDto),
+        (status = 400, description = "The body is not the JSON this operation takes: not JSON, a field missing or of the wrong type", body = ErrorBody),
         (status = 401, description = "Nobody is signed in", body = ErrorBody),
         (status = 403, description = "The CSRF token is missing or wrong", body = ErrorBody),
         (status = 404, description = "No such listing among the signed-in seller's", body = ErrorBody),

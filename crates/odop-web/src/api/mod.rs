@@ -12,6 +12,7 @@ use utoipa_axum::routes;
 
 mod catalogue;
 mod orders;
+pub mod schema;
 
 use crate::AppState;
 use crate::error::{AppError, BadRequest, ErrorBody, NotFound};
@@ -209,7 +210,7 @@ async fn list_divisions(State(state): State<AppState>) -> Result<Json<Vec<Divisi
 #[into_params(parameter_in = Query)]
 struct DistrictsQuery {
     /// Only the districts of this division (a division slug).
-    #[param(example = "varanasi")]
+    #[param(example = "varanasi", schema_with = schema::slug)]
     division: Option<String>,
 }
 
@@ -221,7 +222,8 @@ struct DistrictsQuery {
     params(DistrictsQuery),
     responses(
         (status = 200, description = "Districts in display order", body = [DistrictDto]),
-        (status = 400, description = "Malformed or unknown parameter, or unknown division", body = ErrorBody)
+        (status = 400, description = "A malformed parameter", body = ErrorBody),
+        (status = 404, description = "No division has this slug", body = ErrorBody)
     )
 )]
 async fn list_districts(
@@ -233,10 +235,7 @@ async fn list_districts(
     if let Some(division) = &division
         && !registry.divisions().iter().any(|d| &d.slug == division)
     {
-        return Err(AppError::bad_request(
-            BadRequest::InvalidQuery,
-            format!("there is no division {division:?}; GET /api/v1/divisions lists them"),
-        ));
+        return Err(AppError::NotFound(NotFound::Division(division.to_string())));
     }
     let districts = registry
         .districts()
@@ -252,7 +251,7 @@ async fn list_districts(
     get,
     path = "/api/v1/districts/{slug}",
     tag = "registry",
-    params(("slug" = String, Path, description = "The district's slug", example = "lucknow")),
+    params(("slug" = String, Path, description = "The district's slug", example = "lucknow", pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 64)),
     responses(
         (status = 200, description = "The district", body = DistrictDto),
         (status = 400, description = "The slug is malformed", body = ErrorBody),

@@ -29,7 +29,10 @@ use crate::payments::{self, WebhookRefusal};
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct OrderLineDto {
+    #[schema(minimum = 1)]
     pub variant_id: i64,
+    /// Lines of one variant are added up: at most 10 of one variant.
+    #[schema(minimum = 1, maximum = 10)]
     pub quantity: i64,
 }
 
@@ -51,9 +54,12 @@ pub struct AddressDto {
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct PlaceOrderDto {
+    /// At most 30 different variants.
+    #[schema(min_items = 1, max_items = 30)]
     pub items: Vec<OrderLineDto>,
     pub address: AddressDto,
     /// `online` (through the payment gateway) or `cod`.
+    #[schema(schema_with = super::schema::payment_method)]
     pub payment_method: String,
     /// The buyer accepts the terms of sale; must be `true`.
     pub accept_terms: bool,
@@ -170,7 +176,7 @@ fn refused(tr: &Tr, refusal: Refusal) -> AppError {
     tag = "orders",
     request_body = PlaceOrderDto,
     params(
-        ("Idempotency-Key" = String, Header, description = "16 to 100 characters, unique per order the buyer means to place"),
+        ("Idempotency-Key" = String, Header, description = "16 to 100 characters, unique per order the buyer means to place", min_length = 16, max_length = 100),
         ("X-CSRF-Token" = String, Header, description = "The value of the odop_csrf cookie")
     ),
     responses(
@@ -286,7 +292,7 @@ pub struct WebhookAnswer {
     tag = "orders",
     params(
         ("gateway" = String, Path, description = "`sandbox` or `razorpay`: the gateway this node is configured with"),
-        ("X-Razorpay-Signature" = String, Header, description = "Hex HMAC-SHA256 of the raw body with the webhook secret"),
+        ("X-Razorpay-Signature" = String, Header, description = "Hex HMAC-SHA256 of the raw body with the webhook secret", pattern = "^[0-9a-f]{64}$"),
         ("X-Razorpay-Event-Id" = Option<String>, Header, description = "The event's id, for de-duplication")
     ),
     request_body(content = String, description = "The gateway's event, as JSON, exactly as signed"),
@@ -377,6 +383,7 @@ pub struct CancelDto {
     params(("id" = i64, Path, description = "The order's id"), ("X-CSRF-Token" = String, Header, description = "The value of the odop_csrf cookie")),
     responses(
         (status = 200, description = "The order after cancelling", body = OrderDto),
+        (status = 400, description = "The body is not the JSON this operation takes: not JSON, a field missing or of the wrong type", body = ErrorBody),
         (status = 401, description = "Nobody is signed in", body = ErrorBody),
         (status = 403, description = "The CSRF token is missing or wrong", body = ErrorBody),
         (status = 404, description = "No such order among the buyer's", body = ErrorBody),
@@ -437,6 +444,7 @@ pub struct ReturnDto {
     pub sub_order_id: i64,
     /// `damaged`, `wrong-item`, `not-as-described` (everything refunded) or
     /// `changed-mind` (refunded without the delivery charge).
+    #[schema(schema_with = super::schema::return_reason)]
     pub reason: String,
     /// Anything the seller should know, up to 500 characters.
     #[serde(default)]
@@ -455,6 +463,7 @@ pub struct ReturnDto {
     params(("id" = i64, Path, description = "The order's id"), ("X-CSRF-Token" = String, Header, description = "The value of the odop_csrf cookie")),
     responses(
         (status = 200, description = "The order after asking", body = OrderDto),
+        (status = 400, description = "The body is not the JSON this operation takes: not JSON, a field missing or of the wrong type", body = ErrorBody),
         (status = 401, description = "Nobody is signed in", body = ErrorBody),
         (status = 403, description = "The CSRF token is missing or wrong", body = ErrorBody),
         (status = 404, description = "No such order or part among the buyer's", body = ErrorBody),
@@ -589,6 +598,7 @@ pub struct TransitionDto {
     /// and `tracking`), `deliver`; for a return, `approve-return`,
     /// `refuse-return` (with `reason`) or `receive-return` (which refunds
     /// the buyer).
+    #[schema(schema_with = super::schema::seller_action)]
     pub action: String,
     #[serde(default)]
     pub reason: String,
@@ -608,6 +618,7 @@ pub struct TransitionDto {
     params(("id" = i64, Path, description = "The sub-order's id"), ("X-CSRF-Token" = String, Header, description = "The value of the odop_csrf cookie")),
     responses(
         (status = 200, description = "The sub-order after the move", body = SellerSubOrderDto),
+        (status = 400, description = "The body is not the JSON this operation takes: not JSON, a field missing or of the wrong type", body = ErrorBody),
         (status = 401, description = "Nobody is signed in", body = ErrorBody),
         (status = 403, description = "The CSRF token is missing or wrong", body = ErrorBody),
         (status = 404, description = "No such sub-order among the seller's", body = ErrorBody),
@@ -741,8 +752,10 @@ pub(super) async fn get_cart(State(state): State<AppState>, me: SignedIn) -> Res
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CartLineInputDto {
+    #[schema(minimum = 1)]
     pub variant_id: i64,
     /// 0 removes the line; at most 10, and no more than the stock.
+    #[schema(minimum = 0, maximum = 10)]
     pub quantity: i64,
 }
 
@@ -755,6 +768,7 @@ pub struct CartLineInputDto {
     params(("X-CSRF-Token" = String, Header, description = "The value of the odop_csrf cookie")),
     responses(
         (status = 200, description = "The cart after the change", body = CartDto),
+        (status = 400, description = "The body is not the JSON this operation takes: not JSON, a field missing or of the wrong type", body = ErrorBody),
         (status = 401, description = "Nobody is signed in", body = ErrorBody),
         (status = 403, description = "The CSRF token is missing or wrong", body = ErrorBody),
         (status = 409, description = "Not on sale, or not that many in stock", body = ErrorBody),
@@ -772,7 +786,12 @@ pub(super) async fn put_cart(
     let max = odop_domain::checkout::MAX_QUANTITY;
     if !(0..=max).contains(&body.quantity) {
         return Err(AppError::Invalid {
-            fields: vec![("quantity".into(), tr.t1("cart-too-many", "count", max))],
+            fields: vec![("quantity".into(), tr.t1("cart-quantity-range", "count", max))],
+        });
+    }
+    if body.variant_id < 1 {
+        return Err(AppError::Invalid {
+            fields: vec![("variant_id".into(), tr.t("cart-not-on-sale"))],
         });
     }
     let owner = odop_store::carts::CartOwner::Buyer(me.user.id);

@@ -32,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/account/data", get(download_data))
         .route("/account/delete", get(delete_form).post(delete_account))
         .route("/privacy", get(privacy_notice))
+        .route("/terms", get(terms_of_sale))
 }
 
 pub struct TieView {
@@ -257,6 +258,25 @@ async fn delete_account(
 struct PrivacyPage {
     tr: Tr,
     chrome: Chrome,
+}
+
+#[derive(Template)]
+#[template(path = "account/terms.html")]
+struct TermsPage {
+    tr: Tr,
+    chrome: Chrome,
+    /// The stock hold of an unpaid online order, in minutes.
+    hold_minutes: i64,
+}
+
+/// `/terms`: the terms of sale, returns and delivery a buyer accepts at
+/// checkout, in plain words; the figures come from the rules that apply them.
+async fn terms_of_sale(page: Page, State(state): State<AppState>) -> Result<Html<String>, AppError> {
+    render(&TermsPage {
+        chrome: page.chrome(),
+        tr: page.tr,
+        hold_minutes: state.config().payment_hold().num_minutes(),
+    })
 }
 
 async fn privacy_notice(page: Page) -> Result<Html<String>, AppError> {

@@ -13,6 +13,11 @@ use crate::i18n::Tr;
 pub struct PhotoView {
     pub src: String,
     pub srcset: String,
+    /// The shape of the photo when known, for the page to reserve its
+    /// space before it loads (no jumping text on a slow connection): width
+    /// and height in pixels of the original, whose shape every rendition
+    /// shares.
+    pub size: Option<(u32, u32)>,
 }
 
 impl PhotoView {
@@ -32,7 +37,19 @@ impl PhotoView {
                 .map(|w| format!("{} {w}w", url(*w)))
                 .collect::<Vec<_>>()
                 .join(", "),
+            size: None,
         })
+    }
+
+    /// With the original's size known.
+    pub fn sized(mut self, width: i64, height: i64) -> Self {
+        if let (Ok(width), Ok(height)) = (u32::try_from(width), u32::try_from(height))
+            && width > 0
+            && height > 0
+        {
+            self.size = Some((width, height));
+        }
+        self
     }
 
     /// From the index's `key|240,480,960`.

@@ -660,11 +660,13 @@ async fn remove_photo(
     let removed = catalogue::remove_photo(state.db(), listing.record.id(), photo, Utc::now())
         .await?
         .ok_or(AppError::NotFound(NotFound::Object))?;
-    for width in removed.widths() {
-        state
-            .files()
-            .delete(&format!("{}-{width}.webp", removed.storage_key))
-            .await?;
+    if !removed.still_used {
+        for width in removed.record.widths() {
+            state
+                .files()
+                .delete(&format!("{}-{width}.webp", removed.record.storage_key))
+                .await?;
+        }
     }
     Ok(Redirect::to(&format!("/sell/listings/{}", listing.record.id)).into_response())
 }

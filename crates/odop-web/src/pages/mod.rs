@@ -266,7 +266,25 @@ struct HomePage {
     stats: String,
     featured: Vec<DistrictCard>,
     all_districts: String,
+    /// The newest products in stock.
+    new_arrivals: Vec<catalogue::ProductCard>,
+    /// What sold most in the last 90 days.
+    popular: Vec<catalogue::ProductCard>,
+    /// The featured districts' crafts, each with a photo when one is listed.
+    crafts: Vec<CraftCard>,
 }
+
+/// A craft on the home page: its name, where it comes from, and a photo of
+/// one of its products.
+pub struct CraftCard {
+    pub href: String,
+    pub name: String,
+    pub district: String,
+    pub photo: Option<catalogue::PhotoView>,
+}
+
+/// Products shown in each of the home page's rows.
+const HOME_ROW: usize = 8;
 
 async fn home(page: Page, State(state): State<AppState>) -> Result<Html<String>, AppError> {
     let tr = page.tr.clone();
@@ -285,6 +303,58 @@ async fn home(page: Page, State(state): State<AppState>) -> Result<Html<String>,
         .into_iter()
         .map(|district| DistrictCard::new(&tr, &registry, district))
         .collect();
+    // Shop rows come from the search index (kept until it next commits),
+    // and best sellers from the database (counted once a minute): the home
+    // page stays as fast as it was without them.
+    let search_error = |e: odop_search::SearchError| AppError::Internal(e.to_string());
+    let newest = odop_search::SearchRequest {
+        sort: odop_search::Sort::Newest,
+        in_stock_only: true,
+        page: 1,
+        per_page: HOME_ROW,
+        ..odop_search::SearchRequest::default()
+    };
+    let new_arrivals = state
+        .search()
+        .top(&newest)
+        .map_err(search_error)?
+        .iter()
+        .map(|hit| catalogue::ProductCard::from_hit(&tr, &registry, hit))
+        .collect();
+    let best: Vec<u64> = state.best_sellers().await?.iter().map(|id| *id as u64).collect();
+    let popular = state
+        .search()
+        .by_ids(&best)
+        .map_err(search_error)?
+        .iter()
+        .take(HOME_ROW)
+        .map(|hit| catalogue::ProductCard::from_hit(&tr, &registry, hit))
+        .collect();
+    let mut crafts = Vec::new();
+    for district in registry.featured() {
+        let Some(product) = district.products.first() else {
+            continue;
+        };
+        let one = odop_search::SearchRequest {
+            craft: Some(product.slug.to_string()),
+            page: 1,
+            per_page: 1,
+            ..odop_search::SearchRequest::default()
+        };
+        let photo = state
+            .search()
+            .top(&one)
+            .map_err(search_error)?
+            .first()
+            .and_then(|hit| hit.photo.as_deref())
+            .and_then(|p| catalogue::PhotoView::from_index(p, 240));
+        crafts.push(CraftCard {
+            href: format!("/crafts/{}", product.slug),
+            name: tr.pick(&product.name).to_owned(),
+            district: tr.pick(&district.name).to_owned(),
+            photo,
+        });
+    }
     render(&HomePage {
         chrome: page.chrome(),
         all_districts: tr.with(
@@ -295,6 +365,9 @@ async fn home(page: Page, State(state): State<AppState>) -> Result<Html<String>,
         query: String::new(),
         stats,
         featured,
+        new_arrivals,
+        popular,
+        crafts,
     })
 }
 
@@ -376,6 +449,12 @@ pub fn error_page(tr: &Tr, page: &ErrorPage, request_id: &str) -> Html<String> {
 /// Answers every path no route claims.
 pub async fn not_found() -> AppError {
     AppError::NotFound(NotFound::Route)
+}
+
+/// Answers a method a route does not take, as every other error: a JSON
+/// body for programs, a page in the visitor's language for people.
+pub async fn method_not_allowed() -> AppError {
+    AppError::MethodNotAllowed
 }
 
 /// A file compiled into the binary, served under a name that changes with

@@ -137,14 +137,17 @@ fn next_actions(status: SubOrderStatus) -> Vec<&'static str> {
     .collect()
 }
 
-fn address(view: &OrderView) -> Vec<String> {
+fn address(tr: &Tr, view: &OrderView) -> Vec<String> {
     let o = &view.order;
     [
         Some(o.ship_name.clone()),
         Some(o.ship_line1.clone()),
         o.ship_line2.clone(),
         Some(format!("{} {}", o.ship_city, o.ship_pin)),
-        odop_domain::checkout::state(&o.ship_state).map(|s| s.name_en.to_owned()),
+        odop_domain::checkout::state(&o.ship_state).map(|s| match tr.locale() {
+            odop_domain::Locale::Hi => s.name_hi.to_owned(),
+            odop_domain::Locale::En => s.name_en.to_owned(),
+        }),
         Some(o.ship_phone.clone()),
     ]
     .into_iter()
@@ -171,7 +174,7 @@ async fn detail_page(
         chrome: page.chrome(),
         number: view.order.number(),
         part: part_views(&page.tr, &view, Some(part.id)).remove(0),
-        address: address(&view),
+        address: address(&page.tr, &view),
         actions: next_actions(part.status()),
         error,
         courier: form.courier.clone(),
@@ -243,7 +246,9 @@ struct SlipPage {
     number: String,
     part: PartView,
     address: Vec<String>,
-    seller: String,
+    /// The site's stylesheet: the page's own rules would need an inline
+    /// style, which the Content Security Policy forbids.
+    css_href: &'static str,
 }
 
 /// A packing slip, to print and put in the parcel.
@@ -254,9 +259,9 @@ async fn slip(page: Page, State(state): State<AppState>, Path(id): Path<String>)
     render(&SlipPage {
         tr: page.tr.clone(),
         number: format!("{}-{}", view.order.number(), part.id),
-        seller: parts[0].seller.clone(),
+        css_href: page.chrome().css_href,
         part: parts.into_iter().next().expect("the part is in its order"),
-        address: address(&view),
+        address: address(&page.tr, &view),
     })
 }
 

@@ -108,6 +108,15 @@ pub struct StepView {
 pub struct PartView {
     pub id: i64,
     pub seller: String,
+    /// The seller's phone (as dialled, as shown) and address: to reach
+    /// them, and where a return goes.
+    pub seller_phone: Option<(String, String)>,
+    pub seller_address: Option<String>,
+    /// The GSTIN the part is supplied under, if any.
+    pub supplier_gstin: Option<String>,
+    /// The courier's site to track the parcel on, when odop knows it.
+    pub tracking_site: Option<&'static str>,
+    pub tracking_number: Option<String>,
     pub status: String,
     pub status_code: &'static str,
     pub items: Vec<ItemView>,
@@ -144,9 +153,25 @@ pub(crate) fn part_views(tr: &Tr, view: &OrderView, only: Option<i64>) -> Vec<Pa
                     tax.push((label.to_owned(), Money(amount).to_string()));
                 }
             }
+            let seller_address = [&p.seller_line1, &p.seller_line2, &p.seller_city, &p.seller_pin]
+                .into_iter()
+                .flatten()
+                .filter(|line| !line.is_empty())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ");
             PartView {
                 id: p.id,
                 seller: p.seller_name.clone().unwrap_or_else(|| "—".into()),
+                seller_phone: p
+                    .seller_phone
+                    .as_deref()
+                    .and_then(|phone| odop_domain::identity::Phone::parse(phone).ok())
+                    .map(|phone| (phone.to_string(), phone.display())),
+                seller_address: (!seller_address.is_empty()).then_some(seller_address),
+                supplier_gstin: p.supplier_gstin.clone(),
+                tracking_site: p.courier.as_deref().and_then(odop_domain::orders::courier_site),
+                tracking_number: p.tracking.clone(),
                 status: tr.t(&format!("order-status-{}", status.code())),
                 status_code: status.code(),
                 items: view
@@ -201,18 +226,16 @@ pub(crate) fn part_views(tr: &Tr, view: &OrderView, only: Option<i64>) -> Vec<Pa
                     Some(days) => tr.t1("order-return-terms", "days", days),
                     None => tr.t1("order-return-terms-final", "days", FAULT_REPORT_DAYS),
                 },
-                refund: view
-                    .refunds
-                    .iter()
-                    .find(|r| r.sub_order_id == Some(p.id) || r.sub_order_id.is_none())
-                    .map(|r| {
-                        let state = if r.status == "processed" {
-                            "refund-processed"
-                        } else {
-                            "refund-pending"
-                        };
-                        tr.t1(state, "amount", Money(r.amount_paise))
-                    }),
+                // Only this part's refund: a whole payment given back (one the
+                // order did not need) is the order's, shown with it.
+                refund: view.refunds.iter().find(|r| r.sub_order_id == Some(p.id)).map(|r| {
+                    let state = if r.status == "processed" {
+                        "refund-processed"
+                    } else {
+                        "refund-pending"
+                    };
+                    tr.t1(state, "amount", Money(r.amount_paise))
+                }),
             }
         })
         .collect()
@@ -234,6 +257,8 @@ struct OrderPage {
     items: String,
     delivery: String,
     total: String,
+    /// Payments given back whole: ones the order did not need.
+    returned_payments: Vec<String>,
 }
 
 async fn show(page: Page, State(state): State<AppState>, Path(id): Path<String>) -> Result<Html<String>, AppError> {
@@ -248,10 +273,26 @@ async fn show(page: Page, State(state): State<AppState>, Path(id): Path<String>)
             s.name_en.to_owned()
         }
     });
+    // The payment that paid the order, else the latest attempt.
     let payment = view
         .payments
-        .last()
+        .iter()
+        .find(|p| p.status == "captured")
+        .or(view.payments.last())
         .map(|p| tr.t(&format!("payment-status-{}", p.status)));
+    let returned_payments = view
+        .refunds
+        .iter()
+        .filter(|r| r.sub_order_id.is_none())
+        .map(|r| {
+            let id = if r.status == "processed" {
+                "order-payment-returned"
+            } else {
+                "order-payment-returning"
+            };
+            tr.t1(id, "amount", Money(r.amount_paise))
+        })
+        .collect();
     render(&OrderPage {
         tr: tr.clone(),
         chrome: page.chrome(),
@@ -276,6 +317,7 @@ async fn show(page: Page, State(state): State<AppState>, Path(id): Path<String>)
         items: Money(o.items_paise).to_string(),
         delivery: Money(o.delivery_paise).to_string(),
         total: Money(o.total_paise).to_string(),
+        returned_payments,
     })
 }
 

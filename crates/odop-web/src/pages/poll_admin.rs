@@ -216,7 +216,10 @@ async fn index(page: Page, State(state): State<AppState>) -> Result<Html<String>
             .sum();
         rows.push(PollRow {
             id: poll.id,
-            question: poll.question_en.clone(),
+            question: match tr.locale() {
+                odop_domain::Locale::Hi => poll.question_hi.clone(),
+                odop_domain::Locale::En => poll.question_en.clone(),
+            },
             kind: kind_label(tr, &poll),
             state: state_label(tr, &poll),
             opens: tr.when(poll.opens_at),

@@ -220,7 +220,10 @@ async fn product(
         (tr.t("detail-hsn"), r.hsn.clone()),
     ];
     if let (Some(l), Some(w), Some(h)) = (r.length_mm, r.width_mm, r.height_mm) {
-        details.push((tr.t("detail-size"), format!("{} × {} × {} cm", l / 10, w / 10, h / 10)));
+        details.push((
+            tr.t("detail-size"),
+            format!("{} × {} × {} {}", l / 10, w / 10, h / 10, tr.t("unit-cm")),
+        ));
     }
     let related_request = SearchRequest {
         craft: Some(r.craft.clone()),
@@ -242,7 +245,7 @@ async fn product(
         photos: listing
             .photos
             .iter()
-            .filter_map(|p| PhotoView::new(&p.storage_key, &p.widths(), 480))
+            .filter_map(|p| PhotoView::new(&p.storage_key, &p.widths(), 480).map(|v| v.sized(p.width, p.height)))
             .collect(),
         price: price.to_string(),
         mrp: cheapest
@@ -275,7 +278,13 @@ async fn product(
             Some(days) => tr.with("returns-within", &[("days", Arg::Number(days))]),
             None => tr.t("returns-none"),
         },
-        origin: r.origin.clone(),
+        // The default, "India", is said in the page's language; a place a
+        // seller typed is shown as typed.
+        origin: if r.origin.eq_ignore_ascii_case("india") {
+            tr.t("origin-india")
+        } else {
+            r.origin.clone()
+        },
         details,
         related,
         draft_notice: (!r.status().is_public()).then(|| tr.t(&format!("listing-not-public-{}", r.status().code()))),

@@ -34,27 +34,34 @@ pub const MAX_PAGE: usize = 100;
 pub struct SearchParams {
     /// Words, in English or Hindi (Latin or Devanagari), misspelt or not.
     #[serde(default)]
+    #[param(max_length = 100)]
     pub q: String,
     /// A district slug, e.g. `lucknow`.
+    #[param(schema_with = crate::api::schema::slug_or_empty)]
     pub district: Option<String>,
     /// A division slug, e.g. `varanasi`.
+    #[param(schema_with = crate::api::schema::slug_or_empty)]
     pub division: Option<String>,
     /// An ODOP product (craft) slug, e.g. `chikankari`.
+    #[param(schema_with = crate::api::schema::slug_or_empty)]
     pub craft: Option<String>,
     /// A price band in rupees: `0-500`, `500-1000`, `1000-2500`, `2500-5000` or `5000-`.
+    #[param(schema_with = crate::api::schema::price_band)]
     pub price: Option<String>,
     /// `1`: only GI-tagged products.
     pub gi: Option<String>,
     /// `1`: only products in stock.
     pub stock: Option<String>,
     /// `relevance` (default), `price-asc`, `price-desc` or `newest`.
+    #[param(schema_with = crate::api::schema::sort)]
     pub sort: Option<String>,
-    /// From 1.
+    /// From 1 to 100.
+    #[param(minimum = 1, maximum = 100)]
     pub page: Option<usize>,
 }
 
 fn slug_filter(value: &Option<String>, name: &str) -> Result<Option<String>, AppError> {
-    match value.as_deref().map(str::trim) {
+    match value.as_deref() {
         None | Some("") => Ok(None),
         Some(v) => odop_domain::Slug::parse(v)
             .map(|s| Some(s.to_string()))
@@ -201,9 +208,19 @@ pub fn facet_groups(
     results: &SearchResults,
 ) -> Vec<FacetGroup> {
     let f = &results.facets;
+    // Rupees with Indian digit grouping: ₹1,000 to ₹2,500.
+    let rupees = |amount: &str| {
+        amount.parse::<i64>().map_or_else(
+            |_| amount.to_owned(),
+            |n| odop_domain::money::Money::from_rupees(n).to_string(),
+        )
+    };
     let band_label = |band: &str| match band.split_once('-') {
-        Some((from, "")) => tr.t1("price-band-above", "from", from),
-        Some((from, to)) => tr.with("price-band", &[("from", Arg::from(from)), ("to", Arg::from(to))]),
+        Some((from, "")) => tr.t1("price-band-above", "from", rupees(from)),
+        Some((from, to)) => tr.with(
+            "price-band",
+            &[("from", Arg::from(rupees(from))), ("to", Arg::from(rupees(to)))],
+        ),
         None => band.to_owned(),
     };
     let mut price = f.price.clone();

@@ -13,6 +13,24 @@ use odop_store::bulk::{NewListing, NewSeller, NewSellerKind};
 use super::vocab::{Category, CraftWord, VariantKind, Vocabulary};
 use odop_domain::rng::SplitMix64;
 
+/// Post offices of a district, from `pins.toml`.
+#[derive(serde::Deserialize)]
+struct DistrictPins {
+    pins: Vec<PostOffice>,
+}
+
+#[derive(serde::Deserialize)]
+struct PostOffice {
+    pin: String,
+    #[allow(dead_code)]
+    office: String,
+}
+
+/// Real PIN codes of every district, read once from the file compiled in.
+static PINS: std::sync::LazyLock<std::collections::HashMap<String, DistrictPins>> = std::sync::LazyLock::new(|| {
+    toml::from_str(include_str!("pins.toml")).expect("pins.toml, compiled in and checked by a test, parses")
+});
+
 /// Generated data is dated up to this day, so that a seed always makes the
 /// same data whenever it is run. Three years of history end here.
 pub fn as_of() -> DateTime<Utc> {
@@ -182,6 +200,21 @@ impl<'a> Maker<'a> {
         &self.registry.districts()[index]
     }
 
+    /// A real PIN code of `district` (`pins.toml`), so that a generated
+    /// address passes checkout's and onboarding's checks and reads true.
+    fn pin_in(&mut self, district: &District) -> String {
+        let pins = PINS
+            .get(district.slug.as_str())
+            .map(|d| d.pins.as_slice())
+            .unwrap_or_default();
+        if pins.is_empty() {
+            // Only a district added to the registry after pins.toml: its
+            // state's first PIN, rather than an invented one.
+            return "226001".to_owned();
+        }
+        pins[self.rng.below(pins.len() as u64) as usize].pin.clone()
+    }
+
     fn person_name(&mut self) -> (String, &'static str) {
         if self.rng.percent(30) {
             let surname = *self.rng.pick(MUSLIM_SURNAMES);
@@ -295,7 +328,7 @@ impl<'a> Maker<'a> {
             ),
             address_line1: format!("{}, {}", self.rng.between(1, 400), self.rng.pick(LOCALITIES)),
             city: district.name.en.clone(),
-            pin: format!("2{}{:04}", self.rng.between(0, 8), self.rng.between(1, 9999)),
+            pin: self.pin_in(district),
             account_number: format!("{}", self.rng.between(10_000_000_000, 99_999_999_999_999)),
             ifsc: format!("{}0{:06}", self.rng.pick(BANKS), self.rng.between(1, 999_999)),
             pan,
@@ -426,6 +459,7 @@ impl<'a> Maker<'a> {
             draft,
             status,
             created_at: plan.joined_at + Duration::minutes(self.rng.between(0, span)),
+            photo: None,
         })
     }
 
@@ -496,5 +530,27 @@ impl<'a> Maker<'a> {
                 }
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod pin_tests {
+    use super::*;
+
+    #[test]
+    fn every_district_of_the_registry_has_real_pins_of_uttar_pradesh() {
+        let registry = odop_store::seed::registry().unwrap();
+        for district in registry.districts() {
+            let pins = &PINS
+                .get(district.slug.as_str())
+                .unwrap_or_else(|| panic!("{} has no PINs", district.slug))
+                .pins;
+            assert!(pins.len() >= 3, "{}", district.slug);
+            for office in pins {
+                let pin = odop_domain::identity::Pin::parse(&office.pin).unwrap();
+                let up = odop_domain::checkout::state(odop_domain::checkout::UTTAR_PRADESH).unwrap();
+                assert!(up.accepts(&pin), "{} {}", district.slug, office.pin);
+            }
+        }
     }
 }

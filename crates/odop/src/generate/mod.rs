@@ -5,11 +5,15 @@
 
 mod make;
 mod orders;
+mod pictures;
 mod vocab;
+
+use std::collections::HashMap;
 
 use chrono::Utc;
 use odop_store::Db;
-use odop_store::bulk::{self, NewListing, NewSeller};
+use odop_store::bulk::{self, NewListing, NewSeller, SharedPhoto};
+use odop_store::files::FileStore;
 
 pub use make::as_of;
 
@@ -24,9 +28,12 @@ pub struct GenOptions {
     /// Past orders over three years, placed by `buyers` buyers.
     pub orders: u64,
     pub buyers: u64,
+    /// Add to a catalogue with listings already; otherwise such a database
+    /// is refused, so that the same command run twice changes nothing.
+    pub append: bool,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct GenReport {
     pub vendors: u64,
     pub artisans: u64,
@@ -36,11 +43,60 @@ pub struct GenReport {
     pub buyers: u64,
     pub orders: u64,
     pub sub_orders: u64,
+    /// Pictures drawn (per craft), shared by the listings of the craft.
+    pub pictures: u64,
+    /// Phones of a generated vendor and artisan, to sign in as them.
+    pub vendor_phone: Option<String>,
+    pub artisan_phone: Option<String>,
+}
+
+/// Draws `pictures::PER_CRAFT` pictures for each craft and stores their
+/// renditions in `files` once, under keys the listings of the craft share.
+async fn draw_pictures(files: &FileStore, crafts: &[String]) -> anyhow::Result<HashMap<(String, u64), SharedPhoto>> {
+    let mut drawn = HashMap::new();
+    for craft in crafts {
+        for variant in 0..pictures::PER_CRAFT {
+            let craft_name = craft.clone();
+            let photo = tokio::task::spawn_blocking(move || odop_media::process(&pictures::draw(&craft_name, variant)))
+                .await?
+                .map_err(|e| anyhow::anyhow!("a drawn picture for {craft} was refused: {e:?}"))?;
+            let key = format!("photos/generated/{craft}-{variant}");
+            for rendition in &photo.renditions {
+                files
+                    .put(
+                        &format!("{key}-{}.webp", rendition.width),
+                        rendition.webp.clone().into(),
+                    )
+                    .await?;
+            }
+            drawn.insert(
+                (craft.clone(), variant),
+                SharedPhoto {
+                    key,
+                    widths: photo.renditions.iter().map(|r| r.width).collect(),
+                    width: photo.width,
+                    height: photo.height,
+                },
+            );
+        }
+    }
+    Ok(drawn)
 }
 
 /// Generates into `db` (migrated and seeded), reporting progress as rows
-/// written out of rows to write.
-pub async fn generate(db: &Db, options: GenOptions, mut progress: impl FnMut(u64, u64)) -> anyhow::Result<GenReport> {
+/// written out of rows to write. With `files`, listings get drawn pictures.
+pub async fn generate(
+    db: &Db,
+    files: Option<&FileStore>,
+    options: GenOptions,
+    mut progress: impl FnMut(u64, u64),
+) -> anyhow::Result<GenReport> {
+    let existing = bulk::listing_count(db).await?;
+    anyhow::ensure!(
+        existing == 0 || options.append,
+        "the database has {existing} listings already: odop gen fills an empty catalogue, so that running it \
+         twice changes nothing. Use a fresh --data-dir (or database), or --append to add more"
+    );
     anyhow::ensure!(
         options.sellers > 0 || options.listings == 0,
         "listings need sellers: give --sellers 1 or more"
@@ -75,6 +131,17 @@ pub async fn generate(db: &Db, options: GenOptions, mut progress: impl FnMut(u64
 
     let mut plans = maker.plan_sellers(options.sellers as usize);
     let first_phone = bulk::highest_user_id(db).await? + 1;
+    let phone_of = |i: usize| format!("+916{:09}", first_phone + i as i64);
+    report.vendor_phone = plans.iter().position(|p| p.vendor.is_none()).map(phone_of);
+    report.artisan_phone = plans.iter().position(|p| p.vendor.is_some()).map(phone_of);
+    let mut crafts: Vec<String> = plans.iter().map(|p| p.craft.clone()).collect();
+    crafts.sort_unstable();
+    crafts.dedup();
+    let pictures = match files {
+        Some(files) => draw_pictures(files, &crafts).await?,
+        None => HashMap::new(),
+    };
+    report.pictures = pictures.len() as u64;
     // Vendors first, so that every artisan's vendor exists when it is written.
     let vendors: Vec<usize> = (0..plans.len()).filter(|i| plans[*i].vendor.is_none()).collect();
     let artisans: Vec<usize> = (0..plans.len()).filter(|i| plans[*i].vendor.is_some()).collect();
@@ -85,7 +152,7 @@ pub async fn generate(db: &Db, options: GenOptions, mut progress: impl FnMut(u64
                 .map(|i| {
                     let plan = &plans[*i];
                     let vendor = plan.vendor.map(|v| plans[v].user.expect("vendors are written first"));
-                    maker.seller(plan, vendor, format!("+916{:09}", first_phone + *i as i64))
+                    maker.seller(plan, vendor, phone_of(*i))
                 })
                 .collect();
             let users = bulk::insert_sellers(db, &sellers).await?;
@@ -109,7 +176,11 @@ pub async fn generate(db: &Db, options: GenOptions, mut progress: impl FnMut(u64
         for _ in 0..size {
             serial += 1;
             let seller = maker.pick_seller(plans.len());
-            batch.push(maker.listing(&plans[seller], serial).map_err(|e| anyhow::anyhow!(e))?);
+            let mut listing = maker.listing(&plans[seller], serial).map_err(|e| anyhow::anyhow!(e))?;
+            listing.photo = pictures
+                .get(&(plans[seller].craft.clone(), serial % pictures::PER_CRAFT))
+                .cloned();
+            batch.push(listing);
         }
         bulk::insert_listings(db, &batch, Utc::now()).await?;
         report.listings += size;

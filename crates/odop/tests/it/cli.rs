@@ -581,7 +581,17 @@ async fn generated_data_is_reproducible_valid_and_searchable(backend: Backend) {
         ]));
         assert!(output.status.success(), "odop gen failed: {}", stderr(&output));
         assert!(stdout(&output).contains("600 listings"), "{}", stdout(&output));
+        assert!(
+            stdout(&output).contains("sign in at /signin with +91 60000"),
+            "{}",
+            stdout(&output)
+        );
     }
+    // The same command again changes nothing: a filled catalogue is
+    // refused without --append.
+    let refused = run(odop(dir.path()).args(["gen", "--database-url", &databases[0].url, "--listings", "10"]));
+    assert!(!refused.status.success());
+    assert!(stderr(&refused).contains("--append"), "{}", stderr(&refused));
     let first = fingerprint(&databases[0].url).await;
     assert_eq!(first.len(), 600);
     assert_eq!(
@@ -603,6 +613,28 @@ async fn generated_data_is_reproducible_valid_and_searchable(backend: Backend) {
         .await
         .unwrap();
     assert!(sellers.iter().all(|l| l.record.seller_name.is_some()));
+    // Each listing shows a picture of its craft, its files stored once.
+    assert!(
+        sellers.iter().all(|l| l.photos.len() == 1),
+        "every listing has a picture"
+    );
+    let keys: std::collections::HashSet<&str> = sellers.iter().map(|l| l.photos[0].storage_key.as_str()).collect();
+    assert!(
+        keys.len() < 300,
+        "pictures are shared by the listings of a craft: {}",
+        keys.len()
+    );
+    let pin_ok = odop_store::onboarding::get(&db, odop_domain::ApplicationId(1))
+        .await
+        .unwrap()
+        .unwrap();
+    let pin = odop_domain::identity::Pin::parse(pin_ok.pin.as_deref().unwrap()).unwrap();
+    assert!(
+        odop_domain::checkout::state(odop_domain::checkout::UTTAR_PRADESH)
+            .unwrap()
+            .accepts(&pin),
+        "a seller's PIN is Uttar Pradesh's"
+    );
     assert!(
         sellers.iter().any(|l| l.record.seller_vendor_name.is_some()),
         "some listings are artisans' under a vendor"
