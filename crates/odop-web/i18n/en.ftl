@@ -3,6 +3,7 @@
 site-name = ODOP Uttar Pradesh
 site-tagline = One District One Product
 skip-to-content = Skip to content
+table-actions = What you can do
 nav-home = Home
 nav-districts = Districts
 nav-primary = Main menu

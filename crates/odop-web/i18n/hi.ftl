@@ -3,6 +3,7 @@
 site-name = ओडीओपी उत्तर प्रदेश
 site-tagline = एक जनपद एक उत्पाद
 skip-to-content = मुख्य सामग्री पर जाएँ
+table-actions = आप क्या कर सकते हैं
 nav-home = मुखपृष्ठ
 nav-districts = जनपद
 nav-primary = मुख्य मेनू

@@ -366,6 +366,17 @@ pub(super) async fn list_orders(
     ))
 }
 
+/// A `sub_order_id` that names no part of the order in the path: the
+/// order is there (so not 404), the field is wrong.
+fn not_a_part() -> AppError {
+    AppError::Invalid {
+        fields: vec![(
+            "sub_order_id".into(),
+            "not a part of this order: GET /api/v1/orders/{id} lists its sub_orders".into(),
+        )],
+    }
+}
+
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct CancelDto {
     /// One seller's part to cancel; without it, every part that may still
@@ -387,7 +398,8 @@ pub struct CancelDto {
         (status = 401, description = "Nobody is signed in", body = ErrorBody),
         (status = 403, description = "The CSRF token is missing or wrong", body = ErrorBody),
         (status = 404, description = "No such order among the buyer's", body = ErrorBody),
-        (status = 409, description = "Nothing in it can be cancelled any more", body = ErrorBody)
+        (status = 409, description = "Nothing in it can be cancelled any more", body = ErrorBody),
+        (status = 422, description = "`sub_order_id` is not a part of this order", body = ErrorBody)
     )
 )]
 pub(super) async fn cancel_order(
@@ -407,7 +419,7 @@ pub(super) async fn cancel_order(
         .map(|p| p.id)
         .collect();
     if parts.is_empty() {
-        return Err(AppError::NotFound(NotFound::Object));
+        return Err(not_a_part());
     }
     let mut cancelled = 0;
     for part in parts {
@@ -466,9 +478,9 @@ pub struct ReturnDto {
         (status = 400, description = "The body is not the JSON this operation takes: not JSON, a field missing or of the wrong type", body = ErrorBody),
         (status = 401, description = "Nobody is signed in", body = ErrorBody),
         (status = 403, description = "The CSRF token is missing or wrong", body = ErrorBody),
-        (status = 404, description = "No such order or part among the buyer's", body = ErrorBody),
+        (status = 404, description = "No such order among the buyer's", body = ErrorBody),
         (status = 409, description = "The part is not delivered, or a return was already asked for", body = ErrorBody),
-        (status = 422, description = "The reason is unknown, the note too long, or the return window has passed", body = ErrorBody)
+        (status = 422, description = "`sub_order_id` is not a part of this order, the reason is unknown, the note too long, or the return window has passed", body = ErrorBody)
     )
 )]
 pub(super) async fn return_order(
@@ -481,7 +493,7 @@ pub(super) async fn return_order(
     check_csrf(&headers)?;
     let view = buyers_order(&state, &me, &id).await?;
     if !view.parts.iter().any(|p| p.id == body.sub_order_id) {
-        return Err(AppError::NotFound(NotFound::Object));
+        return Err(not_a_part());
     }
     let tr = Tr::new(odop_domain::Locale::En, state.catalog().clone());
     let reason = ReturnReason::parse(&body.reason).ok_or_else(|| AppError::Invalid {

@@ -6,6 +6,7 @@ mod support;
 mod accounts;
 mod api;
 mod browser;
+mod browser_audit;
 mod browser_checkout;
 mod browser_quiz;
 mod catalogue;

@@ -168,3 +168,91 @@ pub async fn screenshot(page: &Client, name: &str) {
     std::fs::write(&path, png).unwrap();
     eprintln!("screenshot: {}", path.display());
 }
+
+/// axe-core's script (`axe.min.js`), which `.ci/run` installs from npm into
+/// `target/browser-tools`; `ODOP_AXE_JS` names another copy. `None` means
+/// "skip" outside CI; under CI its absence fails the test.
+pub fn axe_source() -> Option<String> {
+    let path = std::env::var_os("ODOP_AXE_JS").map(PathBuf::from).unwrap_or_else(|| {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-tools/node_modules/axe-core/axe.min.js")
+    });
+    match std::fs::read_to_string(&path) {
+        Ok(source) => Some(source),
+        Err(error) => {
+            let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+            assert!(
+                !ci,
+                "CI needs axe-core at {} ({error}); .ci/run installs it",
+                path.display()
+            );
+            eprintln!(
+                "\n!!! SKIPPING an accessibility audit: no axe-core at {} ({error}); \
+                 `npm install --prefix target/browser-tools axe-core` installs it.\n",
+                path.display()
+            );
+            None
+        }
+    }
+}
+
+/// axe-core's violations on the current page (its default rules: WCAG 2
+/// A and AA, and best practices), one line each: rule, impact, where.
+pub async fn axe_violations(page: &Client, axe: &str) -> Vec<String> {
+    // Scripts run through WebDriver are not the page's own, so the page's
+    // Content Security Policy (no scripts at all) does not stop them.
+    page.execute(axe, vec![]).await.expect("axe-core loads into the page");
+    let result = page
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, { resultTypes: ['violations'] })
+               .then(r => done(r.violations.map(v =>
+                 v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))))
+               .catch(e => done(['axe failed: ' + e]));",
+            vec![],
+        )
+        .await
+        .expect("axe-core runs");
+    result
+        .as_array()
+        .map(|lines| lines.iter().filter_map(|l| l.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
+}
+
+/// What sticks out of the window on the right, if anything: the page's
+/// width against the window's, and the widest elements beyond it.
+pub async fn overflow(page: &Client) -> Option<String> {
+    let found = page
+        .execute(
+            "const width = window.innerWidth;
+             if (document.documentElement.scrollWidth <= width) return null;
+             const out = [];
+             for (const e of document.querySelectorAll('body *')) {
+               const box = e.getBoundingClientRect();
+               if (box.right > width + 1 && box.width > 0) {
+                 out.push([Math.round(box.right), e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+                   (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\\s+/).join('.') : '')]);
+               }
+             }
+             out.sort((a, b) => b[0] - a[0]);
+             return document.documentElement.scrollWidth + ' px in a window of ' + width + ' px: ' +
+               out.slice(0, 4).map(o => o[1] + ' to ' + o[0]).join(', ');",
+            vec![],
+        )
+        .await
+        .expect("the page measures itself");
+    found.as_str().map(str::to_owned)
+}
+
+/// Makes the window `width` CSS pixels wide, as a phone's.
+pub async fn phone_width(page: &Client, width: u32) {
+    page.set_window_size(width, 900).await.expect("the window resizes");
+    let inner = page
+        .execute("return window.innerWidth;", vec![])
+        .await
+        .expect("the page measures itself");
+    assert_eq!(
+        inner.as_u64(),
+        Some(u64::from(width)),
+        "the window is {width} px wide inside"
+    );
+}
