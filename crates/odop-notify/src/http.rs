@@ -47,6 +47,13 @@ pub struct HttpSender {
 impl HttpSender {
     pub fn new(config: HttpSenderConfig) -> Result<Self, SendError> {
         reqwest::Url::parse(&config.url).map_err(|e| SendError(format!("sms.url {:?}: {e}", config.url)))?;
+        // rustls needs its cryptography chosen once per process; whichever
+        // client is built first does it (a second attempt changes nothing).
+        // ring builds with a C compiler alone (aws-lc needs more); it lacks
+        // only post-quantum key exchange, which rustls marks by deprecating
+        // this provider, and which the gateways do not offer today.
+        #[allow(deprecated)]
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(config.timeout_seconds.max(1)))
             .build()

@@ -100,9 +100,16 @@ impl RazorpayGateway {
     /// # Panics
     ///
     /// If the HTTP client cannot be built, which happens only when the
-    /// system's TLS library cannot be initialised; the shop cannot take
+    /// system's certificate store cannot be read; the shop cannot take
     /// payments then anyway, and finding out at start-up is best.
     pub fn new(config: RazorpayConfig) -> Self {
+        // rustls needs its cryptography chosen once per process; whichever
+        // client is built first does it (a second attempt changes nothing).
+        // ring builds with a C compiler alone (aws-lc needs more); it lacks
+        // only post-quantum key exchange, which rustls marks by deprecating
+        // this provider, and which the gateways do not offer today.
+        #[allow(deprecated)]
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::builder()
             .timeout(TIMEOUT)
             .build()
