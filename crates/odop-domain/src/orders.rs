@@ -335,6 +335,19 @@ pub const MAX_REASON_CHARS: usize = 500;
 pub const MAX_COURIER_CHARS: usize = 60;
 pub const MAX_TRACKING_CHARS: usize = 40;
 
+/// The actions a seller sends by name (form and API), in the order of the
+/// life cycle: each is understood by [`OrderEvent::from_seller_action`].
+pub const SELLER_ACTIONS: [&str; 8] = [
+    "accept",
+    "reject",
+    "pack",
+    "ship",
+    "deliver",
+    "approve-return",
+    "refuse-return",
+    "receive-return",
+];
+
 impl OrderEvent {
     /// Builds a seller's action from a form or API call.
     pub fn from_seller_action(action: &str, reason: &str, courier: &str, tracking: &str) -> Option<Self> {
@@ -515,6 +528,16 @@ mod tests {
             courier: "India Post".into(),
             tracking: "EE123456789IN".into(),
         }
+    }
+
+    #[test]
+    fn every_seller_action_name_is_understood_and_made_by_the_seller() {
+        for name in SELLER_ACTIONS {
+            let event = OrderEvent::from_seller_action(name, "reason", "India Post", "EE1").expect(name);
+            assert_eq!(event.code(), name);
+            assert_eq!(event.party(), Party::Seller, "{name}");
+        }
+        assert!(OrderEvent::from_seller_action("cancel", "", "", "").is_none());
     }
 
     #[test]

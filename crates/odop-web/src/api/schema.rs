@@ -50,16 +50,7 @@ pub fn listing_action() -> RefOr<Schema> {
 
 /// What a seller may do to a sub-order.
 pub fn seller_action() -> RefOr<Schema> {
-    one_of(&[
-        "accept",
-        "reject",
-        "pack",
-        "ship",
-        "deliver",
-        "approve-return",
-        "refuse-return",
-        "receive-return",
-    ])
+    one_of(&odop_domain::orders::SELLER_ACTIONS)
 }
 
 /// Why a buyer sends a parcel back.

@@ -119,22 +119,14 @@ struct DetailPage {
 
 /// What the seller may do next, in the order of the life cycle.
 fn next_actions(status: SubOrderStatus) -> Vec<&'static str> {
-    [
-        "accept",
-        "reject",
-        "pack",
-        "ship",
-        "deliver",
-        "approve-return",
-        "refuse-return",
-        "receive-return",
-    ]
-    .into_iter()
-    .filter(|action| {
-        let probe = OrderEvent::from_seller_action(action, "a reason", "Courier", "TRACK1234").expect("known action");
-        status.after(&probe, Party::Seller).is_ok()
-    })
-    .collect()
+    odop_domain::orders::SELLER_ACTIONS
+        .into_iter()
+        .filter(|action| {
+            let probe =
+                OrderEvent::from_seller_action(action, "a reason", "Courier", "TRACK1234").expect("known action");
+            status.after(&probe, Party::Seller).is_ok()
+        })
+        .collect()
 }
 
 fn address(tr: &Tr, view: &OrderView) -> Vec<String> {

@@ -45,6 +45,10 @@ pub async fn buyers(db: &Db, base: &str, count: usize, prefix: &str) -> Vec<Buye
             .unwrap();
         let jar = Arc::new(Jar::default());
         jar.add_cookie_str(&format!("odop_session={token}"), &url);
+        // odop's HTTP clients bring no TLS provider of their own (see the
+        // workspace's Cargo.toml): one is installed for the process first.
+        #[allow(deprecated)] // ring lacks only post-quantum key exchange
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::builder().cookie_provider(jar.clone()).build().unwrap();
         client.get(format!("{base}/")).send().await.unwrap();
         let csrf = reqwest::cookie::CookieStore::cookies(jar.as_ref(), &url)

@@ -146,7 +146,7 @@ async fn the_openapi_document_describes_every_api_route() {
     // document), and what it answers a stranger is among its documented
     // responses: public reads succeed, a made-up listing is not found, and
     // anything for signed-in people is refused.
-    let client = reqwest::Client::new();
+    let client = crate::support::http().build().unwrap();
     for (path, item) in paths {
         let concrete = path.replace("{slug}", "lucknow").replace("{id}", "999999");
         for (method, operation) in item.as_object().unwrap() {

@@ -66,7 +66,7 @@ impl Server {
     }
 
     async fn districts(&self) -> Vec<serde_json::Value> {
-        reqwest::get(format!("{}/api/v1/districts", self.base))
+        crate::support::get(format!("{}/api/v1/districts", self.base))
             .await
             .unwrap()
             .json()
@@ -261,17 +261,21 @@ async fn metrics_are_served_on_their_own_address_and_not_to_the_public() {
             .arg("serve")
             .args(["--metrics-listen", &metrics_address.to_string()]),
     );
-    reqwest::get(format!("{}/districts/lucknow", server.base))
+    crate::support::get(format!("{}/districts/lucknow", server.base))
         .await
         .unwrap();
-    let public = reqwest::get(format!("{}/metrics", server.base)).await.unwrap();
+    let public = crate::support::get(format!("{}/metrics", server.base)).await.unwrap();
     assert_eq!(public.status(), 404, "not on the site's address");
-    let private = reqwest::get(format!("http://{metrics_address}/metrics")).await.unwrap();
+    let private = crate::support::get(format!("http://{metrics_address}/metrics"))
+        .await
+        .unwrap();
     assert_eq!(private.status(), 200);
     assert!(private.text().await.unwrap().contains("http_requests_total"));
-    let ready = reqwest::get(format!("http://{metrics_address}/readyz")).await.unwrap();
+    let ready = crate::support::get(format!("http://{metrics_address}/readyz"))
+        .await
+        .unwrap();
     assert_eq!(ready.status(), 200);
-    let page = reqwest::get(format!("http://{metrics_address}/districts/lucknow"))
+    let page = crate::support::get(format!("http://{metrics_address}/districts/lucknow"))
         .await
         .unwrap();
     assert_eq!(page.status(), 404, "only monitoring there");
@@ -335,7 +339,7 @@ async fn wait_for_sms(received: &std::sync::Mutex<Vec<String>>, count: usize) ->
 }
 
 fn cookie_client() -> reqwest::Client {
-    reqwest::Client::builder()
+    crate::support::http()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
         .build()
@@ -502,7 +506,7 @@ async fn the_dev_outbox_exists_only_in_development_mode() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(odop(dir.path()).arg("serve"));
     assert_eq!(
-        reqwest::get(format!("{}/dev/outbox", server.base))
+        crate::support::get(format!("{}/dev/outbox", server.base))
             .await
             .unwrap()
             .status(),
@@ -510,7 +514,9 @@ async fn the_dev_outbox_exists_only_in_development_mode() {
     );
     server.stop();
     let server = Server::start(odop(dir.path()).args(["serve", "--dev"]));
-    let response = reqwest::get(format!("{}/dev/outbox", server.base)).await.unwrap();
+    let response = crate::support::get(format!("{}/dev/outbox", server.base))
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
     assert!(response.text().await.unwrap().contains("Outbox"));
     server.stop();
@@ -549,7 +555,7 @@ async fn fingerprint(url: &str) -> Vec<String> {
 }
 
 async fn search_total(server: &Server, query: &str) -> u64 {
-    let body: serde_json::Value = reqwest::get(format!("{}/api/v1/search?q={query}", server.base))
+    let body: serde_json::Value = crate::support::get(format!("{}/api/v1/search?q={query}", server.base))
         .await
         .unwrap()
         .json()

@@ -117,10 +117,7 @@ impl Node {
     /// The address is announced before the search index is open, so the
     /// node is ready only once /healthz answers.
     async fn wait_until_healthy(&mut self) {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(10))
-            .build()
-            .unwrap();
+        let http = crate::support::http().timeout(Duration::from_secs(10)).build().unwrap();
         let started = Instant::now();
         while started.elapsed() < PATIENCE {
             if let Some(status) = self.child.try_wait().unwrap() {
@@ -189,7 +186,7 @@ async fn signed_in(db: &Db, base: &str, phone: &str) -> (Person, UserId) {
         .unwrap();
     let jar = Arc::new(Jar::default());
     jar.add_cookie_str(&format!("odop_session={token}"), &base.parse().unwrap());
-    let client = reqwest::Client::builder()
+    let client = crate::support::http()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_provider(jar.clone())
         .timeout(PATIENCE)

@@ -195,15 +195,8 @@ on_both_backends! {
                 tokio::spawn(async move { place_by_api(&buyer, key, &body).await })
             })
             .collect();
-        let mut ids = Vec::new();
-        for send in sends {
-            let (status, order) = send.await.unwrap();
-            assert!(status == 201 || status == 200, "{status}: {order}");
-            ids.push(order["id"].as_i64().unwrap());
-        }
-        ids.dedup();
-        assert_eq!(ids.len(), 1, "one order");
-        let attempts = odop_store::payments::of_order(&app.db, OrderId(ids[0])).await.unwrap();
+        let order = the_one_order(sends).await;
+        let attempts = odop_store::payments::of_order(&app.db, order).await.unwrap();
         assert_eq!(attempts.len(), 1, "one payment attempt: {attempts:?}");
         assert_eq!(stock_of(&app, variant).await, 4);
 
@@ -223,7 +216,7 @@ on_both_backends! {
             assert_eq!(answer["error"]["code"], "idempotency_key_reused");
         }
         let (status, answer) = place_by_api(&buyer, key, &body).await;
-        assert_eq!((status.as_u16(), answer["id"].as_i64()), (200, Some(ids[0])));
+        assert_eq!((status.as_u16(), answer["id"].as_i64()), (200, Some(order.0)));
         assert_eq!(stock_of(&app, variant).await, 4, "nothing taken twice");
     }
 
@@ -325,6 +318,19 @@ async fn an_unreachable_gateway_keeps_the_order_payable_and_says_nothing_interna
     assert_eq!(answer["payments"][0]["status"], "created");
 }
 
+/// Waits for sends of one request and checks that every one was answered
+/// with the same order (201 for the one that made it, 200 for the others).
+async fn the_one_order(sends: Vec<tokio::task::JoinHandle<(reqwest::StatusCode, Value)>>) -> OrderId {
+    let mut ids = std::collections::BTreeSet::new();
+    for send in sends {
+        let (status, order) = send.await.unwrap();
+        assert!(status == 201 || status == 200, "{status}: {order}");
+        ids.insert(order["id"].as_i64().unwrap());
+    }
+    assert_eq!(ids.len(), 1, "one order for one key: {ids:?}");
+    OrderId(ids.pop_first().unwrap())
+}
+
 async fn user_id(app: &TestApp, phone: &str) -> i64 {
     let phone = odop_domain::identity::Phone::parse(phone).unwrap();
     odop_store::accounts::user_by_phone(&app.db, &phone)
@@ -360,16 +366,7 @@ async fn fifty_sends_of_one_key_through_two_postgres_nodes_open_one_payment() {
             tokio::spawn(async move { place_by_api(&buyer, "money-key-0007-abcdef", &body).await })
         })
         .collect();
-    let mut ids = Vec::new();
-    for send in sends {
-        let (status, order) = send.await.unwrap();
-        assert!(status == 201 || status == 200, "{status}: {order}");
-        ids.push(order["id"].as_i64().unwrap());
-    }
-    ids.dedup();
-    assert_eq!(ids.len(), 1);
-    let attempts = odop_store::payments::of_order(&first.db, OrderId(ids[0]))
-        .await
-        .unwrap();
+    let order = the_one_order(sends).await;
+    let attempts = odop_store::payments::of_order(&first.db, order).await.unwrap();
     assert_eq!(attempts.len(), 1, "{attempts:?}");
 }

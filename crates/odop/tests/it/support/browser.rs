@@ -100,7 +100,7 @@ impl Browser {
 }
 
 async fn wait_until_ready(webdriver: &str) {
-    let http = reqwest::Client::new();
+    let http = super::http().build().unwrap();
     for _ in 0..100 {
         if let Ok(response) = http.get(format!("{webdriver}/status")).send().await
             && response.status().is_success()

@@ -11,6 +11,21 @@ use std::path::PathBuf;
 use odop_store::Db;
 use tempfile::TempDir;
 
+/// A builder of HTTP clients for the tests. odop's HTTP clients use rustls
+/// with ring's cryptography chosen by hand (see the workspace's
+/// `Cargo.toml`), so reqwest has no provider of its own: building a client,
+/// even for plain HTTP, needs one installed for the process first.
+pub fn http() -> reqwest::ClientBuilder {
+    #[allow(deprecated)] // ring lacks only post-quantum key exchange
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+}
+
+/// `GET url` with a fresh client.
+pub async fn get(url: impl reqwest::IntoUrl) -> reqwest::Result<reqwest::Response> {
+    http().build()?.get(url).send().await
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -149,10 +164,7 @@ impl TestApp {
             },
         );
         tokio::spawn(worker.run(std::future::pending()));
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
+        let client = http().redirect(reqwest::redirect::Policy::none()).build().unwrap();
         Self {
             address,
             client,

@@ -95,7 +95,7 @@ impl TestApp {
     /// A new visitor with an empty cookie jar.
     pub fn visitor(&self, phone: &str) -> Person {
         let jar = Arc::new(Jar::default());
-        let client = reqwest::Client::builder()
+        let client = crate::support::http()
             .redirect(reqwest::redirect::Policy::none())
             .cookie_provider(jar.clone())
             .build()
