@@ -138,6 +138,14 @@ pub mod limits {
         max: 5,
         window: Duration::minutes(15),
     };
+    /// Passwords typed by someone signed in to confirm a change (of their
+    /// second factor): a budget of its own, so that confirming does not use
+    /// up signing in, and as small.
+    pub const PASSWORD_CONFIRM_PER_USER: RateLimit = RateLimit {
+        name: "password-confirm-user",
+        max: 5,
+        window: Duration::minutes(15),
+    };
     pub const PASSWORD_PER_IP: RateLimit = RateLimit {
         name: "password-ip",
         max: 30,

@@ -81,11 +81,51 @@ pub fn judge(capture: Capture<'_>, expected_paise: i64, order_paid_already: bool
     }
 }
 
+/// The receipt a refund goes to the gateway with. It names the order (for
+/// people reading the gateway's dashboard) and the refund (for the shop):
+/// the gateway's event about the refund carries it back, so the refund is
+/// found even when the gateway's first answer was lost on the way.
+pub fn refund_receipt(order: i64, refund: i64) -> String {
+    format!("{}-R{refund}", crate::orders::order_number(order))
+}
+
+/// The refund a receipt of ours names; `None` for any other text.
+pub fn refund_in_receipt(receipt: &str) -> Option<i64> {
+    let (order, refund) = receipt.rsplit_once("-R")?;
+    let order_digits = order.strip_prefix("OD-")?;
+    if order_digits.is_empty() || !order_digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if refund.is_empty() || !refund.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    refund.parse().ok().filter(|id| *id > 0)
+}
+
 #[cfg(test)]
 // Amounts are written rupees_paise (`2_979_00` is ₹2,979.00).
 #[allow(clippy::inconsistent_digit_grouping)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refund_receipt_names_the_refund_and_nothing_else_does() {
+        let receipt = refund_receipt(42, 7);
+        assert_eq!(receipt, "OD-0000042-R7");
+        assert_eq!(refund_in_receipt(&receipt), Some(7));
+        for other in [
+            "",
+            "OD-0000042",
+            "OD-0000042-R",
+            "OD--R7",
+            "X-0000042-R7",
+            "OD-42-R7x",
+            "OD-42-R-7",
+            "OD-42-R0",
+        ] {
+            assert_eq!(refund_in_receipt(other), None, "{other}");
+        }
+    }
 
     #[test]
     fn only_the_exact_amount_in_rupees_for_an_unpaid_order_pays_it() {

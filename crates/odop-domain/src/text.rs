@@ -74,15 +74,32 @@ pub fn is_invisible(c: char) -> bool {
 }
 
 /// Whether a zero-width joiner or non-joiner between `before` and `after`
-/// does work: after a letter of an Indian script (Devanagari to Sinhala),
-/// where it chooses between a half form, a conjunct and a visible virama
-/// (`क्‍ष`), or inside an emoji sequence.
+/// does work: after the virama of an Indian script (Devanagari to Sinhala)
+/// and before a letter of it, where it chooses between a half form, a
+/// conjunct and a visible virama (`क्‍ष`, `क्‌ष`), or inside an emoji
+/// sequence. Anywhere else it changes nothing drawn, and `क‌म` would look
+/// like `कम` while differing from it.
 fn joins(before: Option<char>, after: Option<char>) -> bool {
+    let virama = |c: char| {
+        matches!(
+            c,
+            '\u{094D}'
+                | '\u{09CD}'
+                | '\u{0A4D}'
+                | '\u{0ACD}'
+                | '\u{0B4D}'
+                | '\u{0BCD}'
+                | '\u{0C4D}'
+                | '\u{0CCD}'
+                | '\u{0D4D}'
+                | '\u{0DCA}'
+        )
+    };
     let indic = |c: char| ('\u{0900}'..='\u{0DFF}').contains(&c);
     let pictograph = |c: char| ('\u{1F000}'..='\u{1FAFF}').contains(&c) || ('\u{2600}'..='\u{27BF}').contains(&c);
     match (before, after) {
         (Some(b), Some(a)) => {
-            indic(b) && indic(a) || pictograph(b) && (pictograph(a) || a == '\u{2640}' || a == '\u{2642}')
+            virama(b) && indic(a) || pictograph(b) && (pictograph(a) || a == '\u{2640}' || a == '\u{2642}')
         }
         _ => false,
     }
@@ -205,6 +222,10 @@ mod tests {
             // the non-joiner that asks for a visible virama.
             ("क्\u{200D}ष", "क्\u{200D}ष"),
             ("क्\u{200C}ष", "क्\u{200C}ष"),
+            // Between two letters it draws nothing: कम and क‌म would differ
+            // unseen.
+            ("क\u{200C}म", "कम"),
+            ("क\u{200D}म", "कम"),
             // An emoji sequence keeps its joiner: 👩‍🎨 is one picture.
             ("\u{1F469}\u{200D}\u{1F3A8} artist", "\u{1F469}\u{200D}\u{1F3A8} artist"),
             // Between Latin letters, or at an edge, a joiner only hides.

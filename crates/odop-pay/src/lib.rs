@@ -117,7 +117,10 @@ pub enum EventKind {
     RefundProcessed {
         payment_id: String,
         refund_id: String,
-        amount_paise: i64,
+        /// In the smallest unit of the payment's currency.
+        amount: i64,
+        /// The receipt the shop sent with the refund, if any.
+        receipt: Option<String>,
     },
     /// Any other event type; acknowledged and ignored.
     Other(String),

@@ -9,10 +9,6 @@ use sha2::{Digest, Sha256};
 use crate::signature::{hmac_sha256_hex, verify_hmac_sha256_hex};
 use crate::{EventKind, PayError, WebhookDelivery, WebhookEvent};
 
-/// The only currency the shop sells in. Amounts in any other currency are
-/// not paise, so an event carrying one must not be read as if it were.
-const CURRENCY: &str = "INR";
-
 /// The message a checkout signature covers.
 fn checkout_message(gateway_order_id: &str, payment_id: &str) -> String {
     format!("{gateway_order_id}|{payment_id}")
@@ -103,7 +99,9 @@ struct RefundEntity {
     id: String,
     payment_id: String,
     amount: i64,
-    currency: Option<String>,
+    /// What the shop sent with the refund to name it; `null` for refunds
+    /// made on the gateway's dashboard.
+    receipt: Option<String>,
 }
 
 fn bad(event: &str, problem: impl std::fmt::Display) -> PayError {
@@ -118,16 +116,6 @@ fn entity<T: DeserializeOwned>(event: &str, payload: &serde_json::Value, name: &
     let Wrapped { entity } =
         Wrapped::<T>::deserialize(wrapped).map_err(|e| bad(event, format_args!("payload.{name}: {e}")))?;
     Ok(entity)
-}
-
-fn check_amount(event: &str, amount: i64, currency: Option<&str>) -> Result<(), PayError> {
-    if amount <= 0 {
-        return Err(bad(event, format_args!("the amount {amount} is not positive")));
-    }
-    match currency {
-        Some(currency) if currency != CURRENCY => Err(bad(event, format_args!("the currency is {currency}, not INR"))),
-        _ => Ok(()),
-    }
 }
 
 fn required(event: &str, field: &str, value: Option<String>) -> Result<String, PayError> {
@@ -178,12 +166,18 @@ fn parse_event_kind(body: &[u8]) -> Result<EventKind, PayError> {
             })
         }
         "refund.processed" => {
+            // A refund goes back in the currency the payment came in, which
+            // is not always INR: the shop gives back captures of any
+            // currency it did not ask for, and must hear when they are done.
             let refund: RefundEntity = entity(event, &envelope.payload, "refund")?;
-            check_amount(event, refund.amount, refund.currency.as_deref())?;
+            if refund.amount <= 0 {
+                return Err(bad(event, format_args!("the amount {} is not positive", refund.amount)));
+            }
             Ok(EventKind::RefundProcessed {
                 payment_id: required(event, "refund.payment_id", Some(refund.payment_id))?,
                 refund_id: required(event, "refund.id", Some(refund.id))?,
-                amount_paise: refund.amount,
+                amount: refund.amount,
+                receipt: refund.receipt.filter(|r| !r.trim().is_empty()),
             })
         }
         _ if event.is_empty() => Err(PayError::BadPayload("the event name is empty".to_owned())),
@@ -264,6 +258,30 @@ mod tests {
             panic!("not a failure");
         };
         assert_eq!(reason, "failed");
+    }
+
+    #[test]
+    fn a_refund_of_a_capture_in_another_currency_is_heard_with_its_receipt() {
+        let body = json!({
+            "entity": "event",
+            "event": "refund.processed",
+            "contains": ["refund", "payment"],
+            "payload": {"refund": {"entity": {
+                "id": "rfnd_Usd1", "entity": "refund", "amount": 3_000, "currency": "USD",
+                "payment_id": "pay_Usd1", "receipt": "OD-0000042-R7", "status": "processed",
+            }}},
+            "created_at": 1_700_000_000,
+        })
+        .to_string();
+        assert_eq!(
+            kind(body.as_bytes()).unwrap(),
+            EventKind::RefundProcessed {
+                payment_id: "pay_Usd1".into(),
+                refund_id: "rfnd_Usd1".into(),
+                amount: 3_000,
+                receipt: Some("OD-0000042-R7".into()),
+            }
+        );
     }
 
     #[test]

@@ -486,7 +486,8 @@ mod tests {
             EventKind::RefundProcessed {
                 payment_id: "pay_DESlfW9H8K9uqM".into(),
                 refund_id: "rfnd_DfjjhJC6eDvUAi".into(),
-                amount_paise: 20_000,
+                amount: 20_000,
+                receipt: None,
             }
         );
     }

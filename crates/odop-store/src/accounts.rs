@@ -321,8 +321,12 @@ pub async fn signed_in(
     };
     let roles: Vec<(String, Option<String>)> = serde_json::from_str(&row.roles_json)
         .map_err(|e| StoreError::Corrupt(format!("the roles of user {} do not decode: {e}", row.user_id)))?;
+    // Staff powers come only with a staff session, opened by password and
+    // a second factor: someone made staff while signed in by SMS code, or
+    // signed in by code later, acts as a member until they sign in as staff.
     let roles = roles
         .into_iter()
+        .filter(|_| session.staff)
         .map(|(role, district)| RoleRow { role, district })
         .collect();
     let seller = match (row.seller_district, row.seller_kind) {

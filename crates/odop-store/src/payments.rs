@@ -73,24 +73,39 @@ pub async fn record_attempt(
     amount: Money,
     now: DateTime<Utc>,
 ) -> Result<PaymentRecord, StoreError> {
-    // One statement on its own: on PostgreSQL without a transaction around
-    // it, one round trip on checkout's path.
-    let inserted = execute_alone(
-        db,
-        "INSERT INTO payments (order_id, gateway, gateway_order_id, amount_paise, status, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, 'created', $5, $5) ON CONFLICT DO NOTHING",
-        args![order.0, gateway, gateway_order_id, amount.0, Timestamp(now)],
-    )
-    .await?;
-    let attempts = of_order(db, order).await?;
-    let found = if inserted == 1 {
-        attempts
-            .into_iter()
-            .find(|p| p.gateway == gateway && p.gateway_order_id == gateway_order_id)
-    } else {
-        attempts.into_iter().find(|p| p.status == "created")
-    };
-    found.ok_or_else(|| StoreError::Corrupt(format!("order {} has no open payment after opening one", order.0)))
+    // Each try is one statement on its own: on PostgreSQL without a
+    // transaction around it, one round trip on checkout's path. A try
+    // refused for another open attempt that is gone by the time it is read
+    // (paid, or failed, a moment later) is answered with the payment that
+    // paid, or tried again.
+    for _ in 0..3 {
+        let inserted = execute_alone(
+            db,
+            "INSERT INTO payments (order_id, gateway, gateway_order_id, amount_paise, status, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, 'created', $5, $5) ON CONFLICT DO NOTHING",
+            args![order.0, gateway, gateway_order_id, amount.0, Timestamp(now)],
+        )
+        .await?;
+        let attempts = of_order(db, order).await?;
+        let found = if inserted == 1 {
+            attempts
+                .into_iter()
+                .find(|p| p.gateway == gateway && p.gateway_order_id == gateway_order_id)
+        } else {
+            let (open, paid): (Vec<_>, Vec<_>) = attempts
+                .into_iter()
+                .filter(|p| p.status == "created" || p.status == "captured")
+                .partition(|p| p.status == "created");
+            open.into_iter().next().or_else(|| paid.into_iter().next())
+        };
+        if let Some(attempt) = found {
+            return Ok(attempt);
+        }
+    }
+    Err(StoreError::Corrupt(format!(
+        "order {} has no open payment after opening one",
+        order.0
+    )))
 }
 
 /// The attempt a gateway knows by `gateway_order_id`, with its order.
@@ -133,6 +148,8 @@ pub enum PaymentNews {
     Refunded {
         payment_id: String,
         refund_id: String,
+        /// The receipt the refund was sent with, naming it.
+        receipt: Option<String>,
     },
     Other,
 }
@@ -223,13 +240,22 @@ async fn apply_news_in(
                 NewsOutcome::Unknown
             }
         }
-        PaymentNews::Refunded { payment_id, refund_id } => {
+        PaymentNews::Refunded {
+            payment_id,
+            refund_id,
+            receipt,
+        } => {
+            // The refund is the one the gateway's id was recorded for, or,
+            // when its answer was lost, the one its receipt names: never
+            // just any refund of the payment, since a payment may owe
+            // several (one per sub-order) and each is settled on its own.
+            let named = receipt.as_deref().and_then(rules::refund_in_receipt);
             let updated = s
                 .execute(
-                    "UPDATE refunds SET status = 'processed', gateway_refund_id = COALESCE(gateway_refund_id, $2), updated_at = $3 \
+                    "UPDATE refunds SET status = 'processed', gateway_refund_id = $2, updated_at = $3 \
                      WHERE gateway_payment_id = $1 AND payment_id IN (SELECT id FROM payments WHERE gateway = $4) \
-                     AND (gateway_refund_id = $2 OR gateway_refund_id IS NULL) AND status <> 'processed'",
-                    args![payment_id, refund_id, Timestamp(now), gateway],
+                     AND (gateway_refund_id = $2 OR (gateway_refund_id IS NULL AND id = $5)) AND status <> 'processed'",
+                    args![payment_id, refund_id, Timestamp(now), gateway, named],
                 )
                 .await?;
             if updated > 0 {
@@ -423,9 +449,13 @@ async fn give_back(
         kind = exception.code(),
         "a payment was not applied to its order and is owed back"
     );
+    // The attempt is closed if still open, and if this very payment was
+    // taken as paying it a moment ago (before its hold was found lapsed),
+    // that is undone: a payment owed back in full does not read as paid.
     s.execute(
         "UPDATE payments SET status = 'failed', gateway_payment_id = COALESCE(gateway_payment_id, $2), \
-         failure = $3, updated_at = $4 WHERE id = $1 AND status = 'created'",
+         failure = $3, updated_at = $4 WHERE id = $1 \
+         AND (status = 'created' OR (status = 'captured' AND gateway_payment_id = $2))",
         args![attempt.id, news.payment_id, exception.code(), Timestamp(now)],
     )
     .await?;
@@ -527,13 +557,14 @@ pub struct RefundToSend {
     pub order_id: i64,
 }
 
-/// Refunds owed and not yet accepted by the gateway, oldest first.
+/// Refunds owed, not yet sent and not being sent, oldest first.
 pub async fn pending_refunds(db: &Db, limit: i64) -> Result<Vec<RefundToSend>, StoreError> {
     let refunds = dispatch!(db, pool => {
         sqlx::query_as(
             "SELECT r.id, p.gateway, COALESCE(r.gateway_payment_id, p.gateway_payment_id) AS gateway_payment_id, \
              r.amount_paise, p.order_id FROM refunds r \
-             JOIN payments p ON p.id = r.payment_id WHERE r.status = 'pending' ORDER BY r.id LIMIT $1",
+             JOIN payments p ON p.id = r.payment_id WHERE r.status = 'pending' AND r.claimed_at IS NULL \
+             ORDER BY r.id LIMIT $1",
         )
         .bind(limit)
         .fetch_all(pool)
@@ -542,33 +573,139 @@ pub async fn pending_refunds(db: &Db, limit: i64) -> Result<Vec<RefundToSend>, S
     Ok(refunds)
 }
 
-/// Records the gateway's answer to a refund request.
-pub async fn refund_sent(
+/// Takes a pending refund for sending: `true` for the one caller that got
+/// it, `false` for any other (another node is sending it, or it is done).
+pub async fn claim_refund(db: &Db, refund: i64, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    let claimed = dispatch_write!(db, pool => {
+        sqlx::query("UPDATE refunds SET claimed_at = $2 WHERE id = $1 AND status = 'pending' AND claimed_at IS NULL")
+            .bind(refund)
+            .bind(Timestamp(now))
+            .execute(pool)
+            .await?
+            .rows_affected()
+    });
+    Ok(claimed == 1)
+}
+
+/// What the gateway answered to a refund sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RefundAnswer<'a> {
+    /// Taken: under this id, and processed already or not.
+    Taken {
+        gateway_refund_id: &'a str,
+        processed: bool,
+    },
+    /// Refused: nothing happened, so it is owed still and sent again later.
+    Refused,
+    /// No answer, or one that could not be read: the gateway may have
+    /// taken it. It stays claimed and is not sent again by itself (see
+    /// [`unanswered_refunds`]).
+    Unknown,
+}
+
+/// Records the gateway's answer to a refund this node claimed and sent.
+pub async fn refund_answered(
     db: &Db,
     refund: i64,
-    gateway_refund_id: Option<&str>,
-    processed: bool,
+    answer: RefundAnswer<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let status = match (processed, gateway_refund_id) {
-        (true, _) => "processed",
-        (false, Some(_)) => "sent",
-        // The gateway did not take it: it stays owed and is tried again.
-        (false, None) => "pending",
+    let (status, gateway_refund_id, still_claimed) = match answer {
+        RefundAnswer::Taken {
+            gateway_refund_id,
+            processed,
+        } => (
+            if processed { "processed" } else { "sent" },
+            Some(gateway_refund_id),
+            true,
+        ),
+        RefundAnswer::Refused => ("pending", None, false),
+        RefundAnswer::Unknown => ("pending", None, true),
     };
     dispatch_write!(db, pool => {
         sqlx::query(
             "UPDATE refunds SET status = $3, gateway_refund_id = COALESCE($2, gateway_refund_id), \
+             claimed_at = CASE WHEN $5 THEN claimed_at ELSE NULL END, \
              attempts = attempts + 1, updated_at = $4 WHERE id = $1 AND status = 'pending'",
         )
         .bind(refund)
         .bind(gateway_refund_id)
         .bind(status)
         .bind(Timestamp(now))
+        .bind(still_claimed)
         .execute(pool)
         .await?;
     });
     Ok(())
+}
+
+/// A refund sent without an answer, as the admins' list shows it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct UnansweredRefund {
+    pub id: i64,
+    pub order_id: i64,
+    pub gateway: String,
+    pub gateway_payment_id: Option<String>,
+    /// In the smallest unit of `currency`.
+    pub amount: i64,
+    /// The payment's currency: INR, unless it was a payment exception in
+    /// another (or none said).
+    pub currency: Option<String>,
+    pub claimed_at: Timestamp,
+}
+
+impl UnansweredRefund {
+    /// What it was sent with: what to look for on the gateway's dashboard.
+    pub fn receipt(&self) -> String {
+        rules::refund_receipt(self.order_id, self.id)
+    }
+}
+
+/// Refunds claimed for sending before `before` and still without the
+/// gateway's answer: an admin checks the gateway for their receipts.
+pub async fn unanswered_refunds(
+    db: &Db,
+    before: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<UnansweredRefund>, StoreError> {
+    let refunds = dispatch!(db, pool => {
+        sqlx::query_as(
+            "SELECT r.id, p.order_id, p.gateway, COALESCE(r.gateway_payment_id, p.gateway_payment_id) AS gateway_payment_id, \
+             r.amount_paise AS amount, CASE WHEN e.id IS NULL THEN 'INR' ELSE e.currency END AS currency, r.claimed_at \
+             FROM refunds r JOIN payments p ON p.id = r.payment_id LEFT JOIN payment_exceptions e ON e.refund_id = r.id \
+             WHERE r.status = 'pending' AND r.claimed_at < $1 ORDER BY r.id LIMIT $2",
+        )
+        .bind(Timestamp(before))
+        .bind(limit)
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(refunds)
+}
+
+/// Lets a refund sent without an answer (claimed before `claimed_before`)
+/// be sent again, once an admin has found that the gateway did not take
+/// it. `false` if it was settled meanwhile, or sent again lately (a second
+/// click, another admin) and its answer is not yet due.
+pub async fn release_refund(
+    db: &Db,
+    refund: i64,
+    claimed_before: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let released = dispatch_write!(db, pool => {
+        sqlx::query(
+            "UPDATE refunds SET claimed_at = NULL, updated_at = $2 \
+             WHERE id = $1 AND status = 'pending' AND claimed_at < $3",
+        )
+        .bind(refund)
+        .bind(Timestamp(now))
+        .bind(Timestamp(claimed_before))
+        .execute(pool)
+        .await?
+        .rows_affected()
+    });
+    Ok(released == 1)
 }
 
 /// A payment exception, as the admins' list shows it.

@@ -169,10 +169,14 @@ pub async fn export(db: &Db, user: UserId) -> Result<Value, StoreError> {
     let phone = account.phone.as_ref().map(|p| p.to_string());
     let (messages, listings, terms, poll_answers, app): (_, _, Option<TermsRow>, i64, Option<String>) = dispatch!(db, pool => {
         let mut conn = pool.acquire().await?;
+        // Messages to the number since this account had it: a number given
+        // up and handed to someone else brings no earlier holder's messages.
+        // The code that opened the account was sent minutes before it.
         let messages: Vec<MessageRow> = sqlx::query_as(
-            "SELECT kind, body, created_at, sent_at FROM outbox WHERE recipient = $1 ORDER BY id",
+            "SELECT kind, body, created_at, sent_at FROM outbox WHERE recipient = $1 AND created_at >= $2 ORDER BY id",
         )
         .bind(&phone)
+        .bind(Timestamp(account.created_at.0 - chrono::Duration::minutes(10)))
         .fetch_all(&mut *conn)
         .await?;
         let listings: Vec<ListingRow> = sqlx::query_as(

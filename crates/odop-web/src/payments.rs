@@ -14,7 +14,7 @@ use odop_domain::orders::SubOrderStatus;
 use odop_pay::{EventKind, PayError, PaymentGateway, PaymentRequest, SandboxGateway, WebhookDelivery};
 use odop_store::orders::{self, BuyerNotice, Notices, ReturnNotice, SellerNotice};
 use odop_store::outbox::{Channel, NewMessage};
-use odop_store::payments::{self as store, NewsOutcome, PaymentNews, PaymentRecord};
+use odop_store::payments::{self as store, NewsOutcome, PaymentNews, PaymentRecord, RefundAnswer};
 
 use crate::AppState;
 use crate::error::AppError;
@@ -271,8 +271,15 @@ pub async fn receive(
             reason,
         },
         EventKind::RefundProcessed {
-            payment_id, refund_id, ..
-        } => PaymentNews::Refunded { payment_id, refund_id },
+            payment_id,
+            refund_id,
+            receipt,
+            ..
+        } => PaymentNews::Refunded {
+            payment_id,
+            refund_id,
+            receipt,
+        },
         EventKind::Other(_) => PaymentNews::Other,
     };
     let outcome = store::apply_news(state.db(), code, &event.id, &news, &notices(state), Utc::now()).await?;
@@ -283,7 +290,9 @@ pub async fn receive(
     Ok(Ok(outcome))
 }
 
-/// Sends owed refunds to the gateway; returns how many it accepted.
+/// Sends owed refunds to the gateway; returns how many it accepted. Each is
+/// claimed first, so that nodes sending at once never send one twice; one
+/// whose answer is lost is left for the gateway's event or an admin.
 pub async fn send_refunds(state: &AppState) -> Result<usize, AppError> {
     let gateway = state.payments().gateway();
     let mut accepted = 0;
@@ -294,17 +303,34 @@ pub async fn send_refunds(state: &AppState) -> Result<usize, AppError> {
         let Some(payment_id) = refund.gateway_payment_id.as_deref() else {
             continue;
         };
-        let receipt = format!("{}-R{}", odop_domain::orders::order_number(refund.order_id), refund.id);
-        match gateway.refund(payment_id, refund.amount_paise, &receipt).await {
+        if !store::claim_refund(state.db(), refund.id, Utc::now()).await? {
+            continue;
+        }
+        let receipt = odop_domain::payments::refund_receipt(refund.order_id, refund.id);
+        let answer = match gateway.refund(payment_id, refund.amount_paise, &receipt).await {
             Ok(done) => {
-                store::refund_sent(state.db(), refund.id, Some(&done.id), done.processed, Utc::now()).await?;
                 accepted += 1;
+                store::refund_answered(
+                    state.db(),
+                    refund.id,
+                    RefundAnswer::Taken {
+                        gateway_refund_id: &done.id,
+                        processed: done.processed,
+                    },
+                    Utc::now(),
+                )
+                .await
+            }
+            Err(PayError::Refused(reason)) => {
+                tracing::warn!(refund = refund.id, %reason, "a refund was refused; will retry");
+                store::refund_answered(state.db(), refund.id, RefundAnswer::Refused, Utc::now()).await
             }
             Err(error) => {
-                tracing::warn!(refund = refund.id, %error, "a refund was not accepted; will retry");
-                store::refund_sent(state.db(), refund.id, None, false, Utc::now()).await?;
+                tracing::error!(refund = refund.id, %receipt, %error, "a refund got no answer; it may have been taken");
+                store::refund_answered(state.db(), refund.id, RefundAnswer::Unknown, Utc::now()).await
             }
-        }
+        };
+        answer?;
     }
     Ok(accepted)
 }

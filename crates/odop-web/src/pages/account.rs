@@ -8,9 +8,10 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
+use odop_domain::auth::limits;
 use odop_domain::authz::{self, Action, SellerRole};
 use odop_domain::onboarding::ApplicationStatus;
-use odop_store::{onboarding, privacy, second_factor, vendors};
+use odop_store::{accounts, onboarding, privacy, rate_limit, second_factor, vendors};
 use serde::Deserialize;
 
 use super::catalogue::district_name;
@@ -342,6 +343,13 @@ async fn authenticator_page(
     })
 }
 
+/// A secret as this page makes them (20 random bytes), or any other of 16
+/// to 40 bytes: the page comes back with it, and a longer one would not fit
+/// in its QR code.
+fn app_secret_acceptable(secret: &str) -> bool {
+    totp::base32_decode(secret).is_some_and(|bytes| (16..=40).contains(&bytes.len()))
+}
+
 async fn authenticator(page: Page, State(state): State<AppState>) -> Result<Html<String>, AppError> {
     authenticator_page(&page, &state, None, Errors::default()).await
 }
@@ -354,6 +362,49 @@ struct AuthenticatorForm {
     secret: String,
     #[serde(default)]
     code: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// Whether `password` is the signed-in staff member's. Changing the second
+/// factor asks for it again, so that a session left open (or stolen) cannot
+/// swap the app for its own or remove it; tries are limited like signing in.
+async fn password_confirmed(state: &AppState, me: &SignedIn, password: &str) -> Result<bool, AppError> {
+    let Some(phone) = me.user.phone.clone() else {
+        return Ok(false);
+    };
+    if let Err(exceeded) = rate_limit::hit_now(
+        state.db(),
+        &limits::PASSWORD_CONFIRM_PER_USER,
+        &me.user.id.0.to_string(),
+        Utc::now(),
+    )
+    .await?
+    {
+        return Err(AppError::TooManyRequests {
+            retry_after_seconds: exceeded.retry_after.num_seconds(),
+        });
+    }
+    let Some((user, hash)) = accounts::password_hash(state.db(), &phone).await? else {
+        return Ok(false);
+    };
+    let password = password.to_owned();
+    let matches = super::signin::blocking(move || crate::auth::crypto::verify_password(&password, &hash)).await?;
+    Ok(matches && user == me.user.id)
+}
+
+/// The authenticator page again, with `message` by `field` and the secret
+/// being set up kept (so the app already scanned still matches).
+async fn refuse_change(
+    page: &Page,
+    state: &AppState,
+    secret: Option<String>,
+    field: &str,
+    message: &str,
+) -> Result<Response, AppError> {
+    let mut errors = Errors::default();
+    errors.add(field, page.tr.t(message));
+    Ok(invalid(authenticator_page(page, state, secret, errors).await?))
 }
 
 /// Sets up an app (once it shows a right code for the new secret, so that
@@ -368,33 +419,36 @@ async fn change_authenticator(
     if !me.actor.is_staff() {
         return Err(AppError::NotFound(crate::error::NotFound::Object));
     }
-    let notice = match form.action.as_str() {
-        "remove" => {
-            second_factor::set_app_secret(state.db(), me.user.id, None).await?;
-            "authenticator-removed"
-        }
-        "add" => {
-            let secret = form.secret.trim().to_owned();
-            let valid_secret = totp::base32_decode(&secret).is_some_and(|bytes| bytes.len() >= 16);
-            let step = valid_secret
-                .then(|| totp::check(&secret, &form.code, Utc::now().timestamp()))
-                .flatten();
-            let Some(step) = step else {
-                let mut errors = Errors::default();
-                errors.add("code", page.tr.t("authenticator-code-wrong"));
-                let keep = valid_secret.then_some(secret);
-                return Ok(invalid(authenticator_page(&page, &state, keep, errors).await?));
-            };
-            second_factor::set_app_secret(state.db(), me.user.id, Some(&secret)).await?;
-            second_factor::use_app_step(state.db(), me.user.id, step).await?;
-            "authenticator-added"
-        }
+    let remove = match form.action.as_str() {
+        "add" => false,
+        "remove" => true,
         _ => {
             return Err(AppError::bad_request(
                 crate::error::BadRequest::InvalidForm,
                 "action must be add or remove",
             ));
         }
+    };
+    let secret = form.secret.trim().to_owned();
+    let valid_secret = app_secret_acceptable(&secret);
+    let keep = valid_secret.then(|| secret.clone());
+    if !password_confirmed(&state, me, &form.password).await? {
+        let field = if remove { "remove-password" } else { "password" };
+        return refuse_change(&page, &state, keep, field, "authenticator-password-wrong").await;
+    }
+    let notice = if remove {
+        second_factor::set_app_secret(state.db(), me.user.id, None).await?;
+        "authenticator-removed"
+    } else {
+        let step = valid_secret
+            .then(|| totp::check(&secret, &form.code, Utc::now().timestamp()))
+            .flatten();
+        let Some(step) = step else {
+            return refuse_change(&page, &state, keep, "code", "authenticator-code-wrong").await;
+        };
+        second_factor::set_app_secret(state.db(), me.user.id, Some(&secret)).await?;
+        second_factor::use_app_step(state.db(), me.user.id, step).await?;
+        "authenticator-added"
     };
     Ok(super::redirect_with_notice(
         "/account",

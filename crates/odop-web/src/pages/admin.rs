@@ -3,9 +3,10 @@
 
 use askama::Template;
 use axum::Router;
+use axum::extract::Path;
 use axum::extract::State;
 use axum::response::{Html, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use chrono::Utc;
 use odop_domain::auth::check_password;
 use odop_domain::authz::{self, Action};
@@ -29,6 +30,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/staff", get(staff).post(create))
         .route("/admin/payments", get(payment_exceptions))
+        .route("/admin/payments/refunds/{id}/release", post(release_refund))
 }
 
 pub struct StaffRow {
@@ -222,13 +224,29 @@ pub struct ExceptionRow {
     pub refund: String,
 }
 
+/// A refund sent without an answer, for an admin to look up at the gateway.
+pub struct UnansweredRow {
+    pub id: i64,
+    pub since: String,
+    pub order: String,
+    pub receipt: String,
+    pub amount: String,
+    pub gateway: String,
+    pub payment: String,
+}
+
 #[derive(Template)]
 #[template(path = "admin/payments.html")]
 struct PaymentsPage {
     tr: Tr,
     chrome: Chrome,
     rows: Vec<ExceptionRow>,
+    unanswered: Vec<UnansweredRow>,
 }
+
+/// How long a refund sent waits for the gateway's answer before an admin
+/// is asked to look: the gateway's own timeout is seconds.
+const REFUND_ANSWER_WAIT_MINUTES: i64 = 10;
 
 /// An amount as a gateway reported it: rupees when it is INR, otherwise
 /// the number in its currency's smallest unit, named, since it is not paise.
@@ -269,9 +287,52 @@ async fn payment_exceptions(page: Page, State(state): State<AppState>) -> Result
             payment: e.gateway_payment_id,
         })
         .collect();
+    let before = Utc::now() - chrono::Duration::minutes(REFUND_ANSWER_WAIT_MINUTES);
+    let unanswered = odop_store::payments::unanswered_refunds(state.db(), before, 200)
+        .await?
+        .into_iter()
+        .map(|r| UnansweredRow {
+            id: r.id,
+            since: tr.when(r.claimed_at.0),
+            order: odop_domain::orders::order_number(r.order_id),
+            receipt: r.receipt(),
+            amount: received(tr, r.amount, r.currency.as_deref()),
+            gateway: r.gateway,
+            payment: r.gateway_payment_id.unwrap_or_default(),
+        })
+        .collect();
     render(&PaymentsPage {
         chrome: page.chrome(),
         tr: tr.clone(),
         rows,
+        unanswered,
     })
+}
+
+/// `POST /admin/payments/refunds/{id}/release`: an admin found that the
+/// gateway has no refund with this one's receipt, so it may be sent again.
+async fn release_refund(
+    page: Page,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<super::Nothing>,
+) -> Result<Response, AppError> {
+    let me = page.signed_in()?;
+    if !authz::may(&me.actor, Action::ReviewPayments) {
+        return Err(AppError::NotFound(NotFound::Object));
+    }
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound(NotFound::Object))?;
+    let now = Utc::now();
+    let due = now - chrono::Duration::minutes(REFUND_ANSWER_WAIT_MINUTES);
+    let notice = if odop_store::payments::release_refund(state.db(), id, due, now).await? {
+        crate::payments::send_refunds(&state).await?;
+        "refund-released"
+    } else {
+        "refund-settled-already"
+    };
+    Ok(super::redirect_with_notice(
+        "/admin/payments",
+        notice,
+        state.config().secure_cookies,
+    ))
 }

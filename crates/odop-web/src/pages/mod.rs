@@ -151,6 +151,8 @@ pub(crate) const NOTICES: &[&str] = &[
     "signed-out-everywhere",
     "authenticator-added",
     "authenticator-removed",
+    "refund-released",
+    "refund-settled-already",
 ];
 
 /// The cookie that carries a notice to the page after a redirect.

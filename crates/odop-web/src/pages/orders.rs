@@ -329,9 +329,12 @@ async fn pay(page: Page, State(state): State<AppState>, Path(id): Path<String>) 
     if !awaiting || o.method() != PaymentMethod::Online {
         return Ok(Redirect::to(&format!("/orders/{}", o.id)).into_response());
     }
-    let gateway_order = payments::start(&state, OrderId(o.id), &o.number(), Money(o.total_paise))
-        .await?
-        .gateway_order_id;
+    let attempt = payments::start(&state, OrderId(o.id), &o.number(), Money(o.total_paise)).await?;
+    if attempt.status == "captured" {
+        // Paid a moment ago, by another tab or the webhook.
+        return Ok(Redirect::to(&format!("/orders/{}", o.id)).into_response());
+    }
+    let gateway_order = attempt.gateway_order_id;
     if state.payments().sandbox_gateway().is_some() {
         return Ok(Redirect::to(&format!("/pay/sandbox/{gateway_order}")).into_response());
     }

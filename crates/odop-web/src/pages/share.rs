@@ -21,7 +21,10 @@ pub struct ShareMeta {
 }
 
 /// The site's address as the public reaches it: the configured public URL,
-/// else the host the request came to (for development).
+/// else, on a developer's machine, the loopback host the request came to.
+/// Any other `Host` is ignored: without a public URL the server may sit
+/// behind a proxy on loopback, and links built from a header the client
+/// chose would point shared pages wherever the client liked.
 pub fn origin(state: &AppState, headers: &HeaderMap) -> String {
     if let Some(url) = &state.config().public_url {
         return url.trim_end_matches('/').to_owned();
@@ -29,9 +32,18 @@ pub fn origin(state: &AppState, headers: &HeaderMap) -> String {
     let host = headers
         .get(axum::http::header::HOST)
         .and_then(|h| h.to_str().ok())
-        .filter(|h| h.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b)))
+        .filter(|h| is_loopback_host(h))
         .unwrap_or("localhost");
     format!("http://{host}")
+}
+
+/// `localhost`, `127.0.0.1` or `[::1]`, with or without a port.
+fn is_loopback_host(host: &str) -> bool {
+    let name = match host.rsplit_once(':') {
+        Some((name, port)) if !name.is_empty() && !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => name,
+        _ => host,
+    };
+    matches!(name, "localhost" | "127.0.0.1" | "[::1]")
 }
 
 impl ShareMeta {
@@ -54,6 +66,30 @@ impl ShareMeta {
             url,
             title,
             description,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_loopback_host;
+
+    #[test]
+    fn only_a_loopback_host_is_taken_from_the_request() {
+        for host in ["localhost", "localhost:8080", "127.0.0.1:3000", "[::1]:8080", "[::1]"] {
+            assert!(is_loopback_host(host), "{host}");
+        }
+        for host in [
+            "evil.example",
+            "evil.example:80",
+            "localhost.evil.example",
+            "127.0.0.1.evil",
+            "",
+            ":80",
+            "localhost:",
+            "[::1]:x",
+        ] {
+            assert!(!is_loopback_host(host), "{host}");
         }
     }
 }

@@ -222,6 +222,11 @@ on_both_backends! {
         let (_, _, officer_may) = accounts::signed_in(&app.db, "officer", now).await.unwrap().unwrap();
         assert_eq!(officer_may.officer_of.len(), 2);
         assert!(officer_may.outlet_operator && !officer_may.state_admin && officer_may.seller.is_none());
+        // The same officer in a member's session (signed in by SMS code, or
+        // made staff while signed in) has no staff powers at all.
+        odop_store::sessions::create(&app.db, "officer-by-code", officer, false, now).await.unwrap();
+        let (_, _, by_code) = accounts::signed_in(&app.db, "officer-by-code", now).await.unwrap().unwrap();
+        assert!(by_code.officer_of.is_empty() && !by_code.outlet_operator && !by_code.state_admin, "{by_code:?}");
         let (_, _, artisan_may) = accounts::signed_in(&app.db, "artisan", now).await.unwrap().unwrap();
         assert!(artisan_may.seller.is_some(), "a sub-vendor tied to its vendor sells");
 

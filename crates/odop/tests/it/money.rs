@@ -5,8 +5,12 @@
 //! payment; lines are added up, never dropped; an unreachable gateway
 //! loses nothing and leaks nothing.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use odop_domain::OrderId;
 use odop_store::accounts::StaffRole;
+use odop_store::test_support::execute;
 use serde_json::{Value, json};
 
 use crate::checkout::{BUYER, deliver, fake_razorpay_on, kurta_on_sale, order_body, place_by_api, sandbox, stock_of};
@@ -369,4 +373,161 @@ async fn fifty_sends_of_one_key_through_two_postgres_nodes_open_one_payment() {
     let order = the_one_order(sends).await;
     let attempts = odop_store::payments::of_order(&first.db, order).await.unwrap();
     assert_eq!(attempts.len(), 1, "{attempts:?}");
+}
+
+/// A stand-in for Razorpay that creates orders but answers every refund
+/// with something unreadable, so that the shop cannot know whether it was
+/// taken; it counts the refunds asked for.
+fn razorpay_losing_refund_answers(listener: tokio::net::TcpListener, asked: Arc<AtomicUsize>) -> String {
+    let app = axum::Router::new()
+        .route(
+            "/v1/orders",
+            axum::routing::post(|axum::Json(body): axum::Json<Value>| async move {
+                axum::Json(json!({
+                    "id": "order_LOST1", "entity": "order", "amount": body["amount"], "amount_paid": 0,
+                    "amount_due": body["amount"], "currency": "INR", "receipt": body["receipt"], "status": "created",
+                    "attempts": 0, "notes": body["notes"], "created_at": 1_763_900_000
+                }))
+            }),
+        )
+        .route(
+            "/v1/payments/{id}/refund",
+            axum::routing::post(move || {
+                asked.fetch_add(1, Ordering::SeqCst);
+                async { axum::Json(json!({"unexpected": true})) }
+            }),
+        );
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{address}")
+}
+
+/// Numbers the events this file delivers itself, each id once.
+static EVENTS: AtomicUsize = AtomicUsize::new(1);
+
+/// A webhook delivery signed as Razorpay signs them, with a fresh event id.
+async fn deliver_razorpay(app: &TestApp, body: &Value) -> String {
+    let body = body.to_string();
+    let signature = odop_pay::signature::hmac_sha256_hex(b"hook-secret", body.as_bytes());
+    let response = app
+        .client
+        .post(app.url("/api/v1/payments/webhook/razorpay"))
+        .header("x-razorpay-signature", signature)
+        .header(
+            "x-razorpay-event-id",
+            format!("evt_money_{}", EVENTS.fetch_add(1, Ordering::SeqCst)),
+        )
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    response.json::<Value>().await.unwrap()["outcome"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn refund_processed(payment: &str, refund: &str, amount: i64, receipt: &str) -> Value {
+    json!({
+        "entity": "event", "event": "refund.processed", "contains": ["refund"],
+        "payload": {"refund": {"entity": {
+            "id": refund, "entity": "refund", "amount": amount, "currency": "INR",
+            "payment_id": payment, "receipt": receipt, "status": "processed",
+        }}},
+        "created_at": 1_763_900_100,
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refund_whose_answer_is_lost_is_never_sent_twice_and_only_its_own_event_settles_it() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let asked = Arc::new(AtomicUsize::new(0));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let mut config = odop_pay::RazorpayConfig::new("rzp_test_key", "key-secret", "hook-secret");
+        config.base_url = razorpay_losing_refund_answers(listener, asked.clone());
+        let payments = odop_web::payments::Payments::through(Arc::new(odop_pay::RazorpayGateway::new(config)));
+        let Some(app) = TestApp::spawn_with_payments(backend, payments).await else {
+            continue;
+        };
+        let variant = kurta_on_sale(&app, 5).await;
+        let buyer = app.quick_sign_in(BUYER).await;
+        let (status, order) = place_by_api(&buyer, "money-key-0009-abcdef", &order_body(variant, 1, "online")).await;
+        assert_eq!(status, 201, "{order}");
+
+        // Two captures of the wrong amount: each is owed back, and each
+        // refund is asked for once; the answers are lost.
+        let mut captures = Vec::new();
+        for amount in [1, 2] {
+            let event = sandbox().simulate("order_LOST1", amount, "upi", odop_pay::SandboxOutcome::Success);
+            let body: Value = serde_json::from_slice(&event.body).unwrap();
+            assert_eq!(deliver_razorpay(&app, &body).await, "refund_owed", "{backend:?}");
+            captures.push(body["payload"]["payment"]["entity"]["id"].as_str().unwrap().to_owned());
+        }
+        assert_eq!(asked.load(Ordering::SeqCst), 2, "each refund sent once, none again");
+        assert!(
+            odop_store::payments::pending_refunds(&app.db, 10)
+                .await
+                .unwrap()
+                .is_empty(),
+            "none sent again by itself"
+        );
+        let later = chrono::Utc::now() + chrono::Duration::minutes(1);
+        let unanswered = odop_store::payments::unanswered_refunds(&app.db, later, 10)
+            .await
+            .unwrap();
+        assert_eq!(unanswered.len(), 2);
+
+        // The gateway's event for the first, found by its receipt, settles
+        // the first only; an event naming no refund of ours settles nothing.
+        let first = &unanswered[0];
+        let payment_of_first = first.gateway_payment_id.clone().unwrap();
+        let stray = refund_processed(&payment_of_first, "rfnd_Stray", first.amount, "made on the dashboard");
+        assert_eq!(deliver_razorpay(&app, &stray).await, "unknown");
+        let settles = refund_processed(&payment_of_first, "rfnd_First", first.amount, &first.receipt());
+        assert_eq!(deliver_razorpay(&app, &settles).await, "applied");
+        let left = odop_store::payments::unanswered_refunds(&app.db, later, 10)
+            .await
+            .unwrap();
+        assert_eq!(
+            left.iter().map(|r| r.id).collect::<Vec<_>>(),
+            [unanswered[1].id],
+            "{backend:?}"
+        );
+        let view = odop_store::orders::order(&app.db, OrderId(order["id"].as_i64().unwrap()))
+            .await
+            .unwrap()
+            .unwrap();
+        let mut statuses: Vec<&str> = view.refunds.iter().map(|r| r.status.as_str()).collect();
+        statuses.sort_unstable();
+        assert_eq!(statuses, ["pending", "processed"], "{backend:?}");
+
+        // Ten minutes on, the admin sees the other with its receipt, and
+        // after checking the gateway has it sent again, once.
+        execute(
+            &app.db,
+            "UPDATE refunds SET claimed_at = claimed_at - 3600000 WHERE status = 'pending'",
+        )
+        .await;
+        let admin = admin(&app).await;
+        let (_, page) = admin.page("/admin/payments").await;
+        assert!(page.contains(&left[0].receipt()), "{page}");
+        let release = format!("/admin/payments/refunds/{}/release", left[0].id);
+        assert_eq!(
+            buyer.post(&release, &[]).await.status(),
+            404,
+            "only admins release refunds"
+        );
+        assert_eq!(asked.load(Ordering::SeqCst), 2);
+        assert_eq!(admin.post(&release, &[]).await.status(), 303);
+        assert_eq!(asked.load(Ordering::SeqCst), 3, "sent again once");
+        assert_eq!(
+            admin.post(&release, &[]).await.status(),
+            303,
+            "a second click changes nothing"
+        );
+        assert_eq!(asked.load(Ordering::SeqCst), 3);
+        assert!(captures.iter().all(|c| c.starts_with("pay_")), "{captures:?}");
+    }
 }

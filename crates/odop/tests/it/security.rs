@@ -35,6 +35,17 @@ fn hidden(page: &str, name: &str) -> String {
     page[start..].split('"').next().unwrap().to_owned()
 }
 
+/// Sets up an authenticator app on the account page; the answer's status.
+async fn add_app(person: &Person, secret: &str, code: &str, password: &str) -> u16 {
+    let fields = [
+        ("action", "add"),
+        ("secret", secret),
+        ("code", code),
+        ("password", password),
+    ];
+    person.post("/account/authenticator", &fields).await.status().as_u16()
+}
+
 /// The password step of a staff sign-in, for a fresh browser.
 async fn password_step(app: &TestApp) -> Person {
     let officer = app.visitor(OFFICER);
@@ -97,15 +108,19 @@ on_both_backends! {
         let secret = hidden(&setup, "secret");
         let raw = odop_web::auth::totp::base32_decode(&secret).unwrap();
         let now = chrono::Utc::now().timestamp();
-        let response = officer
-            .post("/account/authenticator", &[("action", "add"), ("secret", &secret), ("code", "123456")])
-            .await;
-        assert_eq!(response.status(), 400, "a wrong code sets nothing up");
         let code = odop_web::auth::totp::code_at(&raw, odop_web::auth::totp::step_of(now));
-        let response = officer
-            .post("/account/authenticator", &[("action", "add"), ("secret", &secret), ("code", &code)])
-            .await;
-        assert_eq!(response.status(), 303);
+        assert_eq!(
+            add_app(&officer, &secret, &code, "not the password").await,
+            400,
+            "a session alone cannot change the second factor"
+        );
+        assert_eq!(add_app(&officer, &secret, "123456", PASSWORD).await, 400, "a wrong code sets nothing up");
+        assert_eq!(
+            add_app(&officer, &"A".repeat(4000), &code, PASSWORD).await,
+            400,
+            "an overlong secret is refused like a wrong one, not drawn"
+        );
+        assert_eq!(add_app(&officer, &secret, &code, PASSWORD).await, 303);
         let next_step = odop_web::auth::totp::step_of(now) + 1;
         let app_code = odop_web::auth::totp::code_at(&raw, next_step);
         let with_app = password_step(&app).await;
