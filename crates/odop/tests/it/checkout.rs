@@ -648,6 +648,11 @@ on_both_backends! {
         assert_eq!(view.refunds.len(), 1);
         assert_eq!(view.refunds[0].status, "processed", "the sandbox refunds at once");
         assert_eq!(view.refunds[0].amount_paise, second["total_paise"].as_i64().unwrap());
+        assert!(
+            view.payments.iter().all(|p| p.status != "captured"),
+            "a payment given back does not read as paid: {:?}",
+            view.payments
+        );
         assert_eq!(stock_of(&app, variant).await, 0, "never negative");
     }
 }
