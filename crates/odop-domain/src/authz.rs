@@ -31,6 +31,9 @@ pub enum SellerRole {
     Vendor,
     /// Sells through this vendor.
     SubVendor { vendor: UserId },
+    /// Without GST, enrolled to sell within UP on its own; takes no
+    /// sub-vendors, since it cannot invoice for them.
+    Enrolled,
 }
 
 /// An application as far as permissions care: whose it is and where.
@@ -65,6 +68,8 @@ pub enum Action<'a> {
     /// See the payments that no order took (payment exceptions) and the
     /// refunds owed for them.
     ReviewPayments,
+    /// Add a line to the GST rate table or correct one, from a date.
+    ManageGstRates,
     /// Put listings on the marketplace.
     PublishListings,
     /// Create, edit, pause and delete the listings of `seller`, whose vendor
@@ -127,7 +132,9 @@ pub fn may(actor: &Actor, action: Action<'_>) -> bool {
         Action::InviteSubVendors => actor.is_vendor(),
         Action::ManageSubVendorsOf(vendor) => actor.is_vendor() && actor.user == vendor,
         Action::LeaveVendor { artisan } => actor.user == artisan,
-        Action::ManageStaff | Action::RunEngagement | Action::ReviewPayments => actor.state_admin,
+        Action::ManageStaff | Action::RunEngagement | Action::ReviewPayments | Action::ManageGstRates => {
+            actor.state_admin
+        }
         Action::PublishListings => actor.seller.is_some(),
         // A vendor invoices for its sub-vendors, so it may keep their listings.
         Action::ManageListingsOf { seller, sellers_vendor } => {
@@ -275,6 +282,7 @@ mod tests {
             ("manage staff", Action::ManageStaff, &["state admin"]),
             ("run polls and quizzes", Action::RunEngagement, &["state admin"]),
             ("review payment exceptions", Action::ReviewPayments, &["state admin"]),
+            ("manage GST rates", Action::ManageGstRates, &["state admin"]),
             (
                 "publish listings",
                 Action::PublishListings,

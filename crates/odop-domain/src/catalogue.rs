@@ -156,6 +156,10 @@ pub fn slugify(text: &str) -> String {
     }
 }
 
+/// The craft of a listing that is none of its district's ODOP products:
+/// shown as "another craft of <district>".
+pub const OTHER_CRAFT: &str = "other";
+
 /// What validating a listing needs to know besides the form.
 pub struct ListingContext<'a> {
     pub registry: &'a Registry,
@@ -275,15 +279,31 @@ pub fn validate(input: &ListingInput, context: &ListingContext<'_>) -> Result<Li
         text::optional(&input.description_en, 5000).map_err(|_| p.push(too_long("description_en", 5000)));
     let description_hi =
         text::optional(&input.description_hi, 5000).map_err(|_| p.push(too_long("description_hi", 5000)));
-    let craft = Slug::parse(input.craft.trim()).ok().filter(|s| {
-        context
-            .registry
-            .districts()
-            .iter()
-            .any(|d| d.products.iter().any(|p| &p.slug == s))
-    });
+    // A listing's craft is one of its seller's district's ODOP products, or
+    // "another craft of the district": the product page names the district
+    // as the product's origin, so a seller of one district cannot claim
+    // another district's product.
+    let parsed = Slug::parse(input.craft.trim()).ok();
+    let home = context.registry.district(context.seller_district);
+    let craft = parsed
+        .clone()
+        .filter(|s| s.as_str() == OTHER_CRAFT || home.is_some_and(|d| d.products.iter().any(|p| &p.slug == s)));
     if craft.is_none() {
-        p.push(problem("craft", "unknown-craft"));
+        let elsewhere = parsed.is_some_and(|s| {
+            context
+                .registry
+                .districts()
+                .iter()
+                .any(|d| d.products.iter().any(|p| p.slug == s))
+        });
+        p.push(problem(
+            "craft",
+            if elsewhere {
+                "craft-of-another-district"
+            } else {
+                "unknown-craft"
+            },
+        ));
     }
     let hsn = match Hsn::parse(&input.hsn) {
         Ok(hsn) if context.gst.knows(&hsn) => Some(hsn),
@@ -508,6 +528,7 @@ mod tests {
 
     fn registry() -> Registry {
         let product = |s: &str, gi| OdopProduct {
+            hsn: Vec::new(),
             slug: slug(s),
             name: Bilingual::new(s, s),
             description: Bilingual::new("", ""),
@@ -526,7 +547,10 @@ mod tests {
                     name: Bilingual::new("Lucknow", "लखनऊ"),
                     confidence: Confidence::High,
                     featured_rank: None,
-                    products: vec![product("chikankari", GiStatus::Likely)],
+                    products: vec![
+                        product("chikankari", GiStatus::Likely),
+                        product("zari-zardozi", GiStatus::Unknown),
+                    ],
                 },
                 District {
                     slug: slug("hardoi"),
@@ -628,7 +652,9 @@ mod tests {
             (|i| i.weight_grams = "0".into(), ("weight_grams", "number-out-of-range")),
             (|i| i.length_cm = "30".into(), ("length_cm", "dimensions-all-or-none")),
             (|i| i.return_days = "90".into(), ("return_days", "number-out-of-range")),
-            (|i| i.craft = "handloom".into(), ("gi_tagged", "gi-not-held")),
+            (|i| i.craft = "handloom".into(), ("craft", "craft-of-another-district")),
+            (|i| i.craft = "zari-zardozi".into(), ("gi_tagged", "gi-not-held")),
+            (|i| i.craft = "other".into(), ("gi_tagged", "gi-not-held")),
             (
                 |i| i.variants[1].sku = "KURTA-M".into(),
                 ("variant-1-sku", "sku-repeated"),

@@ -276,6 +276,8 @@ pub struct SellerQuote {
     pub delivery: Money,
     pub total: Money,
     pub cod: bool,
+    /// The seller charges no GST: its document is a bill of supply.
+    pub bill_of_supply: bool,
 }
 
 /// The whole order's price, split by seller.
@@ -312,6 +314,10 @@ pub enum CheckoutError {
     CodNotAvailable,
     #[error("{title} is no longer on sale")]
     NotOnSale { title: String },
+    /// The seller is an enrolled supplier without GST, who by law may
+    /// sell only within its own state (CGST Notification 34/2023).
+    #[error("{title} can be delivered only within Uttar Pradesh: its seller is not registered for GST")]
+    OnlyWithinUp { title: String },
 }
 
 impl CheckoutError {
@@ -324,6 +330,7 @@ impl CheckoutError {
             CheckoutError::TooManyLines => "checkout-too-many-lines",
             CheckoutError::CodNotAvailable => "checkout-cod-unavailable",
             CheckoutError::NotOnSale { .. } => "checkout-not-on-sale",
+            CheckoutError::OnlyWithinUp { .. } => "checkout-only-within-up",
         }
     }
 }
@@ -358,18 +365,39 @@ pub fn combine_lines(items: &[(i64, i64)]) -> Result<Vec<(i64, i64)>, CheckoutEr
     Ok(combined)
 }
 
+/// What a seller's standing and terms make of its part of an order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SellerRules {
+    pub delivery: DeliveryRule,
+    pub cod: CodRule,
+    /// Registered for GST (itself, or through its vendor): its prices
+    /// include GST and it gives a tax invoice. An enrolled supplier without
+    /// GST charges none, gives a bill of supply, and sells only within UP.
+    pub gst_registered: bool,
+}
+
+impl SellerRules {
+    pub const DEFAULT: SellerRules = SellerRules {
+        delivery: DeliveryRule::DEFAULT,
+        cod: CodRule::DEFAULT,
+        gst_registered: true,
+    };
+}
+
 /// Prices `lines` for delivery to `buyer_state`, with each seller's rules.
 /// Sellers appear in the order their first line does.
-pub fn quote(
-    lines: &[Line],
-    buyer_state: &str,
-    rules: impl Fn(UserId) -> (DeliveryRule, CodRule),
-) -> Result<Quote, CheckoutError> {
+pub fn quote(lines: &[Line], buyer_state: &str, rules: impl Fn(UserId) -> SellerRules) -> Result<Quote, CheckoutError> {
     if lines.is_empty() {
         return Err(CheckoutError::Empty);
     }
     let mut sellers: Vec<SellerQuote> = Vec::new();
     for line in lines {
+        let seller_rules = rules(line.seller);
+        if !seller_rules.gst_registered && buyer_state != UTTAR_PRADESH {
+            return Err(CheckoutError::OnlyWithinUp {
+                title: line.title.clone(),
+            });
+        }
         if !(1..=MAX_QUANTITY).contains(&line.quantity) {
             return Err(CheckoutError::TooMany);
         }
@@ -380,27 +408,29 @@ pub fn quote(
             });
         }
         let amount = Money(line.unit_price.0 * line.quantity);
+        let mut line = line.clone();
+        if !seller_rules.gst_registered {
+            line.gst_rate = GstRate(0);
+        }
         let tax = TaxSplit::new(line.gst_rate.tax_in(amount), UTTAR_PRADESH, buyer_state);
-        let priced = PricedLine {
-            line: line.clone(),
-            amount,
-            tax,
-        };
-        match sellers.iter_mut().find(|s| s.seller == line.seller) {
+        let seller = line.seller;
+        let priced = PricedLine { line, amount, tax };
+        match sellers.iter_mut().find(|s| s.seller == seller) {
             Some(seller) => seller.lines.push(priced),
             None => sellers.push(SellerQuote {
-                seller: line.seller,
+                seller,
                 lines: vec![priced],
                 items: Money(0),
                 tax: TaxSplit::default(),
                 delivery: Money(0),
                 total: Money(0),
                 cod: false,
+                bill_of_supply: !seller_rules.gst_registered,
             }),
         }
     }
     for seller in &mut sellers {
-        let (delivery, cod) = rules(seller.seller);
+        let SellerRules { delivery, cod, .. } = rules(seller.seller);
         seller.items = Money(seller.lines.iter().map(|l| l.amount.0).sum());
         seller.tax = seller.lines.iter().fold(TaxSplit::default(), |sum, l| sum.add(l.tax));
         seller.delivery = delivery.charge(seller.items);
@@ -456,8 +486,8 @@ mod tests {
         }
     }
 
-    fn defaults(_: UserId) -> (DeliveryRule, CodRule) {
-        (DeliveryRule::DEFAULT, CodRule::DEFAULT)
+    fn defaults(_: UserId) -> SellerRules {
+        SellerRules::DEFAULT
     }
 
     #[test]
@@ -576,7 +606,10 @@ mod tests {
                 allowed: seller != UserId(2),
                 limit: Money::from_rupees(5_000),
             };
-            (DeliveryRule::DEFAULT, cod)
+            SellerRules {
+                cod,
+                ..SellerRules::DEFAULT
+            }
         })
         .unwrap();
         assert!(quote.sellers[0].cod && !quote.sellers[1].cod);
@@ -586,5 +619,30 @@ mod tests {
         );
         assert_eq!(check_method(&quote, PaymentMethod::Online), Ok(()));
         assert!(!CodRule::DEFAULT.permits(Money::from_rupees(5_001)));
+    }
+
+    #[test]
+    fn a_seller_without_gst_charges_none_and_delivers_only_within_up() {
+        let lines = [line(1, 1_050, 1), line(2, 1_050, 1)];
+        let rules = |seller: UserId| SellerRules {
+            gst_registered: seller != UserId(2),
+            ..SellerRules::DEFAULT
+        };
+        let quote = quote(&lines, "09", rules).unwrap();
+        assert!(!quote.sellers[0].bill_of_supply);
+        assert_eq!(quote.sellers[0].tax.total(), Money::from_rupees(50));
+        assert!(quote.sellers[1].bill_of_supply);
+        assert_eq!(quote.sellers[1].tax.total(), Money::ZERO);
+        assert_eq!(quote.sellers[1].lines[0].line.gst_rate, GstRate(0));
+        assert_eq!(
+            super::quote(&lines, "07", rules),
+            Err(CheckoutError::OnlyWithinUp {
+                title: lines[1].title.clone()
+            })
+        );
+        assert!(
+            super::quote(&lines[..1], "07", rules).is_ok(),
+            "a registered seller ships anywhere"
+        );
     }
 }

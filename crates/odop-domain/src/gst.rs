@@ -104,6 +104,104 @@ impl GstTable {
     }
 }
 
+/// A line of the rate table as a state admin types it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+pub struct RateLineInput {
+    /// The digits every HSN code it covers starts with: 2 to 8.
+    #[serde(default)]
+    pub hsn_prefix: String,
+    /// YYYY-MM-DD.
+    #[serde(default)]
+    pub effective_from: String,
+    /// In per cent: `5`, `0.25`, `18`.
+    #[serde(default)]
+    pub rate: String,
+    /// In rupees, for a rate that holds only up to a piece's price; blank
+    /// for every price.
+    #[serde(default)]
+    pub up_to_price: String,
+    /// What the code covers and the notification that sets the rate.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A checked line of the rate table, with its note.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RateLine {
+    pub rule: GstRule,
+    pub note: String,
+}
+
+/// A rate in per cent, as basis points: at most two decimals, 0 to 100.
+pub fn parse_percent(input: &str) -> Option<GstRate> {
+    let text = input.trim().trim_end_matches('%').trim();
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let digits = |s: &str| !s.is_empty() && s.len() <= 3 && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || fraction.len() > 2 || !(fraction.is_empty() || digits(fraction)) {
+        return None;
+    }
+    let hundredths: u32 = format!("{fraction:0<2}").parse().ok()?;
+    let bp = whole.parse::<u32>().ok()? * 100 + hundredths;
+    (bp <= 10_000).then_some(GstRate(bp as u16))
+}
+
+impl RateLineInput {
+    /// The line, or what is wrong with each field.
+    pub fn validate(&self) -> Result<RateLine, Vec<crate::onboarding::FieldError>> {
+        use crate::onboarding::FieldError;
+        let problem = |field, message_id| FieldError {
+            field,
+            message_id,
+            limit: None,
+        };
+        let mut problems = Vec::new();
+        let prefix: String = self.hsn_prefix.chars().filter(|c| !c.is_whitespace()).collect();
+        if !(2..=8).contains(&prefix.len()) || !prefix.bytes().all(|b| b.is_ascii_digit()) {
+            problems.push(problem("hsn_prefix", "hsn-prefix-malformed"));
+        }
+        let from = NaiveDate::parse_from_str(self.effective_from.trim(), "%Y-%m-%d")
+            .ok()
+            .filter(|d| *d >= NaiveDate::from_ymd_opt(2017, 7, 1).expect("a date"));
+        if from.is_none() {
+            problems.push(problem("effective_from", "gst-date-malformed"));
+        }
+        let rate = parse_percent(&self.rate);
+        if rate.is_none() {
+            problems.push(problem("rate", "gst-rate-malformed"));
+        }
+        let up_to = if self.up_to_price.trim().is_empty() {
+            Some(None)
+        } else {
+            Money::parse_price(&self.up_to_price).ok().map(Some)
+        };
+        if up_to.is_none() {
+            problems.push(problem("up_to_price", "money-malformed"));
+        }
+        let note = crate::text::required(&self.note, 10, 300).ok();
+        if note.is_none() {
+            problems.push(FieldError {
+                field: "note",
+                message_id: "gst-note-required",
+                limit: Some(10),
+            });
+        }
+        match (from, rate, up_to, note) {
+            (Some(effective_from), Some(rate), Some(up_to_unit_price), Some(note)) if problems.is_empty() => {
+                Ok(RateLine {
+                    rule: GstRule {
+                        hsn_prefix: prefix,
+                        effective_from,
+                        rate,
+                        up_to_unit_price,
+                    },
+                    note,
+                })
+            }
+            _ => Err(problems),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,5 +277,48 @@ mod tests {
         for bad in ["", "620", "62044", "6204499012", "62O4"] {
             assert!(Hsn::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_rate_is_read_in_per_cent_to_two_decimals() {
+        assert_eq!(parse_percent("5"), Some(GstRate(500)));
+        assert_eq!(parse_percent("0.25"), Some(GstRate(25)));
+        assert_eq!(parse_percent("12.5%"), Some(GstRate(1250)));
+        assert_eq!(parse_percent(" 18 "), Some(GstRate(1800)));
+        assert_eq!(parse_percent("0"), Some(GstRate(0)));
+        for bad in ["", "5.125", "101", "-5", "five", "5..0", ".5", "1e2"] {
+            assert_eq!(parse_percent(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_rate_line_needs_a_prefix_a_date_in_gst_a_rate_and_its_source() {
+        let good = RateLineInput {
+            hsn_prefix: "7018".into(),
+            effective_from: "2025-09-22".into(),
+            rate: "5".into(),
+            up_to_price: String::new(),
+            note: "Glass bangles. Source: Notif. 9/2025-CT(Rate)".into(),
+        };
+        let line = good.validate().unwrap();
+        assert_eq!(line.rule.rate, GstRate(500));
+        assert_eq!(line.rule.up_to_unit_price, None);
+        let banded = RateLineInput {
+            up_to_price: "2500".into(),
+            ..good.clone()
+        };
+        assert_eq!(
+            banded.validate().unwrap().rule.up_to_unit_price,
+            Some(Money::from_rupees(2500))
+        );
+        let bad = RateLineInput {
+            hsn_prefix: "7".into(),
+            effective_from: "2016-01-01".into(),
+            rate: "150".into(),
+            up_to_price: "lots".into(),
+            note: "x".into(),
+        };
+        let fields: Vec<&str> = bad.validate().unwrap_err().iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["hsn_prefix", "effective_from", "rate", "up_to_price", "note"]);
     }
 }

@@ -24,6 +24,14 @@ pub enum IdError {
     GstinNotUp,
     #[error("the PAN inside this GSTIN is not the PAN given")]
     GstinPanMismatch,
+    #[error(
+        "an enrolment number has 15 letters and digits: the state code, the PAN, then 3 more, like 09ABCPE1234F1E5"
+    )]
+    EnrolmentFormat,
+    #[error("this enrolment number is not for Uttar Pradesh (its state code is not 09)")]
+    EnrolmentNotUp,
+    #[error("the PAN inside this enrolment number is not the PAN given")]
+    EnrolmentPanMismatch,
     #[error("an IFSC is 11 characters: 4 letters for the bank, a zero, then 6 letters or digits, like SBIN0001234")]
     Ifsc,
     #[error("a PIN code has 6 digits")]
@@ -48,6 +56,9 @@ impl IdError {
             IdError::GstinChecksum => "invalid-gstin-checksum",
             IdError::GstinNotUp => "invalid-gstin-state",
             IdError::GstinPanMismatch => "invalid-gstin-pan",
+            IdError::EnrolmentFormat => "invalid-enrolment-format",
+            IdError::EnrolmentNotUp => "invalid-enrolment-state",
+            IdError::EnrolmentPanMismatch => "invalid-enrolment-pan",
             IdError::Ifsc => "invalid-ifsc",
             IdError::Pin => "invalid-pin",
             IdError::PinNotUp => "invalid-pin-state",
@@ -98,6 +109,11 @@ identifier!(
 identifier!(
     /// A GST identification number, checksum verified: `09ABCPE1234F1Z5`.
     Gstin
+);
+identifier!(
+    /// The enrolment number of a supplier without GST who sells through
+    /// e-commerce operators in one state (CGST Notification 34/2023).
+    EnrolmentNumber
 );
 identifier!(
     /// A bank branch code: `SBIN0001234`.
@@ -228,6 +244,39 @@ impl Gstin {
 
     pub fn pan(&self) -> &str {
         &self.0[2..12]
+    }
+}
+
+impl EnrolmentNumber {
+    /// The number the GST portal gives a supplier without GST after
+    /// validating its PAN, for one state. It is written as a GSTIN is: the
+    /// state code, the PAN, then three characters the portal assigns, whose
+    /// making it does not publish. What can be checked without the portal
+    /// is checked: the shape, that it is for Uttar Pradesh (these sellers
+    /// may sell only within their state, which for odop's sellers is UP),
+    /// and that it carries the seller's own PAN.
+    pub fn parse_for_up_seller(input: &str, pan: &Pan) -> Result<Self, IdError> {
+        let text = compact(input).to_ascii_uppercase();
+        let b = text.as_bytes();
+        let shaped = b.len() == 15
+            && b[..2].iter().all(u8::is_ascii_digit)
+            && is_pan(&b[2..12])
+            && b[12..].iter().all(u8::is_ascii_alphanumeric);
+        if !shaped {
+            return Err(IdError::EnrolmentFormat);
+        }
+        if &text[..2] != UP_GST_STATE_CODE {
+            return Err(IdError::EnrolmentNotUp);
+        }
+        if &text[2..12] != pan.as_str() {
+            return Err(IdError::EnrolmentPanMismatch);
+        }
+        Ok(Self(text))
+    }
+
+    /// An enrolment number as stored: checked when it was given.
+    pub fn from_stored(text: &str) -> Self {
+        Self(text.to_owned())
     }
 }
 
@@ -461,6 +510,23 @@ mod fuzz {
             prop_assume!(typo[position] != replacement);
             typo[position] = replacement;
             prop_assert_ne!(gstin_check_character(&typo).unwrap(), good);
+        }
+    }
+
+    #[test]
+    fn an_enrolment_number_is_for_up_and_carries_the_sellers_pan() {
+        let pan = Pan::parse("ABCPE1234F").unwrap();
+        let number = EnrolmentNumber::parse_for_up_seller("09 ABCPE1234F 1E5", &pan).unwrap();
+        assert_eq!(number.as_str(), "09ABCPE1234F1E5");
+        for (input, error) in [
+            ("09ABCPE1234F1E", IdError::EnrolmentFormat),
+            ("09ABCPE1234F1E5X", IdError::EnrolmentFormat),
+            ("0AABCPE1234F1E5", IdError::EnrolmentFormat),
+            ("09ABCPE1234F1E-", IdError::EnrolmentFormat),
+            ("07ABCPE1234F1E5", IdError::EnrolmentNotUp),
+            ("09ABCPE9999F1E5", IdError::EnrolmentPanMismatch),
+        ] {
+            assert_eq!(EnrolmentNumber::parse_for_up_seller(input, &pan), Err(error), "{input}");
         }
     }
 }

@@ -2,11 +2,14 @@
 //!
 //! An application is validated whole, so that the form can show every
 //! problem at once next to its field. A seller either holds a GSTIN of UP
-//! (a vendor) or sells through a vendor that invited them (a sub-vendor).
+//! (a vendor), sells through a vendor that invited them (a sub-vendor), or
+//! is enrolled on the GST portal as a supplier without GST (an enrolled
+//! supplier, CGST Notification 34/2023: sells within UP only, and gives a
+//! bill of supply rather than a tax invoice).
 
 use std::fmt;
 
-use crate::identity::{BankAccount, Gstin, IdError, Ifsc, Pan, Pin, Udyam};
+use crate::identity::{BankAccount, EnrolmentNumber, Gstin, IdError, Ifsc, Pan, Pin, Udyam};
 use crate::registry::Registry;
 use crate::text::{self, TextError};
 use crate::{Slug, UserId};
@@ -29,9 +32,11 @@ pub struct ApplicationInput {
     pub ifsc: String,
     pub pan: String,
     pub udyam: String,
-    /// `vendor` or `sub-vendor`.
+    /// `vendor`, `sub-vendor` or `enrolled`.
     pub seller_kind: String,
     pub gstin: String,
+    /// An enrolled supplier's enrolment number.
+    pub enrolment: String,
     /// The id of the vendor a sub-vendor sells through.
     pub vendor: String,
     pub consent: bool,
@@ -58,6 +63,10 @@ pub enum SellerKind {
     Vendor { gstin: Gstin },
     /// Without GST; sells through a vendor, which invoices on its behalf.
     SubVendor { vendor: UserId },
+    /// Without GST, enrolled on the GST portal to sell through e-commerce
+    /// operators within UP: sells on its own, only to buyers in UP, and
+    /// charges no GST (a bill of supply, not a tax invoice).
+    Enrolled { enrolment: EnrolmentNumber },
 }
 
 impl SellerKind {
@@ -65,6 +74,7 @@ impl SellerKind {
         match self {
             SellerKind::Vendor { .. } => "vendor",
             SellerKind::SubVendor { .. } => "sub-vendor",
+            SellerKind::Enrolled { .. } => "enrolled",
         }
     }
 }
@@ -214,6 +224,15 @@ pub fn validate(
                 })
                 .map(|gstin| SellerKind::Vendor { gstin }),
             // The GSTIN is checked against the PAN once the PAN is right.
+            None => None,
+        },
+        "enrolled" => match &pan {
+            Some(pan) => p
+                .check(EnrolmentNumber::parse_for_up_seller(&input.enrolment, pan), |e| {
+                    FieldError::id("enrolment", e)
+                })
+                .map(|enrolment| SellerKind::Enrolled { enrolment }),
+            // The enrolment number is checked against the PAN once the PAN is right.
             None => None,
         },
         "sub-vendor" => p
@@ -518,6 +537,7 @@ mod tests {
                 confidence: Confidence::High,
                 featured_rank: None,
                 products: vec![OdopProduct {
+                    hsn: Vec::new(),
                     slug: slug("chikankari"),
                     name: Bilingual::new("Chikankari", "चिकनकारी"),
                     description: Bilingual::new("", ""),
@@ -557,6 +577,7 @@ mod tests {
             udyam: String::new(),
             seller_kind: "vendor".into(),
             gstin: gstin_for("ABCPJ1234K"),
+            enrolment: String::new(),
             vendor: String::new(),
             consent: true,
         }

@@ -285,6 +285,7 @@ mod tests {
 
     fn product(s: &str) -> OdopProduct {
         OdopProduct {
+            hsn: Vec::new(),
             slug: slug(s),
             name: Bilingual::new(s.replace('-', " "), s),
             description: Bilingual::new("", ""),

@@ -41,6 +41,8 @@ pub struct OdopProduct {
     /// `None` when no source says when the product was added.
     pub added_on: Option<AddedOn>,
     pub gi: GiTag,
+    /// The HSN codes its goods are usually sold under, most usual first.
+    pub hsn: Vec<crate::gst::Hsn>,
 }
 
 impl OdopProduct {
@@ -532,6 +534,7 @@ mod tests {
 
     fn product(slug_text: &str, en: &str, hi: &str) -> OdopProduct {
         OdopProduct {
+            hsn: Vec::new(),
             slug: slug(slug_text),
             name: Bilingual::new(en, hi),
             description: Bilingual::new("", ""),

@@ -33,24 +33,25 @@ pub fn index_doc(listing: &Listing, registry: &Registry) -> Option<IndexDoc> {
     let mut body = Vec::new();
     body.extend(record.description_en.clone());
     body.extend(record.description_hi.clone());
+    let mut places = Vec::new();
     if let Some(product) = registry
         .districts()
         .iter()
         .flat_map(|d| &d.products)
         .find(|p| p.slug.as_str() == record.craft)
     {
-        body.push(product.name.en.clone());
-        body.push(product.name.hi.clone());
+        places.push(product.name.en.clone());
+        places.push(product.name.hi.clone());
     }
     if let Some(district) = odop_domain::Slug::parse(&record.district)
         .ok()
         .and_then(|s| registry.district(&s).cloned())
     {
-        body.push(district.name.en.clone());
-        body.push(district.name.hi.clone());
+        places.push(district.name.en.clone());
+        places.push(district.name.hi.clone());
         let division = registry.division_of(&district);
-        body.push(division.name.en.clone());
-        body.push(division.name.hi.clone());
+        places.push(division.name.en.clone());
+        places.push(division.name.hi.clone());
     }
     body.extend(listing.variants.iter().map(|v| v.label.clone()));
     body.push(seller_name.clone());
@@ -59,6 +60,7 @@ pub fn index_doc(listing: &Listing, registry: &Registry) -> Option<IndexDoc> {
         slug: record.slug.clone(),
         title_en: record.title_en.clone(),
         title_hi: record.title_hi.clone(),
+        places: places.join("\n"),
         body: body.join("\n"),
         district: record.district.clone(),
         division: record.division.clone(),
@@ -129,6 +131,7 @@ pub async fn rebuild(
     let checkpoint = settled_checkpoint(db).await?;
     let total = catalogue::count_public(db).await?.max(0) as u64;
     let index = SearchIndex::create(dir)?;
+    index.learn_places(registry)?;
     let mut after = 0;
     let mut done = 0;
     progress(0, total);
@@ -189,6 +192,7 @@ pub async fn open_or_rebuild(db: &Db, dir: &Path, registry: &Registry) -> Result
         Ok((index, checkpoint)) => {
             let behind = catalogue::latest_change(db).await? - checkpoint.change;
             if behind <= CATCH_UP_LIMIT {
+                index.learn_places(registry)?;
                 return Ok((index, checkpoint.change));
             }
             tracing::info!(behind, "the search index is far behind the change log; rebuilding it");

@@ -3,12 +3,15 @@
 //! rebuilt from it whenever in doubt.
 
 use std::collections::HashMap;
+use std::ops::Bound;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Mutex, RwLock};
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
+};
 use tantivy::schema::{
     FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value,
 };
@@ -18,11 +21,13 @@ use tantivy::{
 };
 
 use crate::facets::{FILTER_VALUES, FacetCounter, Facets, FilterValues};
-use crate::text::{is_filler, normalize, phonetic_key, phonetic_keys, tolerance, words};
+use crate::places::{Dimension, Places};
+use crate::query::{PriceRange, QueryWord, Understood, understand};
+use crate::text::{is_filler, normalize, phonetic_key_variants, phonetic_keys, spoken_words, tolerance};
 
 /// Bumped whenever the schema or the analysis of text changes: an index of
 /// another version is rebuilt from the database at start.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -41,7 +46,9 @@ pub struct IndexDoc {
     pub slug: String,
     pub title_en: Option<String>,
     pub title_hi: Option<String>,
-    /// Descriptions and the names of its craft, district and division, in both languages.
+    /// The names of its craft, district and division, in both languages.
+    pub places: String,
+    /// Its descriptions, variants and seller's name.
     pub body: String,
     pub district: String,
     pub division: String,
@@ -74,34 +81,42 @@ pub fn price_band(paise: u64) -> &'static str {
 }
 
 #[derive(Clone, Copy, Debug)]
-struct Fields {
-    id: Field,
-    slug: Field,
-    title_en: Field,
-    title_hi: Field,
-    titles: Field,
-    phonetic: Field,
-    tags: Field,
-    district: Field,
-    craft: Field,
-    filter_values: Field,
-    seller_id: Field,
-    seller_name: Field,
-    price: Field,
-    published: Field,
-    in_stock: Field,
-    gi: Field,
-    photo: Field,
+pub(crate) struct Fields {
+    pub(crate) id: Field,
+    pub(crate) slug: Field,
+    pub(crate) title_en: Field,
+    pub(crate) title_hi: Field,
+    pub(crate) titles: Field,
+    pub(crate) title_keys: Field,
+    pub(crate) place_keys: Field,
+    pub(crate) body_keys: Field,
+    pub(crate) tags: Field,
+    pub(crate) district: Field,
+    pub(crate) craft: Field,
+    pub(crate) filter_values: Field,
+    pub(crate) seller_id: Field,
+    pub(crate) seller_name: Field,
+    pub(crate) price: Field,
+    pub(crate) published: Field,
+    pub(crate) quality: Field,
+    pub(crate) in_stock: Field,
+    pub(crate) gi: Field,
+    pub(crate) photo: Field,
 }
 
 fn schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
-    let words = TextOptions::default().set_indexing_options(
+    // Titles and the names of places are short, and a listing with both an
+    // English and a Hindi title has twice the words of one with either: a
+    // length norm would rank it below a bare English title for the same
+    // words, so these fields have none. Descriptions keep theirs.
+    let unnormed = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer("whitespace")
+            .set_fieldnorms(false)
             .set_index_option(IndexRecordOption::WithFreqs),
     );
-    let keys = TextOptions::default().set_indexing_options(
+    let normed = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer("whitespace")
             .set_index_option(IndexRecordOption::WithFreqs),
@@ -111,8 +126,10 @@ fn schema() -> (Schema, Fields) {
         slug: builder.add_text_field("slug", STORED),
         title_en: builder.add_text_field("title_en", STORED),
         title_hi: builder.add_text_field("title_hi", STORED),
-        titles: builder.add_text_field("titles", words),
-        phonetic: builder.add_text_field("phonetic", keys),
+        titles: builder.add_text_field("titles", unnormed.clone()),
+        title_keys: builder.add_text_field("title_keys", unnormed.clone()),
+        place_keys: builder.add_text_field("place_keys", unnormed),
+        body_keys: builder.add_text_field("body_keys", normed),
         tags: builder.add_facet_field("tags", FacetOptions::default()),
         district: builder.add_text_field("district", STORED),
         craft: builder.add_text_field("craft", STORED),
@@ -121,8 +138,9 @@ fn schema() -> (Schema, Fields) {
         filter_values: builder.add_text_field(FILTER_VALUES, TextOptions::default().set_fast("raw")),
         seller_id: builder.add_u64_field("seller_id", STORED),
         seller_name: builder.add_text_field("seller_name", STORED),
-        price: builder.add_u64_field("price", STORED | FAST),
+        price: builder.add_u64_field("price", INDEXED | STORED | FAST),
         published: builder.add_u64_field("published", FAST),
+        quality: builder.add_u64_field("quality", FAST),
         in_stock: builder.add_u64_field("in_stock", STORED | FAST),
         gi: builder.add_u64_field("gi", STORED | FAST),
         photo: builder.add_text_field("photo", STORED),
@@ -210,29 +228,40 @@ pub struct SearchResults {
     pub total: usize,
     pub hits: Vec<Hit>,
     pub facets: Facets,
+    /// The price range the query's words asked for ("under 500"), applied
+    /// as a filter.
+    pub price_from_words: Option<PriceRange>,
+    /// No listing had every word: these have as many of them as any.
+    pub relaxed: bool,
 }
 
 pub struct SearchIndex {
-    reader: IndexReader,
+    pub(crate) reader: IndexReader,
     writer: Mutex<IndexWriter>,
-    fields: Fields,
-    listing_pages: Mutex<ListingPages>,
+    pub(crate) fields: Fields,
+    pub(crate) places: RwLock<Places>,
+    pub(crate) answers: Mutex<Answers>,
 }
 
-/// The answers of [`SearchIndex::top`] to requests without words (a
-/// district's newest listings, a craft's related products), which every
-/// visitor of a page asks for alike. They are kept until the next commit,
-/// so they are never older than the index itself.
+/// Answers kept until the next commit, so never older than the index
+/// itself: pages without words (a district's newest listings, a craft's
+/// related products), which every visitor of a page asks for alike, and
+/// searches, whose popular queries repeat far more often than the index
+/// changes.
 #[derive(Default)]
-struct ListingPages {
+pub(crate) struct Answers {
     /// Counts commits: an answer computed before a commit is not kept.
-    generation: u64,
-    answers: HashMap<SearchRequest, Vec<Hit>>,
+    pub(crate) generation: u64,
+    tops: HashMap<SearchRequest, Vec<Hit>>,
+    searches: HashMap<SearchRequest, SearchResults>,
+    /// Listings per district and craft, for suggestions.
+    pub(crate) popularity: Option<crate::suggest::Popularity>,
 }
 
-/// Enough for every district, craft and seller page a node serves often;
-/// past it the answers start again from empty.
-const LISTING_PAGES_KEPT: usize = 4096;
+/// Enough for the pages and queries a node serves often; past it the
+/// answers of that kind start again from empty. A search's answer is a page
+/// of hits and its facets, a few kilobytes.
+const ANSWERS_KEPT: usize = 4096;
 
 /// What an index's commit records: its schema version and how far down the
 /// change log it has applied.
@@ -256,12 +285,41 @@ const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 /// without typing tolerance.
 const COMMON_WORD_LISTINGS: u64 = 50;
 
-/// How many of a query's words a listing must match.
+/// How strictly a query's words are matched. A search starts strict and
+/// relaxes only when nothing matches, so that a buyer never sees an empty
+/// page while some of their words find something.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum WordsNeeded {
-    All,
-    /// All of one or two words; of three or more, all but one in three.
-    Most,
+struct Strictness {
+    /// How many of the query's words a listing must match.
+    words_needed: usize,
+    /// Whether common words also get typing tolerance (at first only rare
+    /// words do: a word found as typed in many listings is spelt right).
+    tolerate_common: bool,
+}
+
+impl Strictness {
+    /// The steps from strict to loose for a query of `count` words: every
+    /// word, all but one, half, one; then typing tolerance for every word.
+    fn steps(count: usize) -> Vec<Strictness> {
+        let mut needed = vec![count, count.saturating_sub(1), count.div_ceil(2), 1];
+        needed.retain(|n| *n >= 1);
+        needed.dedup();
+        let mut steps: Vec<Strictness> = needed
+            .into_iter()
+            .map(|words_needed| Strictness {
+                words_needed,
+                tolerate_common: false,
+            })
+            .collect();
+        steps.push(Strictness {
+            words_needed: 1,
+            tolerate_common: true,
+        });
+        if count == 0 {
+            steps.truncate(1);
+        }
+        steps
+    }
 }
 
 impl SearchIndex {
@@ -321,8 +379,16 @@ impl SearchIndex {
             reader,
             writer: Mutex::new(writer),
             fields,
-            listing_pages: Mutex::default(),
+            places: RwLock::default(),
+            answers: Mutex::default(),
         })
+    }
+
+    /// Learns the names of the registry's districts and crafts, so that a
+    /// query naming one favours its listings.
+    pub fn learn_places(&self, registry: &odop_domain::registry::Registry) -> Result<(), SearchError> {
+        *self.places.write().map_err(|_| SearchError::Poisoned)? = Places::from_registry(registry);
+        self.forget_answers()
     }
 
     fn document(&self, doc: &IndexDoc) -> TantivyDocument {
@@ -343,12 +409,25 @@ impl SearchIndex {
         // Indexed titles are normalized; stored ones keep the seller's spelling.
         let normalized_titles = titles.iter().map(|t| normalize(t)).collect::<Vec<_>>().join(" ");
         d.add_text(f.titles, normalized_titles);
-        // Descriptions are searched by their words' phonetic keys only: an
-        // exact spelling counts in titles, and a field of the descriptions'
-        // words as written doubled the work of every word of a query.
-        let mut keys = phonetic_keys(&titles.join(" "));
-        keys.extend(phonetic_keys(&doc.body));
-        d.add_text(f.phonetic, keys.join(" "));
+        // Places and descriptions are searched by their words' phonetic
+        // keys only: an exact spelling counts in titles, and a field of the
+        // descriptions' words as written doubled the work of every word.
+        // A title word's second reading (`ghoda` read as `ghora`) goes with
+        // the description's words, where it counts for less: as often it is
+        // an English word read as Hindi (`cuddly` as `curly`), and a title
+        // that says the word outright must come first.
+        let mut main_keys = Vec::new();
+        let mut other_readings = Vec::new();
+        for word in spoken_words(&titles.join(" ")) {
+            let mut readings = phonetic_key_variants(&word).into_iter();
+            main_keys.extend(readings.next());
+            other_readings.extend(readings);
+        }
+        d.add_text(f.title_keys, main_keys.join(" "));
+        d.add_text(f.place_keys, phonetic_keys(&doc.places).join(" "));
+        let mut body_keys = phonetic_keys(&doc.body);
+        body_keys.extend(other_readings);
+        d.add_text(f.body_keys, body_keys.join(" "));
         d.add_facet(f.tags, Facet::from_path(["district", doc.district.as_str()]));
         d.add_facet(f.tags, Facet::from_path(["division", doc.division.as_str()]));
         d.add_facet(f.tags, Facet::from_path(["craft", doc.craft.as_str()]));
@@ -378,6 +457,7 @@ impl SearchIndex {
         d.add_text(f.seller_name, &doc.seller_name);
         d.add_u64(f.price, doc.price_paise);
         d.add_u64(f.published, doc.published_ms);
+        d.add_u64(f.quality, quality(doc));
         d.add_u64(f.in_stock, u64::from(doc.in_stock));
         d.add_u64(f.gi, u64::from(doc.gi));
         if let Some(photo) = &doc.photo {
@@ -425,9 +505,15 @@ impl SearchIndex {
             prepared.commit()?;
         }
         self.reader.reload()?;
-        let mut pages = self.listing_pages.lock().map_err(|_| SearchError::Poisoned)?;
-        pages.generation += 1;
-        pages.answers.clear();
+        self.forget_answers()
+    }
+
+    fn forget_answers(&self) -> Result<(), SearchError> {
+        let mut answers = self.answers.lock().map_err(|_| SearchError::Poisoned)?;
+        answers.generation += 1;
+        answers.tops.clear();
+        answers.searches.clear();
+        answers.popularity = None;
         Ok(())
     }
 
@@ -435,73 +521,110 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
-    /// The query for the words of a search: each word may match a title as
-    /// written, or by its phonetic key (within a typing tolerance for rare
-    /// words) a title or description in either script.
-    fn text_query(&self, searcher: &Searcher, text: &str, words_needed: WordsNeeded) -> Option<Box<dyn Query>> {
+    /// The query for the words of a search. Each word may match, from most
+    /// to least telling: a title as written; a title by its phonetic key;
+    /// the name of the listing's craft or district; its description. Rare
+    /// words also match near spellings and, when long enough or last, as
+    /// the start of a longer word. Weights are per field, so that a word in
+    /// a title outweighs the same word in a craft's name or a description.
+    fn text_query(&self, searcher: &Searcher, words: &[QueryWord], strictness: Strictness) -> Option<Box<dyn Query>> {
         let f = &self.fields;
-        let typed = words(text);
-        if typed.is_empty() {
+        let mut words: Vec<&QueryWord> = words.iter().collect();
+        // Words like "ka" or "of" count only in a query made of nothing else.
+        if words.iter().any(|w| !is_filler(&w.typed)) {
+            words.retain(|w| !is_filler(&w.typed));
+        }
+        if words.is_empty() {
             return None;
         }
-        let keys = phonetic_keys(text);
-        let mut pairs: Vec<(&String, String)> = typed
-            .iter()
-            .enumerate()
-            .map(|(i, word)| (word, keys.get(i).cloned().unwrap_or_else(|| phonetic_key(word))))
-            .collect();
-        // Words like "ka" or "of" count only in a query made of nothing else.
-        if pairs.iter().any(|(word, _)| !is_filler(word)) {
-            pairs.retain(|(word, _)| !is_filler(word));
-        }
-        let last = pairs.len() - 1;
+        let last = words.len() - 1;
         let mut per_word: Vec<Box<dyn Query>> = Vec::new();
-        for (i, (word, key)) in pairs.into_iter().enumerate() {
-            let term = |field| Term::from_field_text(field, word);
-            let key_term = Term::from_field_text(f.phonetic, &key);
-            let mut alternatives: Vec<(Occur, Box<dyn Query>)> = vec![
-                (
-                    Occur::Should,
-                    boost(TermQuery::new(term(f.titles), IndexRecordOption::WithFreqs), 3.0),
-                ),
-                (
-                    Occur::Should,
-                    boost(TermQuery::new(key_term.clone(), IndexRecordOption::WithFreqs), 1.5),
-                ),
-            ];
+        for (i, word) in words.iter().enumerate() {
+            let key = &word.key;
+            let key_term = |field| Term::from_field_text(field, key);
+            let term_query = |term, weight| boost(TermQuery::new(term, IndexRecordOption::WithFreqs), weight);
+            let mut alternatives: Vec<(Occur, Box<dyn Query>)> = vec![(
+                Occur::Should,
+                term_query(Term::from_field_text(f.titles, &word.typed), 3.0),
+            )];
+            for reading in word.keys() {
+                for (field, weight) in [(f.title_keys, 2.0), (f.place_keys, 1.0), (f.body_keys, 0.4)] {
+                    alternatives.push((Occur::Should, term_query(Term::from_field_text(field, reading), weight)));
+                }
+            }
             // A word found as typed in many listings is spelt right, or
             // common enough that its near neighbours would add noise, not
             // answers; expanding it would cost a read of every neighbour's
             // postings. Typing tolerance is for the words that are rare.
-            let common = searcher.doc_freq(&key_term).unwrap_or(0) >= COMMON_WORD_LISTINGS;
-            let distance = if common { 0 } else { tolerance(&key) };
+            let listings_with = |field| searcher.doc_freq(&key_term(field)).unwrap_or(0);
+            let common = !strictness.tolerate_common
+                && listings_with(f.title_keys) + listings_with(f.place_keys) >= COMMON_WORD_LISTINGS;
+            // Once nothing else found anything, a short word gets one
+            // letter of tolerance too (`jaggary`).
+            let distance = match (common, strictness.tolerate_common) {
+                (true, _) => 0,
+                (false, true) if key.chars().count() >= 3 => tolerance(key).max(1),
+                (false, _) => tolerance(key),
+            };
             if distance > 0 {
-                alternatives.push((
-                    Occur::Should,
-                    boost(FuzzyTermQuery::new(key_term.clone(), distance, true), 0.5),
-                ));
+                for (field, weight) in [(f.title_keys, 0.6), (f.place_keys, 0.3)] {
+                    alternatives.push((
+                        Occur::Should,
+                        boost(FuzzyTermQuery::new(key_term(field), distance, true), weight),
+                    ));
+                }
             }
             // A word may be the start of a longer one: "chikan" finds
             // "chikankari", and the last word may be unfinished ("chik").
             let key_length = key.chars().count();
             if !common && (key_length >= 4 || (i == last && key_length >= 3)) {
-                alternatives.push((Occur::Should, boost(FuzzyTermQuery::new_prefix(key_term, 0, true), 0.4)));
+                for (field, weight) in [(f.title_keys, 0.5), (f.place_keys, 0.25)] {
+                    alternatives.push((
+                        Occur::Should,
+                        boost(FuzzyTermQuery::new_prefix(key_term(field), 0, true), weight),
+                    ));
+                }
             }
-            per_word.push(Box::new(BooleanQuery::new(alternatives)));
+            // A word scores by its best match, with a little for the
+            // others: a word whose two readings both match (`chudiyan` is
+            // `cud` and `cur`), or that matches in three fields, does not
+            // count two or three times over a word that matches once.
+            let disjuncts = alternatives.into_iter().map(|(_, query)| query).collect();
+            per_word.push(Box::new(DisjunctionMaxQuery::with_tie_breaker(disjuncts, 0.2)));
         }
-        let count = per_word.len();
-        let required = match words_needed {
-            WordsNeeded::All => count,
-            // Two words: both. Three or more: all but one in three.
-            WordsNeeded::Most if count <= 2 => count,
-            WordsNeeded::Most => count - count / 3,
-        };
+        let required = strictness.words_needed.clamp(1, per_word.len());
         Some(Box::new(BooleanQuery::union_with_minimum_required_clauses(
             per_word, required,
         )))
     }
 
-    fn filters(&self, request: &SearchRequest) -> Vec<(&'static str, Box<dyn Query>)> {
+    /// Boosts for the districts and crafts the query names.
+    fn place_boosts(&self, words: &[QueryWord]) -> Vec<(Occur, Box<dyn Query>)> {
+        let Ok(places) = self.places.read() else {
+            return Vec::new();
+        };
+        places
+            .named_in(words)
+            .into_iter()
+            .map(|(dimension, slug)| {
+                let (path, weight) = match dimension {
+                    Dimension::District => ("district", 1.5),
+                    Dimension::Craft => ("craft", 1.0),
+                };
+                let term = Term::from_facet(self.fields.tags, &Facet::from_path([path, slug.as_str()]));
+                (
+                    Occur::Should,
+                    boost(TermQuery::new(term, IndexRecordOption::Basic), weight),
+                )
+            })
+            .collect()
+    }
+
+    fn filters(
+        &self,
+        request: &SearchRequest,
+        price_from_words: Option<PriceRange>,
+    ) -> Vec<(&'static str, Box<dyn Query>)> {
         let tag = |path: [&str; 2]| -> Box<dyn Query> {
             Box::new(TermQuery::new(
                 Term::from_facet(self.fields.tags, &Facet::from_path(path)),
@@ -521,6 +644,14 @@ impl SearchIndex {
         if let Some(p) = &request.price {
             filters.push(("price", tag(["price", p])));
         }
+        if let Some(range) = price_from_words {
+            let bound = |paise: Option<u64>| match paise {
+                Some(p) => Bound::Included(Term::from_field_u64(self.fields.price, p)),
+                None => Bound::Unbounded,
+            };
+            let query: Box<dyn Query> = Box::new(RangeQuery::new(bound(range.from_paise), bound(range.to_paise)));
+            filters.push(("price_words", query));
+        }
         if let Some(s) = request.seller {
             filters.push(("seller", tag(["seller", &s.to_string()])));
         }
@@ -538,15 +669,19 @@ impl SearchIndex {
         &self,
         searcher: &Searcher,
         request: &SearchRequest,
-        words_needed: WordsNeeded,
+        understood: &Understood,
+        strictness: Strictness,
         leave_out: Option<&str>,
     ) -> Box<dyn Query> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        match self.text_query(searcher, &request.text, words_needed) {
-            Some(text) => clauses.push((Occur::Must, text)),
+        match self.text_query(searcher, &understood.words, strictness) {
+            Some(text) => {
+                clauses.push((Occur::Must, text));
+                clauses.extend(self.place_boosts(&understood.words));
+            }
             None => clauses.push((Occur::Must, Box::new(AllQuery))),
         }
-        for (dimension, filter) in self.filters(request) {
+        for (dimension, filter) in self.filters(request, understood.price) {
             if Some(dimension) != leave_out {
                 clauses.push((Occur::Must, filter));
             }
@@ -556,52 +691,63 @@ impl SearchIndex {
 
     /// The matches of a request, the requested page of them, and the counts
     /// of every filter's values over all of them. Every word must match;
-    /// when no listing has them all, most of the words are enough.
+    /// when no listing has them all, fewer are enough, then near spellings
+    /// of every word (see [`Strictness::steps`]).
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
-        let searcher = self.reader.searcher();
-        let results = self.search_with(&searcher, request, WordsNeeded::All)?;
-        if results.total == 0 && self.relaxing_helps(&request.text) {
-            return self.search_with(&searcher, request, WordsNeeded::Most);
+        let generation = {
+            let answers = self.answers.lock().map_err(|_| SearchError::Poisoned)?;
+            if let Some(results) = answers.searches.get(request) {
+                return Ok(results.clone());
+            }
+            answers.generation
+        };
+        // Read after the generation: a commit in between makes the answer
+        // unfit to keep, never a stale answer kept.
+        let results = self.search_uncached(request)?;
+        let mut answers = self.answers.lock().map_err(|_| SearchError::Poisoned)?;
+        if answers.generation == generation {
+            if answers.searches.len() >= ANSWERS_KEPT {
+                answers.searches.clear();
+            }
+            answers.searches.insert(request.clone(), results.clone());
         }
         Ok(results)
     }
 
-    /// Whether asking for most words rather than all could find more.
-    fn relaxing_helps(&self, text: &str) -> bool {
-        words(text).iter().filter(|w| !is_filler(w)).count() >= 3
+    fn search_uncached(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+        let searcher = self.reader.searcher();
+        let understood = understand(&request.text);
+        let steps = Strictness::steps(understood.words.len());
+        let mut results = SearchResults::default();
+        for (n, strictness) in steps.iter().enumerate() {
+            results = self.search_with(&searcher, request, &understood, *strictness)?;
+            results.relaxed = n > 0;
+            if results.total > 0 {
+                break;
+            }
+        }
+        Ok(results)
     }
 
     fn search_with(
         &self,
         searcher: &Searcher,
         request: &SearchRequest,
-        words_needed: WordsNeeded,
+        understood: &Understood,
+        strictness: Strictness,
     ) -> Result<SearchResults, SearchError> {
         let per_page = request.per_page.clamp(1, 100);
         let offset = request.page.saturating_sub(1).saturating_mul(per_page);
-        let query = self.combined(searcher, request, words_needed, None);
+        let query = self.combined(searcher, request, understood, strictness, None);
         let top = TopDocs::with_limit(per_page).and_offset(offset);
-        let sort = match (request.sort, request.text.trim().is_empty()) {
+        let sort = match (request.sort, understood.words.is_empty()) {
             (Sort::Relevance, true) => Sort::Newest,
             (sort, _) => sort,
         };
 
         let (addresses, total, mut facets): (Vec<DocAddress>, usize, Facets) = match sort {
             Sort::Relevance => {
-                let collector = top.tweak_score(move |segment: &SegmentReader| {
-                    let in_stock = segment
-                        .fast_fields()
-                        .u64("in_stock")
-                        .ok()
-                        .map(|c| c.first_or_default_col(0));
-                    move |doc, score: Score| {
-                        // Items that can be bought now rank above all that
-                        // cannot, as the ranking page promises; then by score.
-                        let available = in_stock.as_ref().is_none_or(|c| c.get_val(doc) == 1);
-                        (available, score)
-                    }
-                });
-                let (hits, total, facets) = searcher.search(&query, &(collector, Count, FacetCounter))?;
+                let (hits, total, facets) = searcher.search(&query, &(ranked(top), Count, FacetCounter))?;
                 (hits.into_iter().map(|(_, a)| a).collect(), total, facets)
             }
             Sort::PriceLowToHigh | Sort::PriceHighToLow => {
@@ -623,12 +769,12 @@ impl SearchIndex {
 
         // A dimension being filtered on counts its values as if it were not,
         // so that the other choices stay visible with their numbers.
-        let filtered: Vec<&str> = self.filters(request).iter().map(|(d, _)| *d).collect();
+        let filtered: Vec<&str> = self.filters(request, None).iter().map(|(d, _)| *d).collect();
         for dimension in ["district", "division", "craft", "price"] {
             if !filtered.contains(&dimension) {
                 continue;
             }
-            let query = self.combined(searcher, request, words_needed, Some(dimension));
+            let query = self.combined(searcher, request, understood, strictness, Some(dimension));
             let counted = searcher.search(&*query, &FacetCounter)?;
             match dimension {
                 "district" => facets.district = counted.district,
@@ -639,41 +785,46 @@ impl SearchIndex {
         }
 
         let hits = self.hits(searcher, addresses)?;
-        Ok(SearchResults { total, hits, facets })
+        Ok(SearchResults {
+            total,
+            hits,
+            facets,
+            price_from_words: understood.price,
+            relaxed: false,
+        })
     }
 
     /// The first `per_page` hits of a request, newest first when it has no
     /// words, without counting or facets: for "related products", where
     /// counting every match of a big craft would cost more than the page.
     pub fn top(&self, request: &SearchRequest) -> Result<Vec<Hit>, SearchError> {
-        if !request.text.trim().is_empty() {
-            return self.top_uncached(request);
-        }
         let generation = {
-            let pages = self.listing_pages.lock().map_err(|_| SearchError::Poisoned)?;
-            if let Some(hits) = pages.answers.get(request) {
+            let answers = self.answers.lock().map_err(|_| SearchError::Poisoned)?;
+            if let Some(hits) = answers.tops.get(request) {
                 return Ok(hits.clone());
             }
-            pages.generation
+            answers.generation
         };
-        // Read after the generation: a commit in between makes the answer
-        // unfit to keep, never a stale answer kept.
         let hits = self.top_uncached(request)?;
-        let mut pages = self.listing_pages.lock().map_err(|_| SearchError::Poisoned)?;
-        if pages.generation == generation {
-            if pages.answers.len() >= LISTING_PAGES_KEPT {
-                pages.answers.clear();
+        let mut answers = self.answers.lock().map_err(|_| SearchError::Poisoned)?;
+        if answers.generation == generation {
+            if answers.tops.len() >= ANSWERS_KEPT {
+                answers.tops.clear();
             }
-            pages.answers.insert(request.clone(), hits.clone());
+            answers.tops.insert(request.clone(), hits.clone());
         }
         Ok(hits)
     }
 
     fn top_uncached(&self, request: &SearchRequest) -> Result<Vec<Hit>, SearchError> {
         let searcher = self.reader.searcher();
-        let hits = self.top_with(&searcher, request, WordsNeeded::All)?;
-        if hits.is_empty() && self.relaxing_helps(&request.text) {
-            return self.top_with(&searcher, request, WordsNeeded::Most);
+        let understood = understand(&request.text);
+        let mut hits = Vec::new();
+        for strictness in Strictness::steps(understood.words.len()) {
+            hits = self.top_with(&searcher, request, &understood, strictness)?;
+            if !hits.is_empty() {
+                break;
+            }
         }
         Ok(hits)
     }
@@ -682,11 +833,12 @@ impl SearchIndex {
         &self,
         searcher: &Searcher,
         request: &SearchRequest,
-        words_needed: WordsNeeded,
+        understood: &Understood,
+        strictness: Strictness,
     ) -> Result<Vec<Hit>, SearchError> {
         let top = TopDocs::with_limit(request.per_page.clamp(1, 100));
-        let query = self.combined(searcher, request, words_needed, None);
-        let addresses: Vec<DocAddress> = if request.text.trim().is_empty() {
+        let query = self.combined(searcher, request, understood, strictness, None);
+        let addresses: Vec<DocAddress> = if understood.words.is_empty() {
             let collector = top.order_by_fast_field::<u64>("published", Order::Desc);
             searcher
                 .search(&query, &collector)?
@@ -695,7 +847,7 @@ impl SearchIndex {
                 .collect()
         } else {
             searcher
-                .search(&query, &top.order_by_score())?
+                .search(&query, &ranked(top))?
                 .into_iter()
                 .map(|(_, a)| a)
                 .collect()
@@ -721,7 +873,11 @@ impl SearchIndex {
         self.hits(&searcher, addresses)
     }
 
-    fn hits(&self, searcher: &tantivy::Searcher, addresses: Vec<DocAddress>) -> Result<Vec<Hit>, SearchError> {
+    pub(crate) fn hits(
+        &self,
+        searcher: &tantivy::Searcher,
+        addresses: Vec<DocAddress>,
+    ) -> Result<Vec<Hit>, SearchError> {
         let f = &self.fields;
         let mut hits = Vec::with_capacity(addresses.len());
         for address in addresses {
@@ -747,6 +903,37 @@ impl SearchIndex {
     }
 }
 
-fn boost(query: impl Query + 'static, factor: Score) -> Box<dyn Query> {
+/// A listing's completeness, from 0 to 4: a photo counts twice, a title in
+/// both languages and a description of some length once each. It orders
+/// listings that match a query equally well.
+fn quality(doc: &IndexDoc) -> u64 {
+    let photo = if doc.photo.is_some() { 2 } else { 0 };
+    let bilingual = u64::from(doc.title_en.is_some() && doc.title_hi.is_some());
+    let described = u64::from(doc.body.chars().count() >= 120);
+    photo + bilingual + described
+}
+
+/// How a relevance-ordered page is ranked: listings that can be bought now
+/// first, as the ranking page promises; then by how well they match, with
+/// scores within one percent counted as a tie; then by completeness; then
+/// the newest first. Never by the order of the index.
+type Rank = (bool, u64, u64, u64);
+
+pub(crate) fn ranked(top: TopDocs) -> impl tantivy::collector::Collector<Fruit = Vec<(Rank, DocAddress)>> {
+    top.tweak_score(move |segment: &SegmentReader| {
+        let column = |name: &str| segment.fast_fields().u64(name).ok().map(|c| c.first_or_default_col(0));
+        let (in_stock, quality, published) = (column("in_stock"), column("quality"), column("published"));
+        move |doc, score: Score| {
+            let available = in_stock.as_ref().is_none_or(|c| c.get_val(doc) == 1);
+            // Scores are compared on a logarithmic scale in steps of 1 %.
+            let bucket = (f64::from(score.max(1e-6)).ln() * 100.0 + 10_000.0).max(0.0) as u64;
+            let quality = quality.as_ref().map_or(0, |c| c.get_val(doc));
+            let published = published.as_ref().map_or(0, |c| c.get_val(doc));
+            (available, bucket, quality, published)
+        }
+    })
+}
+
+pub(crate) fn boost(query: impl Query + 'static, factor: Score) -> Box<dyn Query> {
     Box::new(BoostQuery::new(Box::new(query), factor))
 }

@@ -5,6 +5,9 @@
 mod facets;
 pub mod follow;
 mod index;
+mod places;
+pub mod query;
+mod suggest;
 pub mod text;
 
 pub use facets::{FacetCounts, Facets};
@@ -12,3 +15,5 @@ pub use index::{
     Checkpoint, Hit, IndexDoc, PRICE_BANDS, SCHEMA_VERSION, SearchError, SearchIndex, SearchRequest, SearchResults,
     Sort, price_band,
 };
+pub use query::PriceRange;
+pub use suggest::{Suggested, Suggestion};

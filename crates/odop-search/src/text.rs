@@ -28,6 +28,11 @@ fn is_devanagari(c: char) -> bool {
     ('\u{0900}'..='\u{097F}').contains(&c)
 }
 
+/// Whether a text has Devanagari in it: the buyer is typing in Hindi.
+pub fn is_devanagari_text(text: &str) -> bool {
+    text.chars().any(is_devanagari)
+}
+
 /// Lowercase words separated by single spaces, with Devanagari spelling
 /// variants folded. What the index stores and queries are compared in.
 pub fn normalize(text: &str) -> String {
@@ -166,9 +171,13 @@ pub fn spoken_words(text: &str) -> Vec<String> {
     words
 }
 
-/// The phonetic keys of a text's words.
+/// The phonetic keys of a text's words, every variant of each (see
+/// [`phonetic_key_variants`]): what the index holds.
 pub fn phonetic_keys(text: &str) -> Vec<String> {
-    spoken_words(text).iter().map(|w| phonetic_key(w)).collect()
+    spoken_words(text)
+        .iter()
+        .flat_map(|w| phonetic_key_variants(w))
+        .collect()
 }
 
 /// Latin letters with the marks ISO 15919 and people put on them, as plain letters.
@@ -192,6 +201,7 @@ fn plain_latin(c: char) -> Option<char> {
 }
 
 /// Spelling variants merged, longest first so that `chh` wins over `ch`.
+/// `rh` is how people type ढ़ (`padhai`, `parhai`).
 const MERGES: &[(&str, &str)] = &[
     ("chh", "c"),
     ("ch", "c"),
@@ -201,6 +211,7 @@ const MERGES: &[(&str, &str)] = &[
     ("gh", "g"),
     ("th", "t"),
     ("dh", "d"),
+    ("rh", "r"),
     ("bh", "b"),
     ("jh", "j"),
     ("ck", "k"),
@@ -217,14 +228,57 @@ const MERGES: &[(&str, &str)] = &[
     ("x", "ks"),
 ];
 
+/// Plural and oblique endings of Hindi nouns as people spell them after
+/// the merges (`chudiyan`, `chudiyon`, `चूड़ियाँ`, `चूड़ियों`): taken off
+/// so that every form of a word meets its singular.
+const HINDI_PLURALS: &[&str] = &["iyan", "iyon", "iyo"];
+
+static ENGLISH_STEMMER: LazyLock<rust_stemmers::Stemmer> =
+    LazyLock::new(|| rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English));
+
+fn is_vowel(c: char) -> bool {
+    matches!(c, 'a' | 'e' | 'i' | 'o' | 'u')
+}
+
 /// The phonetic key of one word (see the module's notes). Words of digits
 /// keep their digits, so that sizes and weights still match exactly.
+///
+/// The steps, each applied alike to both scripts so that they meet:
+/// 1. Devanagari is transliterated, and a final inherent vowel is dropped
+///    as Hindi speech drops it (`सफ़ेद` is `safed`, not `safeda`);
+/// 2. marks come off the letters, and the English (Snowball) stemmer folds
+///    inflections (`carvings`, `carved` and `carving` meet; `juttis` meets
+///    `jutti`);
+/// 3. spelling variants merge ([`MERGES`]);
+/// 4. (see [`phonetic_key_variants`] for ड़ typed as `d`);
+/// 5. Hindi plural endings and one final vowel come off (`diya`, `diye`,
+///    `दीये`; `chudi`, `chudiyan`, `चूड़ियाँ`; `khilona`, `khilone`);
+/// 6. doubled letters become one (`jutti`, `juti`), and every `a` and `h`
+///    after the first letter goes, since Hindi speakers do not write the
+///    inherent vowels the script implies (`cikanakārī` ~ `chikankari`).
 pub fn phonetic_key(word: &str) -> String {
+    phonetic_key_variants(word).swap_remove(0)
+}
+
+/// The phonetic key of a word, and for a word in Latin letters with a `d`
+/// after its first letter, a second key with every such `d` as `r`. ड़ and
+/// ढ़ are typed as `d`/`dh` as often as `r`/`rh` (`ghoda`, `ghora`,
+/// `घोड़ा`; `lakdi`, `lakri`, `लकड़ी`), while in Devanagari the letter
+/// itself says which it is: so a Latin word is indexed and searched under
+/// both readings, a Devanagari word under its own.
+pub fn phonetic_key_variants(word: &str) -> Vec<String> {
     if word.bytes().all(|b| b.is_ascii_digit()) {
-        return word.to_owned();
+        return vec![word.to_owned()];
     }
-    let latin = if word.chars().any(is_devanagari) {
-        vidyut_lipi::transliterate(word, &DEVANAGARI_TO_ISO)
+    let devanagari = word.chars().any(is_devanagari);
+    let latin = if devanagari {
+        let mut iso = vidyut_lipi::transliterate(word, &DEVANAGARI_TO_ISO);
+        // ISO 15919 writes the inherent vowel as a plain `a` (a long one is
+        // `ā`): a word ending in it ends, as spoken, in its consonant.
+        if iso.ends_with('a') && iso.chars().count() > 2 {
+            iso.pop();
+        }
+        iso
     } else {
         word.to_owned()
     };
@@ -237,15 +291,41 @@ pub fn phonetic_key(word: &str) -> String {
         }
         // Combining marks and anything else left by transliteration are dropped.
     }
-    let mut merged = letters;
+    let stemmed = ENGLISH_STEMMER.stem(&letters).into_owned();
+    let mut merged = if stemmed.is_empty() { letters } else { stemmed };
     for (from, to) in MERGES {
         if merged.contains(from) {
             merged = merged.replace(from, to);
         }
     }
-    let mut key = String::with_capacity(merged.len());
+    let mut keys = vec![finish_key(merged.clone())];
+    if !devanagari && merged.get(1..).is_some_and(|rest| rest.contains('d')) {
+        let flapped: String = merged
+            .char_indices()
+            .map(|(i, c)| if c == 'd' && i > 0 { 'r' } else { c })
+            .collect();
+        let key = finish_key(flapped);
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    keys
+}
+
+/// Steps 5 and 6 of [`phonetic_key`], on letters already merged.
+fn finish_key(mut folded: String) -> String {
+    for ending in HINDI_PLURALS {
+        if folded.len() >= ending.len() + 2 && folded.ends_with(ending) {
+            folded.truncate(folded.len() - ending.len());
+            break;
+        }
+    }
+    if folded.len() > 2 && folded.ends_with(is_vowel) {
+        folded.pop();
+    }
+    let mut key = String::with_capacity(folded.len());
     let mut previous = None;
-    for (i, c) in merged.chars().enumerate() {
+    for (i, c) in folded.chars().enumerate() {
         if previous == Some(c) {
             continue;
         }
@@ -259,7 +339,7 @@ pub fn phonetic_key(word: &str) -> String {
         }
         key.push(c);
     }
-    if key.is_empty() { merged } else { key }
+    if key.is_empty() { folded } else { key }
 }
 
 /// How far a query word's key may be from an indexed key and still match:
@@ -276,8 +356,33 @@ pub fn tolerance(key: &str) -> u8 {
 mod tests {
     use super::*;
 
+    /// Each word's readings.
+    fn readings(text: &str) -> Vec<Vec<String>> {
+        spoken_words(text).iter().map(|w| phonetic_key_variants(w)).collect()
+    }
+
+    /// The least distance between some reading of each word of `a` and
+    /// some reading of the same word of `b`, summed over the words.
+    fn distance(a: &str, b: &str) -> usize {
+        let (a, b) = (readings(a), readings(b));
+        assert_eq!(a.len(), b.len(), "{a:?} {b:?}");
+        a.iter()
+            .zip(&b)
+            .map(|(x, y)| {
+                x.iter()
+                    .flat_map(|x| y.iter().map(move |y| levenshtein(x, y)))
+                    .min()
+                    .unwrap()
+            })
+            .sum()
+    }
+
     fn key(text: &str) -> String {
-        phonetic_keys(text).join(" ")
+        spoken_words(text)
+            .iter()
+            .map(|w| phonetic_key(w))
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     #[test]
@@ -313,9 +418,36 @@ mod tests {
             ("gorakhpur", "गोरखपुर"),
             ("kala namak", "काला नमक"),
             ("bhadohi", "भदोही"),
+            // ड़ typed as d or r; vowel length and doubled letters.
+            ("ghoda", "घोड़ा"),
+            ("ghora", "घोड़ा"),
+            ("lakdi", "लकड़ी"),
+            ("lakri", "लकड़ी"),
+            ("chawal", "चावल"),
+            ("chaval", "चावल"),
+            ("jutti", "जूती"),
+            ("juti", "जूती"),
+            ("jooti", "जूती"),
+            // Word forms in both languages.
+            ("diye", "दीया"),
+            ("diya", "दीये"),
+            ("chudiyan", "चूड़ी"),
+            ("chudi", "चूड़ियाँ"),
+            ("juttis", "jutti"),
+            ("carvings", "carved"),
+            ("carving", "carved"),
+            ("bangles", "bangle"),
+            ("khilona", "खिलौने"),
+            ("safed", "सफ़ेद"),
         ];
         for (latin, devanagari) in same {
-            assert_eq!(key(latin), key(devanagari), "{latin} ~ {devanagari}");
+            assert_eq!(
+                distance(latin, devanagari),
+                0,
+                "{latin} {:?} ~ {devanagari} {:?}",
+                readings(latin),
+                readings(devanagari)
+            );
         }
     }
 
@@ -333,10 +465,12 @@ mod tests {
         ];
         for (typed, meant) in near {
             let (a, b) = (key(typed), key(meant));
-            let distance = levenshtein(&a, &b);
+            let distance = distance(typed, meant);
             assert!(
                 distance <= usize::from(tolerance(&b).max(tolerance(&a))),
-                "{typed} ({a}) vs {meant} ({b}): {distance}"
+                "{typed} {:?} vs {meant} {:?}: {distance}",
+                readings(typed),
+                readings(meant)
             );
         }
     }
@@ -350,10 +484,12 @@ mod tests {
             ("rice", "ring"),
         ];
         for (a, b) in apart {
-            let (ka, kb) = (key(a), key(b));
+            let ka = key(a);
             assert!(
-                levenshtein(&ka, &kb) > usize::from(tolerance(&ka)),
-                "{a} ({ka}) vs {b} ({kb})"
+                distance(a, b) > usize::from(tolerance(&ka)),
+                "{a} {:?} vs {b} {:?}",
+                readings(a),
+                readings(b)
             );
         }
         assert_eq!(phonetic_key("500"), "500");

@@ -242,7 +242,7 @@ pub async fn actor(db: &Db, user: UserId) -> Result<Actor, StoreError> {
 /// The application a seller stands on: their newest approved one, and for
 /// a sub-vendor only while the tie to its vendor is active. `$1` is the user.
 const STANDING_APPLICATION: &str = "SELECT x.id FROM seller_applications x WHERE x.user_id = $1 \
-     AND x.status = 'approved' AND (x.seller_kind = 'vendor' OR EXISTS (SELECT 1 FROM sub_vendor_links l \
+     AND x.status = 'approved' AND (x.seller_kind IN ('vendor', 'enrolled') OR EXISTS (SELECT 1 FROM sub_vendor_links l \
      WHERE l.artisan_user_id = x.user_id AND l.vendor_user_id = x.vendor_user_id AND l.status = 'active')) \
      ORDER BY x.id DESC LIMIT 1";
 
@@ -262,6 +262,7 @@ fn actor_of(user: UserId, roles: Vec<RoleRow>, seller: Option<SellerRow>) -> Res
         .map(|row| {
             let role = match (row.seller_kind.as_str(), row.vendor_user_id) {
                 ("vendor", _) => SellerRole::Vendor,
+                ("enrolled", _) => SellerRole::Enrolled,
                 ("sub-vendor", Some(vendor)) => SellerRole::SubVendor { vendor: UserId(vendor) },
                 (kind, _) => {
                     return Err(StoreError::Corrupt(format!(

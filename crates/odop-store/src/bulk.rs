@@ -62,6 +62,10 @@ pub enum NewSellerKind {
     SubVendor {
         vendor: UserId,
     },
+    /// A supplier without GST, enrolled to sell within UP on its own.
+    Enrolled {
+        enrolment: String,
+    },
 }
 
 /// A listing to create for an existing seller.
@@ -174,12 +178,13 @@ pub async fn insert_sellers(db: &Db, sellers: &[NewSeller]) -> Result<Vec<UserId
             let mut applications = sqlx::QueryBuilder::new(
                 "INSERT INTO seller_applications (user_id, status, district_id, craft, display_name, legal_name, \
                  bio_en, bio_hi, address_line1, city, pin, account_holder, account_number, ifsc, pan, seller_kind, \
-                 gstin, vendor_user_id, consent_at, submitted_at, decided_at) ",
+                 gstin, enrolment_number, vendor_user_id, consent_at, submitted_at, decided_at) ",
             );
             applications.push_values(chunk.iter().zip(chunk_ids), |mut row, (seller, id)| {
-                let (kind, gstin, vendor) = match &seller.kind {
-                    NewSellerKind::Vendor { gstin } => ("vendor", Some(gstin.clone()), None),
-                    NewSellerKind::SubVendor { vendor } => ("sub-vendor", None, Some(vendor.0)),
+                let (kind, gstin, enrolment, vendor) = match &seller.kind {
+                    NewSellerKind::Vendor { gstin } => ("vendor", Some(gstin.clone()), None, None),
+                    NewSellerKind::SubVendor { vendor } => ("sub-vendor", None, None, Some(vendor.0)),
+                    NewSellerKind::Enrolled { enrolment } => ("enrolled", None, Some(enrolment.clone()), None),
                 };
                 let joined = Timestamp(seller.joined_at);
                 row.push_bind(*id)
@@ -199,6 +204,7 @@ pub async fn insert_sellers(db: &Db, sellers: &[NewSeller]) -> Result<Vec<UserId
                     .push_bind(seller.pan.clone())
                     .push_bind(kind)
                     .push_bind(gstin)
+                    .push_bind(enrolment)
                     .push_bind(vendor)
                     .push_bind(joined)
                     .push_bind(joined)
@@ -211,7 +217,7 @@ pub async fn insert_sellers(db: &Db, sellers: &[NewSeller]) -> Result<Vec<UserId
                 .zip(chunk_ids)
                 .filter_map(|(seller, id)| match seller.kind {
                     NewSellerKind::SubVendor { vendor } => Some((vendor.0, *id, Timestamp(seller.joined_at))),
-                    NewSellerKind::Vendor { .. } => None,
+                    NewSellerKind::Vendor { .. } | NewSellerKind::Enrolled { .. } => None,
                 })
                 .collect();
             if !ties.is_empty() {

@@ -45,7 +45,7 @@ impl From<sqlx::Error> for CartError {
 /// same rule as the catalogue's public pages), for a query aliasing the
 /// listing `l`.
 pub(crate) const ON_SALE: &str = "l.status = 'active' AND EXISTS (SELECT 1 FROM seller_applications a \
-     WHERE a.user_id = l.seller_user_id AND a.status = 'approved' AND (a.seller_kind = 'vendor' OR EXISTS ( \
+     WHERE a.user_id = l.seller_user_id AND a.status = 'approved' AND (a.seller_kind IN ('vendor', 'enrolled') OR EXISTS ( \
          SELECT 1 FROM sub_vendor_links t WHERE t.artisan_user_id = a.user_id \
          AND t.vendor_user_id = a.vendor_user_id AND t.status = 'active')))";
 

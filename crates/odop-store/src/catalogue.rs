@@ -329,6 +329,8 @@ pub struct ListingRecord {
     pub seller_name: Option<String>,
     pub seller_kind: Option<String>,
     pub seller_gstin: Option<String>,
+    /// An enrolled supplier's enrolment number.
+    pub seller_enrolment: Option<String>,
     pub seller_vendor_user_id: Option<i64>,
     pub seller_vendor_name: Option<String>,
     pub seller_vendor_gstin: Option<String>,
@@ -365,14 +367,14 @@ impl ListingRecord {
 const SELECT_LISTING_COLUMNS: &str = "SELECT l.id, l.seller_user_id, d.slug AS district, v.slug AS division, l.craft, l.slug, \
      l.title_en, l.title_hi, l.description_en, l.description_hi, l.hsn, l.gst_rate_bp, l.weight_grams, l.length_mm, \
      l.width_mm, l.height_mm, l.return_days, l.origin, l.gi_tagged, l.status, l.created_at, l.updated_at, \
-     l.published_at, a.display_name AS seller_name, a.seller_kind, a.gstin AS seller_gstin, \
+     l.published_at, a.display_name AS seller_name, a.seller_kind, a.gstin AS seller_gstin, a.enrolment_number AS seller_enrolment, \
      a.vendor_user_id AS seller_vendor_user_id, va.display_name AS seller_vendor_name, \
      va.gstin AS seller_vendor_gstin, a.city AS seller_city, a.pin AS seller_pin";
 
 const LISTING_SOURCE: &str = "FROM listings l JOIN districts d ON d.id = l.district_id JOIN divisions v ON v.id = d.division_id \
      LEFT JOIN seller_applications a ON a.id = ( \
          SELECT MAX(x.id) FROM seller_applications x WHERE x.user_id = l.seller_user_id AND x.status = 'approved' \
-         AND (x.seller_kind = 'vendor' OR EXISTS (SELECT 1 FROM sub_vendor_links t WHERE t.artisan_user_id = x.user_id \
+         AND (x.seller_kind IN ('vendor', 'enrolled') OR EXISTS (SELECT 1 FROM sub_vendor_links t WHERE t.artisan_user_id = x.user_id \
              AND t.vendor_user_id = x.vendor_user_id AND t.status = 'active'))) \
      LEFT JOIN seller_applications va ON va.id = ( \
          SELECT MAX(y.id) FROM seller_applications y WHERE y.user_id = a.vendor_user_id AND y.status = 'approved')";
@@ -638,6 +640,43 @@ pub async fn remove_photo(
         record,
         still_used: users > 0,
     }))
+}
+
+/// Puts a listing's photos in the order of `order`, which must name each
+/// of its photos once; otherwise nothing changes and `false` comes back.
+/// The first photo is the one search results and cards show.
+pub async fn reorder_photos(
+    db: &Db,
+    listing: ListingId,
+    order: &[PhotoId],
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let mut tx = db.begin().await?;
+    let mut current: Vec<i64> = on_tx!(&mut tx, t => {
+        sqlx::query_scalar("SELECT id FROM listing_photos WHERE listing_id = $1")
+            .bind(listing.0)
+            .fetch_all(&mut **t)
+            .await?
+    });
+    let mut wanted: Vec<i64> = order.iter().map(|p| p.0).collect();
+    current.sort_unstable();
+    wanted.sort_unstable();
+    if current != wanted {
+        return Ok(false);
+    }
+    for (position, photo) in order.iter().enumerate() {
+        on_tx!(&mut tx, t => {
+            sqlx::query("UPDATE listing_photos SET position = $3 WHERE id = $1 AND listing_id = $2")
+                .bind(photo.0)
+                .bind(listing.0)
+                .bind(position as i64)
+                .execute(&mut **t)
+                .await?;
+        });
+    }
+    record_change(&mut tx, "listing", listing.0, now).await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// The name a seller trades under (from their newest approved application).

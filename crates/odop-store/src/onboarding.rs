@@ -48,6 +48,7 @@ pub struct ApplicationRecord {
     pub udyam: Option<String>,
     pub seller_kind: String,
     pub gstin: Option<String>,
+    pub enrolment_number: Option<String>,
     pub vendor_user_id: Option<i64>,
     pub vendor_name: Option<String>,
     pub submitted_at: Timestamp,
@@ -95,6 +96,7 @@ impl ApplicationRecord {
             udyam: text(&self.udyam),
             seller_kind: self.seller_kind.clone(),
             gstin: text(&self.gstin),
+            enrolment: text(&self.enrolment_number),
             vendor: self.vendor_user_id.map(|v| v.to_string()).unwrap_or_default(),
             // Consent is given anew with every submission.
             consent: false,
@@ -105,7 +107,7 @@ impl ApplicationRecord {
 const SELECT_APPLICATION: &str = "SELECT a.id, a.user_id, u.phone AS applicant_phone, u.locale AS applicant_locale, \
      a.status, d.slug AS district, a.craft, a.display_name, a.legal_name, a.bio_en, a.bio_hi, a.address_line1, \
      a.address_line2, a.city, a.pin, a.account_holder, a.account_number, a.ifsc, a.pan, a.udyam, a.seller_kind, \
-     a.gstin, a.vendor_user_id, ( \
+     a.gstin, a.enrolment_number, a.vendor_user_id, ( \
          SELECT v.display_name FROM seller_applications v WHERE v.user_id = a.vendor_user_id \
          AND v.status = 'approved' ORDER BY v.id DESC LIMIT 1) AS vendor_name, \
      a.submitted_at, a.decided_at, a.decision_reason, a.erased_at \
@@ -206,7 +208,7 @@ async fn record_event(
 }
 
 /// The columns an applicant fills in, in the order of [`bind_fields`].
-const FIELD_COLUMNS: [&str; 19] = [
+const FIELD_COLUMNS: [&str; 20] = [
     "district_id",
     "craft",
     "display_name",
@@ -224,15 +226,17 @@ const FIELD_COLUMNS: [&str; 19] = [
     "udyam",
     "seller_kind",
     "gstin",
+    "enrolment_number",
     "vendor_user_id",
     "consent_at",
 ];
 
 macro_rules! bind_fields {
     ($query:expr, $district:expr, $a:expr, $now:expr) => {{
-        let (gstin, vendor) = match &$a.kind {
-            SellerKind::Vendor { gstin } => (Some(gstin.to_string()), None),
-            SellerKind::SubVendor { vendor } => (None, Some(vendor.0)),
+        let (gstin, enrolment, vendor) = match &$a.kind {
+            SellerKind::Vendor { gstin } => (Some(gstin.to_string()), None, None),
+            SellerKind::SubVendor { vendor } => (None, None, Some(vendor.0)),
+            SellerKind::Enrolled { enrolment } => (None, Some(enrolment.to_string()), None),
         };
         $query
             .bind($district)
@@ -252,6 +256,7 @@ macro_rules! bind_fields {
             .bind($a.udyam.as_ref().map(|u| u.to_string()))
             .bind($a.kind.code())
             .bind(gstin)
+            .bind(enrolment)
             .bind(vendor)
             .bind(Timestamp($now))
     }};
@@ -381,6 +386,22 @@ pub async fn queue(db: &Db, districts: Option<&[Slug]>) -> Result<Vec<QueueItem>
             .filter(|item| districts.iter().any(|d| d.as_str() == item.district))
             .collect(),
     })
+}
+
+/// Up to `limit` sellers of `district` whose applications were approved,
+/// by account age: sellers who may list, for tools that act as one.
+pub async fn approved_sellers(db: &Db, district: &Slug, limit: i64) -> Result<Vec<UserId>, StoreError> {
+    let ids: Vec<i64> = dispatch!(db, pool => {
+        sqlx::query_scalar(
+            "SELECT a.user_id FROM seller_applications a JOIN districts d ON d.id = a.district_id \
+             WHERE a.status = 'approved' AND d.slug = $1 ORDER BY a.user_id LIMIT $2",
+        )
+        .bind(district.as_str())
+        .bind(limit)
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(ids.into_iter().map(UserId).collect())
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -8,8 +8,9 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, Utc};
-use odop_domain::checkout::{self, CheckoutError, CodRule, DeliveryAddress, DeliveryRule, Line, Quote};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use odop_domain::checkout::{self, CheckoutError, CodRule, DeliveryAddress, DeliveryRule, Line, Quote, SellerRules};
+use odop_domain::gst::Hsn;
 use odop_domain::money::Money;
 use odop_domain::orders::{
     ACCEPT_WITHIN_HOURS, ANSWER_RETURN_WITHIN_HOURS, OrderEvent, Party, PaymentMethod, ReturnReason, ReturnTerms,
@@ -131,6 +132,7 @@ struct TermsRow {
     cod_allowed: Option<bool>,
     cod_limit_paise: Option<i64>,
     vendor_user_id: Option<i64>,
+    seller_kind: Option<String>,
 }
 
 impl FromColumns for TermsRow {
@@ -141,6 +143,7 @@ impl FromColumns for TermsRow {
             cod_allowed: row.named("cod_allowed")?,
             cod_limit_paise: row.named("cod_limit_paise")?,
             vendor_user_id: row.named("vendor_user_id")?,
+            seller_kind: row.named("seller_kind")?,
         })
     }
 }
@@ -166,6 +169,7 @@ impl TermsRow {
             delivery,
             cod,
             vendor: self.vendor_user_id,
+            gst_registered: self.seller_kind.as_deref() != Some("enrolled"),
         }
     }
 }
@@ -177,7 +181,9 @@ fn terms_columns(seller: &str) -> String {
     format!(
         "t.delivery_flat_paise, t.delivery_free_from_paise, t.cod_allowed, t.cod_limit_paise, \
          (SELECT a.vendor_user_id FROM seller_applications a WHERE a.id = (SELECT MAX(x.id) \
-          FROM seller_applications x WHERE x.user_id = {seller} AND x.status = 'approved')) AS vendor_user_id"
+          FROM seller_applications x WHERE x.user_id = {seller} AND x.status = 'approved')) AS vendor_user_id, \
+         (SELECT a.seller_kind FROM seller_applications a WHERE a.id = (SELECT MAX(x.id) \
+          FROM seller_applications x WHERE x.user_id = {seller} AND x.status = 'approved')) AS seller_kind"
     )
 }
 
@@ -190,11 +196,18 @@ struct SellerTerms {
     /// newest approved application; the order records it so that the
     /// vendor sees and invoices the sub-order.
     vendor: Option<i64>,
+    /// Registered for GST itself or through its vendor; an enrolled
+    /// supplier is not (see [`SellerRules::gst_registered`]).
+    gst_registered: bool,
 }
 
 impl SellerTerms {
-    fn rules(&self) -> (DeliveryRule, CodRule) {
-        (self.delivery, self.cod)
+    fn rules(&self) -> SellerRules {
+        SellerRules {
+            delivery: self.delivery,
+            cod: self.cod,
+            gst_registered: self.gst_registered,
+        }
     }
 }
 
@@ -248,7 +261,13 @@ impl FromColumns for LineWithTerms {
 /// code and return period and each seller's terms, in one statement:
 /// checkout runs this inside its write transaction, where every statement
 /// keeps the other writers waiting.
-async fn read_lines(s: &mut impl Statements, items: &[(i64, i64)]) -> Result<OrderLines, PlaceError> {
+///
+/// Each line is taxed at the rate the table gives its HSN code for its
+/// price on `day`: a variant above a price band's limit pays that band's
+/// rate even when the listing's cheapest variant does not, and a rate that
+/// took effect after the listing was written applies to its sales. The
+/// rate the listing recorded stands only when the table has none.
+async fn read_lines(s: &mut impl Statements, items: &[(i64, i64)], day: NaiveDate) -> Result<OrderLines, PlaceError> {
     let mut read = OrderLines {
         lines: Vec::with_capacity(items.len()),
         items: HashMap::new(),
@@ -268,6 +287,7 @@ async fn read_lines(s: &mut impl Statements, items: &[(i64, i64)]) -> Result<Ord
     );
     let variants: Vec<Arg<'_>> = items.iter().map(|(variant, _)| Arg::from(*variant)).collect();
     let rows: Vec<LineWithTerms> = s.fetch_all(&sql, &variants).await?;
+    let rates = crate::gst::table_in(s).await?;
     let rows: HashMap<i64, LineWithTerms> = rows.into_iter().map(|row| (row.line.variant_id, row)).collect();
     for (variant, quantity) in items {
         let Some(LineWithTerms { line: row, terms }) = rows.get(variant) else {
@@ -278,6 +298,12 @@ async fn read_lines(s: &mut impl Statements, items: &[(i64, i64)]) -> Result<Ord
             .into());
         };
         let mut line = row.line();
+        if let Some(rate) = Hsn::parse(&row.hsn)
+            .ok()
+            .and_then(|hsn| rates.rate(&hsn, line.unit_price, day))
+        {
+            line.gst_rate = rate;
+        }
         if !row.on_sale {
             return Err(CheckoutError::NotOnSale { title: line.title }.into());
         }
@@ -301,9 +327,10 @@ pub async fn quote(
     db: &Db,
     address_state: &str,
     items: &[(i64, i64)],
+    now: DateTime<Utc>,
 ) -> Result<Result<Quote, CheckoutError>, StoreError> {
     let mut tx = db.begin_read().await?;
-    match read_lines(&mut tx, items).await {
+    match read_lines(&mut tx, items, now.date_naive()).await {
         Ok(lines) => Ok(lines.quote(address_state)),
         Err(PlaceError::Checkout(error)) => Ok(Err(error)),
         Err(PlaceError::Store(error)) => Err(error),
@@ -574,7 +601,7 @@ async fn place_in(
     notices: &dyn Notices,
     now: DateTime<Utc>,
 ) -> Result<Placed, PlaceError> {
-    let read = read_lines(s, items).await?;
+    let read = read_lines(s, items, now.date_naive()).await?;
     let state = request.address.state.code;
     let quote = read.quote(state)?;
     checkout::check_method(&quote, request.method)?;
@@ -628,8 +655,9 @@ async fn place_in(
         let sub_order: i64 = s
             .scalar(
                 "INSERT INTO sub_orders (order_id, seller_user_id, vendor_user_id, status, items_paise, cgst_paise, \
-                 sgst_paise, igst_paise, delivery_paise, total_paise, accept_by, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
+                 sgst_paise, igst_paise, delivery_paise, total_paise, accept_by, created_at, updated_at, \
+                 supply_document) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13) RETURNING id",
                 args![
                     order,
                     part.seller.0,
@@ -642,7 +670,12 @@ async fn place_in(
                     part.delivery.0,
                     part.total.0,
                     accept_by,
-                    Timestamp(now)
+                    Timestamp(now),
+                    if part.bill_of_supply {
+                        "bill-of-supply"
+                    } else {
+                        "tax-invoice"
+                    }
                 ],
             )
             .await?;
@@ -1008,6 +1041,8 @@ pub struct SubOrderRecord {
     /// The GSTIN under which the part is supplied: the seller's, or for a
     /// sub-vendor without GST, its vendor's.
     pub supplier_gstin: Option<String>,
+    /// `tax-invoice`, or `bill-of-supply` from an enrolled supplier without GST.
+    pub supply_document: String,
     pub status: String,
     pub items_paise: i64,
     pub cgst_paise: i64,
@@ -1098,7 +1133,7 @@ const SELECT_SUB_ORDER: &str = concat!(
     "SELECT s.id, s.order_id, s.seller_user_id, s.vendor_user_id, a.display_name AS seller_name, \
      su.phone AS seller_phone, a.address_line1 AS seller_line1, a.address_line2 AS seller_line2, \
      a.city AS seller_city, a.pin AS seller_pin, COALESCE(a.gstin, va.gstin) AS supplier_gstin, \
-     s.status, s.items_paise, s.cgst_paise, s.sgst_paise, s.igst_paise, \
+     s.supply_document, s.status, s.items_paise, s.cgst_paise, s.sgst_paise, s.igst_paise, \
      s.delivery_paise, s.total_paise, s.accept_by, s.courier, s.tracking, s.reason, s.created_at, s.updated_at, \
      ",
     change_of_mind_days!(),
@@ -1223,7 +1258,8 @@ pub async fn by_key(db: &Db, buyer: UserId, key: &str) -> Result<Option<OrderId>
 /// A seller's delivery and cash-on-delivery rules (the defaults until set).
 pub async fn seller_terms(db: &Db, seller: UserId) -> Result<(DeliveryRule, CodRule), StoreError> {
     let mut tx = db.begin_read().await?;
-    Ok(terms_of(&mut tx, seller).await?.rules())
+    let terms = terms_of(&mut tx, seller).await?;
+    Ok((terms.delivery, terms.cod))
 }
 
 /// Sets a seller's delivery and cash-on-delivery rules.

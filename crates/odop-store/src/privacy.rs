@@ -131,6 +131,7 @@ pub async fn export(db: &Db, user: UserId) -> Result<Value, StoreError> {
             "udyam": a.udyam,
             "seller_kind": a.seller_kind,
             "gstin": a.gstin,
+            "enrolment_number": a.enrolment_number,
             "vendor": a.vendor_name,
             "submitted_at": iso(Some(a.submitted_at)),
             "decided_at": iso(a.decided_at),
@@ -294,7 +295,7 @@ pub async fn delete_account(db: &Db, files: &FileStore, user: UserId, now: DateT
         sqlx::query(
             "UPDATE seller_applications SET legal_name = NULL, bio_en = NULL, bio_hi = NULL, address_line1 = NULL, \
              address_line2 = NULL, city = NULL, pin = NULL, account_holder = NULL, account_number = NULL, ifsc = NULL, \
-             pan = NULL, udyam = NULL, gstin = NULL, display_name = '—', erased_at = $2, \
+             pan = NULL, udyam = NULL, gstin = NULL, enrolment_number = NULL, display_name = '—', erased_at = $2, \
              status = CASE WHEN status IN ('submitted', 'returned', 'approved') THEN 'rejected' ELSE status END \
              WHERE user_id = $1",
         )

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use odop_domain::gst::Hsn;
 use odop_domain::registry::{District, Division, GiTag, OdopProduct, Registry};
 use odop_domain::{Bilingual, Slug};
 
@@ -43,6 +44,8 @@ pub(crate) struct ProductRow {
     pub added_on: Option<String>,
     pub gi_status: String,
     pub gi_name: Option<String>,
+    /// Comma-separated, most usual first.
+    pub hsn_codes: String,
     pub position: i64,
 }
 
@@ -50,7 +53,7 @@ pub(crate) const DIVISIONS: &str = "SELECT id, slug, name_en, name_hi, position 
 pub(crate) const DISTRICTS: &str = "SELECT id, slug, division_id, name_en, name_hi, confidence, featured_rank, position \
      FROM districts ORDER BY position, id";
 pub(crate) const PRODUCTS: &str = "SELECT id, district_id, slug, name_en, name_hi, description_en, description_hi, \
-     added_on, gi_status, gi_name, position FROM district_products ORDER BY district_id, position, id";
+     added_on, gi_status, gi_name, hsn_codes, position FROM district_products ORDER BY district_id, position, id";
 
 /// Loads the whole registry. It is small (18 divisions, 75 districts, about
 /// a hundred products), so three queries and one pass build it.
@@ -92,6 +95,12 @@ fn assemble(
                 status: row.gi_status.parse().map_err(corrupt)?,
                 name: row.gi_name,
             },
+            hsn: row
+                .hsn_codes
+                .split(',')
+                .filter(|code| !code.is_empty())
+                .map(|code| Hsn::parse(code).map_err(corrupt))
+                .collect::<Result<_, _>>()?,
         };
         products_by_district.entry(row.district_id).or_default().push(product);
     }

@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 
+use odop_domain::gst::Hsn;
 use odop_domain::registry::{District, Division, GiTag, OdopProduct, Registry};
 use odop_domain::{Bilingual, Slug};
 use serde::Deserialize;
@@ -54,6 +55,7 @@ struct SeedProduct {
     added_on: Option<String>,
     gi_status: String,
     gi_name: Option<String>,
+    hsn: Vec<String>,
     description_en: String,
     description_hi: String,
 }
@@ -78,6 +80,11 @@ fn parse(text: &str) -> Result<Registry, StoreError> {
     for d in file.district {
         let mut products = Vec::with_capacity(d.product.len());
         for p in d.product {
+            let hsn = p
+                .hsn
+                .iter()
+                .map(|code| Hsn::parse(code).map_err(|e| bad(&format!("{}: HSN {code}: {e}", p.slug))))
+                .collect::<Result<_, _>>()?;
             products.push(OdopProduct {
                 slug: p.slug,
                 name: Bilingual::new(p.name_en, p.name_hi),
@@ -87,6 +94,7 @@ fn parse(text: &str) -> Result<Registry, StoreError> {
                     status: p.gi_status.parse().map_err(|e| bad(&e))?,
                     name: p.gi_name,
                 },
+                hsn,
             });
         }
         districts.push(District {
@@ -312,6 +320,7 @@ pub async fn apply(db: &Db, registry: &Registry) -> Result<SeedReport, StoreErro
                     added_on: product.added_on.map(|a| a.to_string()),
                     gi_status: product.gi.status.code().to_owned(),
                     gi_name: product.gi.name.clone(),
+                    hsn_codes: product.hsn.iter().map(Hsn::as_str).collect::<Vec<_>>().join(","),
                     position: position as i64,
                 };
                 let outcome = decide(current, &row);
@@ -319,8 +328,8 @@ pub async fn apply(db: &Db, registry: &Registry) -> Result<SeedReport, StoreErro
                     Outcome::Inserted => {
                         sqlx::query(
                             "INSERT INTO district_products (district_id, slug, name_en, name_hi, description_en, \
-                             description_hi, added_on, gi_status, gi_name, position) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                             description_hi, added_on, gi_status, gi_name, hsn_codes, position) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
                         )
                         .bind(row.district_id)
                         .bind(&row.slug)
@@ -331,6 +340,7 @@ pub async fn apply(db: &Db, registry: &Registry) -> Result<SeedReport, StoreErro
                         .bind(&row.added_on)
                         .bind(&row.gi_status)
                         .bind(&row.gi_name)
+                        .bind(&row.hsn_codes)
                         .bind(row.position)
                         .execute(&mut *tx)
                         .await?;
@@ -338,8 +348,8 @@ pub async fn apply(db: &Db, registry: &Registry) -> Result<SeedReport, StoreErro
                     Outcome::Updated => {
                         sqlx::query(
                             "UPDATE district_products SET name_en = $2, name_hi = $3, description_en = $4, \
-                             description_hi = $5, added_on = $6, gi_status = $7, gi_name = $8, position = $9 \
-                             WHERE id = $1",
+                             description_hi = $5, added_on = $6, gi_status = $7, gi_name = $8, position = $9, \
+                             hsn_codes = $10 WHERE id = $1",
                         )
                         .bind(row.id)
                         .bind(&row.name_en)
@@ -350,6 +360,7 @@ pub async fn apply(db: &Db, registry: &Registry) -> Result<SeedReport, StoreErro
                         .bind(&row.gi_status)
                         .bind(&row.gi_name)
                         .bind(row.position)
+                        .bind(&row.hsn_codes)
                         .execute(&mut *tx)
                         .await?;
                     }
@@ -478,6 +489,42 @@ mod tests {
         let slugs: Vec<_> = lucknow.products.iter().map(|p| p.slug.as_str()).collect();
         assert!(slugs.starts_with(&["chikankari", "zari-zardozi"]), "{slugs:?}");
         assert_eq!(lucknow.products[0].name.hi, "चिकनकारी");
+    }
+
+    /// A seller can list every ODOP product under its usual HSN codes, at
+    /// any price and on any day since GST began: each code has a rate.
+    #[test]
+    fn every_odop_product_has_hsn_codes_with_a_rate_on_every_day_since_gst_began() {
+        use odop_domain::gst::GstTable;
+        use odop_domain::money::Money;
+        let registry = registry().unwrap();
+        let table = GstTable(crate::gst::shipped().unwrap().into_iter().map(|l| l.rule).collect());
+        let days = ["2017-07-01", "2020-01-01", "2025-09-21", "2025-09-22", "2026-12-07"];
+        for district in registry.districts() {
+            for product in &district.products {
+                assert!(
+                    !product.hsn.is_empty(),
+                    "{} of {} has no HSN code",
+                    product.slug,
+                    district.slug
+                );
+                for hsn in &product.hsn {
+                    for day in days {
+                        for rupees in [50, 999, 2_500, 2_501, 50_000] {
+                            assert!(
+                                table
+                                    .rate(hsn, Money::from_rupees(rupees), day.parse().unwrap())
+                                    .is_some(),
+                                "{} of {}: HSN {} has no rate on {day} at ₹{rupees}",
+                                product.slug,
+                                district.slug,
+                                hsn.as_str()
+                            );
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -101,7 +101,7 @@ pub async fn place_order(state: &AppState, request: &OrderRequest) -> Result<Res
         Err(error) => return Ok(Err(Refusal::Checkout(error))),
     };
     if let Some(shown) = request.shown_total {
-        match orders::quote(state.db(), address.state.code, &items).await? {
+        match orders::quote(state.db(), address.state.code, &items, Utc::now()).await? {
             Ok(quote) if quote.total != shown => return Ok(Err(Refusal::TotalChanged(quote.total))),
             Ok(_) => {}
             Err(error) => return Ok(Err(Refusal::Checkout(error))),

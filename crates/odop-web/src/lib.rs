@@ -15,6 +15,7 @@ pub mod checkout;
 pub mod edge;
 pub mod error;
 pub mod extract;
+pub mod gst_rates;
 pub mod i18n;
 pub mod listing_cache;
 pub mod localize;

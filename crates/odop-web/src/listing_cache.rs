@@ -152,6 +152,7 @@ mod tests {
                 seller_name: Some("Seller".into()),
                 seller_kind: Some("vendor".into()),
                 seller_gstin: None,
+                seller_enrolment: None,
                 seller_vendor_user_id: None,
                 seller_vendor_name: None,
                 seller_vendor_gstin: None,

@@ -46,6 +46,23 @@ pub enum Command {
     /// Manage accounts
     #[command(subcommand)]
     User(UserCommand),
+    /// Measure search relevance: build a fixed catalogue in a temporary database, run the judged buyer queries, and print found@5, precision@5 and MRR per class of query
+    SearchEval(SearchEvalArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SearchEvalArgs {
+    /// Generated listings around the hand-written ones
+    #[arg(long, default_value_t = 20_000, value_name = "N")]
+    pub generated: u64,
+
+    /// Seed of the generated listings
+    #[arg(long, default_value_t = 1, value_name = "S")]
+    pub seed: u64,
+
+    /// Also write the report as <DIR>/<date>-search-eval-<N>.md and .json (the history is kept in bench/results)
+    #[arg(long, value_name = "DIR")]
+    pub record: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

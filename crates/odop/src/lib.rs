@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod config;
 pub mod generate;
+pub mod search_eval;
 pub mod serve;
 mod telemetry;
 
@@ -14,7 +15,7 @@ use odop_store::{Db, redact_url};
 use std::io::BufRead;
 use std::sync::Arc;
 
-use crate::cli::{Cli, Command, GenArgs, RoleArg, UserCommand, UserCreateArgs};
+use crate::cli::{Cli, Command, GenArgs, RoleArg, SearchEvalArgs, UserCommand, UserCreateArgs};
 use crate::config::{Database, DatabaseSettings, FileConfig, LogSettings, ServeSettings, SmsConfig};
 
 /// Runs one command to completion.
@@ -39,6 +40,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Command::User(UserCommand::Create(args)) => {
                 create_user(args, &DatabaseSettings::resolve(&args.database, &file)).await
             }
+            Command::SearchEval(args) => search_eval(args).await,
         }
     })
 }
@@ -270,5 +272,27 @@ async fn reindex(settings: &DatabaseSettings) -> anyhow::Result<()> {
         dir.display()
     );
     db.close().await;
+    Ok(())
+}
+
+async fn search_eval(args: &SearchEvalArgs) -> anyhow::Result<()> {
+    let options = search_eval::EvalOptions {
+        generated: args.generated,
+        seed: args.seed,
+    };
+    let report = search_eval::evaluate(options, |step| eprintln!("{step}…")).await?;
+    let markdown = report.markdown();
+    println!("{markdown}");
+    if let Some(dir) = &args.record {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let stem = dir.join(format!(
+            "{}-search-eval-{}",
+            chrono::Utc::now().format("%Y-%m-%d"),
+            args.generated
+        ));
+        std::fs::write(stem.with_extension("md"), &markdown)?;
+        std::fs::write(stem.with_extension("json"), serde_json::to_string_pretty(&report)?)?;
+        println!("written to {}.md and .json", stem.display());
+    }
     Ok(())
 }

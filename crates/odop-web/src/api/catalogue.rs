@@ -178,8 +178,10 @@ pub struct SuggestResponse {
     pub suggestions: Vec<Suggestion>,
 }
 
-/// Suggestions as someone types: crafts, districts and products whose
-/// names match, in either script.
+/// Suggestions as someone types: crafts and districts whose names match
+/// (in either script, with typing mistakes tolerated), those with most
+/// listings first; then titles of products. Never words of descriptions or
+/// shop names.
 #[utoipa::path(
     get,
     path = "/api/v1/search/suggest",
@@ -200,69 +202,24 @@ pub(super) async fn suggest(
             "q is longer than 100 characters",
         ));
     }
-    let typed = params.q.trim();
-    let mut suggestions = Vec::new();
-    if odop_search::text::normalize(typed).chars().count() >= 2 {
-        let registry = state.registry().await?;
-        let matches = |name: &str| {
-            let (name, typed) = (odop_search::text::normalize(name), odop_search::text::normalize(typed));
-            name.split(' ').any(|word| word.starts_with(&typed)) || name.starts_with(&typed)
-        };
-        let mut seen_crafts = std::collections::HashSet::new();
-        for product in registry.districts().iter().flat_map(|d| &d.products) {
-            if (matches(&product.name.en) || matches(&product.name.hi)) && seen_crafts.insert(product.slug.clone()) {
-                let text = if matches(&product.name.hi) {
-                    &product.name.hi
-                } else {
-                    &product.name.en
-                };
-                suggestions.push(Suggestion {
-                    text: text.clone(),
-                    kind: "craft".into(),
-                    url: format!("/crafts/{}", product.slug),
-                });
-            }
-        }
-        for district in registry.districts() {
-            if matches(&district.name.en) || matches(&district.name.hi) {
-                let text = if matches(&district.name.hi) {
-                    &district.name.hi
-                } else {
-                    &district.name.en
-                };
-                suggestions.push(Suggestion {
-                    text: text.clone(),
-                    kind: "district".into(),
-                    url: format!("/districts/{}", district.slug),
-                });
-            }
-        }
-        let request = odop_search::SearchRequest {
-            text: typed.to_owned(),
-            page: 1,
-            per_page: 5,
-            ..odop_search::SearchRequest::default()
-        };
-        for hit in state
-            .search()
-            .search(&request)
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            .hits
-        {
-            let devanagari = typed.chars().any(|c| ('\u{0900}'..='\u{097F}').contains(&c));
-            let title = if devanagari {
-                hit.title_hi.or(hit.title_en)
-            } else {
-                hit.title_en.or(hit.title_hi)
+    let suggestions = state
+        .search()
+        .suggest(params.q.trim(), 8)
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .into_iter()
+        .map(|suggestion| {
+            let (kind, url) = match &suggestion.target {
+                odop_search::Suggested::Craft(slug) => ("craft", format!("/crafts/{slug}")),
+                odop_search::Suggested::District(slug) => ("district", format!("/districts/{slug}")),
+                odop_search::Suggested::Product(id, slug) => ("product", product_href(*id, slug)),
             };
-            suggestions.push(Suggestion {
-                text: title.unwrap_or_default(),
-                kind: "product".into(),
-                url: product_href(hit.id, &hit.slug),
-            });
-        }
-    }
-    suggestions.truncate(8);
+            Suggestion {
+                text: suggestion.text,
+                kind: kind.into(),
+                url,
+            }
+        })
+        .collect();
     Ok(Json(SuggestResponse { suggestions }))
 }
 
@@ -290,7 +247,9 @@ pub struct ListingInputDto {
     /// Plain text: blank lines separate paragraphs, `- ` starts a bullet, `**bold**`.
     pub description_en: Option<String>,
     pub description_hi: Option<String>,
-    /// The ODOP product (craft) slug.
+    /// One of the ODOP products (crafts) of the seller's district, by slug,
+    /// or `other` for another craft of that district. A listing's district
+    /// is always its seller's.
     #[schema(example = "chikankari")]
     pub craft: String,
     #[schema(example = "6206")]
@@ -430,7 +389,7 @@ pub(super) fn check_csrf(headers: &HeaderMap) -> Result<(), AppError> {
     csrf::verify(headers, token)
 }
 
-fn listing_id(raw: &str) -> Result<ListingId, AppError> {
+pub(super) fn listing_id(raw: &str) -> Result<ListingId, AppError> {
     raw.parse().map_err(|_| AppError::NotFound(NotFound::Object))
 }
 
@@ -455,7 +414,7 @@ async fn draft_from(
     })
 }
 
-async fn keepable(
+pub(super) async fn keepable(
     state: &AppState,
     me: &SignedIn,
     id: ListingId,

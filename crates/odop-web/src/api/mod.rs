@@ -11,7 +11,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 mod catalogue;
+mod gst;
 mod orders;
+mod photos;
 pub mod schema;
 
 use crate::AppState;
@@ -31,6 +33,7 @@ use crate::extract::{Path, Query};
         (name = "accounts", description = "The signed-in person (session cookie)"),
         (name = "catalogue", description = "Search, and the listings sellers keep. Writes use the session cookie and an `X-CSRF-Token` header holding the `odop_csrf` cookie's value"),
         (name = "orders", description = "Placing and reading orders, and payment gateways' webhooks"),
+        (name = "gst", description = "The GST rate table: rates by HSN code from a date, kept by state admins"),
         (name = "operations", description = "Health, readiness and metrics")
     )
 )]
@@ -53,6 +56,17 @@ pub fn router() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(catalogue::create_listing))
         .routes(routes!(catalogue::change_listing_status))
+        .merge(
+            // A photo may be up to 10 MB: more than the 2 MB every other
+            // request body is held to.
+            OpenApiRouter::new()
+                .routes(routes!(photos::list_photos, photos::add_photo))
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    odop_media::MAX_PHOTO_BYTES + 64 * 1024,
+                )),
+        )
+        .routes(routes!(photos::order_photos))
+        .routes(routes!(photos::delete_listing_photo))
         .routes(routes!(orders::place_order, orders::list_orders))
         .routes(routes!(orders::get_order))
         .routes(routes!(orders::cancel_order))
@@ -61,6 +75,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(orders::transition_sub_order))
         .routes(routes!(orders::get_cart, orders::put_cart))
         .routes(routes!(orders::webhook))
+        .routes(routes!(gst::list_rates, gst::put_rate))
         .routes(routes!(crate::ops::healthz))
         .routes(routes!(crate::ops::readyz))
         .routes(routes!(crate::ops::metrics))
@@ -111,6 +126,10 @@ pub struct ProductDto {
     #[schema(example = "2018-01-24", pattern = r"^\d{4}(-\d{2}-\d{2})?$")]
     pub added_on: Option<String>,
     pub gi: GiDto,
+    /// The HSN codes its goods are usually sold under, most usual first:
+    /// each has a line in the GST rate table (`/api/v1/gst/rates`).
+    #[schema(example = json!(["6211", "5810"]))]
+    pub hsn: Vec<String>,
     pub description_en: String,
     pub description_hi: String,
 }
@@ -157,6 +176,7 @@ impl ProductDto {
                 status: product.gi.status.into(),
                 name: product.gi.name.clone(),
             },
+            hsn: product.hsn.iter().map(|h| h.as_str().to_owned()).collect(),
             description_en: product.description.en.clone(),
             description_hi: product.description.hi.clone(),
         }
@@ -287,7 +307,7 @@ pub struct MeDto {
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct SellerDto {
-    /// `vendor` (GST-registered) or `sub-vendor`.
+    /// `vendor` (GST-registered), `sub-vendor` (through a vendor) or `enrolled` (an enrolled supplier without GST, selling within UP only).
     pub kind: String,
     pub district: String,
     /// For a sub-vendor, the user id of its vendor.
@@ -318,11 +338,12 @@ async fn me(me: crate::auth::SignedIn) -> Json<MeDto> {
             kind: match s.role {
                 SellerRole::Vendor => "vendor".into(),
                 SellerRole::SubVendor { .. } => "sub-vendor".into(),
+                SellerRole::Enrolled => "enrolled".into(),
             },
             district: s.district.to_string(),
             vendor: match s.role {
                 SellerRole::SubVendor { vendor } => Some(vendor.0),
-                SellerRole::Vendor => None,
+                SellerRole::Vendor | SellerRole::Enrolled => None,
             },
         }),
     })

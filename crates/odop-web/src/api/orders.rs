@@ -150,6 +150,10 @@ fn refused(tr: &Tr, refusal: Refusal) -> AppError {
         ) => AppError::Invalid {
             fields: vec![("items".into(), tr.t(error.message_id()))],
         },
+        // The items are fine; the address is not one they may go to.
+        Refusal::Checkout(CheckoutError::OnlyWithinUp { title }) => AppError::Invalid {
+            fields: vec![("address.state".into(), tr.t1("checkout-only-within-up", "title", title))],
+        },
         Refusal::Checkout(CheckoutError::NotEnoughStock { title, available: 0 }) => {
             AppError::Conflict(format!("sold out: {title}"))
         }

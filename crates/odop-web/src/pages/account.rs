@@ -104,6 +104,7 @@ async fn account(page: Page, State(state): State<AppState>) -> Result<Html<Strin
         match seller.role {
             SellerRole::Vendor => tr.t1("seller-verified-vendor", "district", district),
             SellerRole::SubVendor { .. } => tr.t1("seller-verified-sub-vendor", "district", district),
+            SellerRole::Enrolled => tr.t1("seller-verified-enrolled", "district", district),
         }
     });
     let (mut invitations, mut ties) = (Vec::new(), Vec::new());

@@ -184,6 +184,7 @@ fn checkout_problem(tr: &Tr, error: &CheckoutError) -> String {
             ],
         ),
         CheckoutError::NotOnSale { title } => tr.t1("checkout-not-on-sale", "title", title),
+        CheckoutError::OnlyWithinUp { title } => tr.t1("checkout-only-within-up", "title", title),
         other => tr.t(other.message_id()),
     }
 }
@@ -199,7 +200,7 @@ async fn cart_page(
     let (summary, problem) = if items.is_empty() {
         (None, problem)
     } else {
-        match store_orders::quote(state.db(), checkout::UTTAR_PRADESH, &items).await? {
+        match store_orders::quote(state.db(), checkout::UTTAR_PRADESH, &items, Utc::now()).await? {
             Ok(quote) => (Some(summary(state, &quote).await?), problem),
             Err(error) => (None, problem.or(Some(checkout_problem(&page.tr, &error)))),
         }
@@ -357,7 +358,7 @@ async fn checkout_page(
     } else {
         address.state.as_str()
     };
-    let quote = match store_orders::quote(state.db(), region, &items).await? {
+    let quote = match store_orders::quote(state.db(), region, &items, Utc::now()).await? {
         Ok(quote) => quote,
         Err(error) => {
             let html = cart_page(

@@ -2,6 +2,7 @@
 //! renditions, names of crafts and districts.
 
 use odop_domain::Slug;
+use odop_domain::catalogue::OTHER_CRAFT;
 use odop_domain::money::Money;
 use odop_domain::registry::Registry;
 use odop_search::Hit;
@@ -119,12 +120,47 @@ pub fn division_name(tr: &Tr, registry: &Registry, slug: &str) -> String {
 /// A craft's name in the reader's language, from its slug (the first
 /// district product with that slug names it).
 pub fn craft_name(tr: &Tr, registry: &Registry, slug: &str) -> String {
+    if slug == OTHER_CRAFT {
+        return tr.t("craft-other");
+    }
     registry
         .districts()
         .iter()
         .flat_map(|d| &d.products)
         .find(|p| p.slug.as_str() == slug)
         .map_or_else(|| slug.to_owned(), |p| tr.pick(&p.name).to_owned())
+}
+
+/// A listing's craft as its product page names it: "another craft of
+/// Lucknow" for a craft that is none of the district's ODOP products.
+pub fn craft_name_in(tr: &Tr, registry: &Registry, slug: &str, district: &str) -> String {
+    if slug != OTHER_CRAFT {
+        return craft_name(tr, registry, slug);
+    }
+    match Slug::parse(district).ok().and_then(|d| registry.district(&d)) {
+        Some(district) => tr.t1("craft-other-of", "district", tr.pick(&district.name)),
+        None => tr.t("craft-other"),
+    }
+}
+
+/// The crafts a seller of `district` may list under: the district's ODOP
+/// products, then "another craft of the district".
+pub fn district_crafts(tr: &Tr, registry: &Registry, district: &str) -> Vec<(String, String)> {
+    let mut crafts: Vec<(String, String)> = Slug::parse(district)
+        .ok()
+        .and_then(|d| registry.district(&d))
+        .map(|d| {
+            d.products
+                .iter()
+                .map(|p| (p.slug.to_string(), tr.pick(&p.name).to_owned()))
+                .collect()
+        })
+        .unwrap_or_default();
+    crafts.push((
+        OTHER_CRAFT.to_owned(),
+        craft_name_in(tr, registry, OTHER_CRAFT, district),
+    ));
+    crafts
 }
 
 /// Every craft of the registry once, by name in the reader's language.

@@ -18,7 +18,7 @@ use odop_domain::{ListingId, PhotoId, Slug, UserId};
 use odop_store::accounts;
 use odop_store::catalogue::{self, Listing, ListingError};
 
-use super::catalogue::{PhotoView, crafts, title_in};
+use super::catalogue::{PhotoView, district_crafts, title_in};
 use super::forms::Errors;
 use super::signin::{blocking, invalid};
 use super::{Chrome, Page, render};
@@ -322,6 +322,7 @@ async fn form_page(
     for_seller: Option<i64>,
     input: ListingInput,
     listing: Option<&Listing>,
+    district: &str,
     errors: Errors,
 ) -> Result<Html<String>, AppError> {
     let tr = &page.tr;
@@ -333,7 +334,7 @@ async fn form_page(
         for_seller,
         variants: variant_fields(&input),
         input,
-        crafts: crafts(tr, &registry),
+        crafts: district_crafts(tr, &registry, district),
         errors,
         existing: listing.map(|l| existing(tr, l)),
         tr: tr.clone(),
@@ -380,6 +381,7 @@ async fn new_form(
         for_seller,
         input,
         None,
+        selling.district.as_str(),
         Errors::default(),
     )
     .await
@@ -439,6 +441,7 @@ async fn create(
                     for_seller,
                     input,
                     None,
+                    selling.district.as_str(),
                     errors,
                 )
                 .await?,
@@ -463,6 +466,7 @@ async fn edit_form(
         None,
         input_of(&listing),
         Some(&listing),
+        &listing.record.district,
         Errors::default(),
     )
     .await
@@ -498,6 +502,7 @@ async fn update(
                     None,
                     input,
                     Some(&listing),
+                    &listing.record.district,
                     errors,
                 )
                 .await?,
@@ -640,6 +645,7 @@ async fn add_photo(
                     None,
                     input_of(&listing),
                     Some(&listing),
+                    &listing.record.district,
                     errors,
                 )
                 .await?,
@@ -657,9 +663,18 @@ async fn remove_photo(
     let me = page.signed_in()?.clone();
     let (listing, _) = my_listing(&state, &me, &id).await?;
     let photo: PhotoId = photo.parse().map_err(|_| AppError::NotFound(NotFound::Object))?;
-    let removed = catalogue::remove_photo(state.db(), listing.record.id(), photo, Utc::now())
-        .await?
-        .ok_or(AppError::NotFound(NotFound::Object))?;
+    if !delete_photo(&state, listing.record.id(), photo).await? {
+        return Err(AppError::NotFound(NotFound::Object));
+    }
+    Ok(Redirect::to(&format!("/sell/listings/{}", listing.record.id)).into_response())
+}
+
+/// Takes a photo off a listing, and its files out of storage unless another
+/// listing shows them; `false` when the listing has no such photo.
+pub(crate) async fn delete_photo(state: &AppState, listing: ListingId, photo: PhotoId) -> Result<bool, AppError> {
+    let Some(removed) = catalogue::remove_photo(state.db(), listing, photo, Utc::now()).await? else {
+        return Ok(false);
+    };
     if !removed.still_used {
         for width in removed.record.widths() {
             state
@@ -668,5 +683,5 @@ async fn remove_photo(
                 .await?;
         }
     }
-    Ok(Redirect::to(&format!("/sell/listings/{}", listing.record.id)).into_response())
+    Ok(true)
 }

@@ -10,6 +10,7 @@ mod desk;
 mod dev;
 mod districts;
 pub(crate) mod forms;
+mod gst_rates;
 pub(crate) mod listings;
 mod order_desk;
 mod orders;
@@ -59,6 +60,7 @@ pub fn router(config: &crate::WebConfig) -> Router<AppState> {
         .merge(desk::router())
         .merge(vendor::router())
         .merge(admin::router())
+        .merge(gst_rates::router())
         .merge(search::router())
         .merge(product::router())
         .merge(listings::router())
@@ -153,6 +155,9 @@ pub(crate) const NOTICES: &[&str] = &[
     "authenticator-removed",
     "refund-released",
     "refund-settled-already",
+    "gst-rate-added",
+    "gst-rate-corrected",
+    "gst-rate-unchanged",
 ];
 
 /// The cookie that carries a notice to the page after a redirect.

@@ -114,6 +114,8 @@ pub struct PartView {
     pub seller_address: Option<String>,
     /// The GSTIN the part is supplied under, if any.
     pub supplier_gstin: Option<String>,
+    /// The seller charges no GST and owes a bill of supply.
+    pub bill_of_supply: bool,
     /// The courier's site to track the parcel on, when odop knows it.
     pub tracking_site: Option<&'static str>,
     pub tracking_number: Option<String>,
@@ -170,6 +172,7 @@ pub(crate) fn part_views(tr: &Tr, view: &OrderView, only: Option<i64>) -> Vec<Pa
                     .map(|phone| (phone.to_string(), phone.display())),
                 seller_address: (!seller_address.is_empty()).then_some(seller_address),
                 supplier_gstin: p.supplier_gstin.clone(),
+                bill_of_supply: p.supply_document == "bill-of-supply",
                 tracking_site: p.courier.as_deref().and_then(odop_domain::orders::courier_site),
                 tracking_number: p.tracking.clone(),
                 status: tr.t(&format!("order-status-{}", status.code())),

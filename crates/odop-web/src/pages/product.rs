@@ -18,7 +18,7 @@ use odop_domain::{ListingId, Slug, UserId, text};
 use odop_search::SearchRequest;
 use odop_store::catalogue::{self, Listing, ListingRecord};
 
-use super::catalogue::{PhotoView, ProductCard, craft_name, district_name, title_in};
+use super::catalogue::{PhotoView, ProductCard, craft_name, craft_name_in, district_name, title_in};
 use super::{Chrome, Page, render};
 use crate::AppState;
 use crate::error::{AppError, NotFound};
@@ -141,6 +141,11 @@ fn seller_view(tr: &Tr, registry: &Registry, listing: &Listing) -> SellerView {
     let r = &listing.record;
     let gst = match (r.seller_kind.as_deref(), &r.seller_gstin, &r.seller_vendor_name) {
         (Some("vendor"), Some(gstin), _) => tr.t1("seller-gst-registered", "gstin", gstin),
+        (Some("enrolled"), _, _) => tr.t1(
+            "seller-gst-enrolled",
+            "enrolment",
+            r.seller_enrolment.clone().unwrap_or_default(),
+        ),
         (_, _, Some(vendor)) => tr.with(
             "seller-through-vendor",
             &[
@@ -215,7 +220,10 @@ async fn product(
     }
     .map(text::render_light);
     let mut details = vec![
-        (tr.t("detail-craft"), craft_name(tr, &registry, &r.craft)),
+        (
+            tr.t("detail-craft"),
+            craft_name_in(tr, &registry, &r.craft, &r.district),
+        ),
         (tr.t("detail-weight"), tr.t1("grams", "grams", r.weight_grams)),
         (tr.t("detail-hsn"), r.hsn.clone()),
     ];
@@ -225,8 +233,11 @@ async fn product(
             format!("{} × {} × {} {}", l / 10, w / 10, h / 10, tr.t("unit-cm")),
         ));
     }
+    // "Other crafts" of every district are no kin of each other: related
+    // products of such a listing come from its own district.
     let related_request = SearchRequest {
         craft: Some(r.craft.clone()),
+        district: (r.craft == odop_domain::catalogue::OTHER_CRAFT).then(|| r.district.clone()),
         page: 1,
         per_page: 5,
         ..SearchRequest::default()

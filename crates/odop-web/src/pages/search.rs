@@ -138,6 +138,9 @@ struct SearchPage {
     chrome: Chrome,
     query: String,
     summary: String,
+    /// What the search made of the words: a price range read from them, or
+    /// that fewer words than all were enough.
+    notes: Vec<String>,
     cards: Vec<ProductCard>,
     groups: Vec<FacetGroup>,
     /// The parameters to keep when the search form is sent again.
@@ -295,6 +298,23 @@ async fn search(
             ],
         )
     };
+    let mut notes = Vec::new();
+    if let Some(range) = results.price_from_words {
+        let rupees = |paise: u64| Arg::from(odop_domain::money::Money(paise as i64).to_string());
+        notes.push(match (range.from_paise, range.to_paise) {
+            (Some(from), Some(to)) => tr.with(
+                "search-price-words-between",
+                &[("from", rupees(from)), ("to", rupees(to))],
+            ),
+            (Some(from), None) => tr.with("search-price-words-from", &[("from", rupees(from))]),
+            (None, Some(to)) => tr.with("search-price-words-up-to", &[("to", rupees(to))]),
+            (None, None) => String::new(),
+        });
+    }
+    if results.relaxed && results.total > 0 {
+        notes.push(tr.t("search-relaxed"));
+    }
+    notes.retain(|n| !n.is_empty());
     let pages = results.total.div_ceil(PER_PAGE).min(MAX_PAGE);
     let previous = (request.page > 1).then(|| with(&request, "page", Some(&(request.page - 1).to_string())));
     let next = (request.page < pages).then(|| with(&request, "page", Some(&(request.page + 1).to_string())));
@@ -324,6 +344,7 @@ async fn search(
         chrome: page.chrome(),
         query: request.text.clone(),
         summary,
+        notes,
         cards,
         groups: facet_groups(tr, &registry, &request, &results),
         hidden,

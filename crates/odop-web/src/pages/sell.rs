@@ -229,6 +229,7 @@ async fn read_form(mut multipart: Multipart) -> Result<(ApplicationInput, Vec<Up
             "udyam" => &mut input.udyam,
             "seller_kind" => &mut input.seller_kind,
             "gstin" => &mut input.gstin,
+            "enrolment" => &mut input.enrolment,
             "vendor" => &mut input.vendor,
             "consent" => {
                 input.consent = value == "yes";

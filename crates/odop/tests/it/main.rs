@@ -13,6 +13,7 @@ mod catalogue;
 mod checkout;
 mod cli;
 mod durability;
+mod listings_and_rates;
 mod money;
 mod onboarding;
 mod ops;

@@ -241,6 +241,16 @@ impl TestApp {
     /// Creates a verified seller (an approved application, and for an
     /// artisan an active tie to its vendor) and returns its account id.
     pub async fn verified_seller(&self, spec: SellerSpec<'_>) -> odop_domain::UserId {
+        self.seller_of_kind(spec, false).await
+    }
+
+    /// Creates a verified enrolled supplier: without GST, enrolled to sell
+    /// within UP on its own (CGST Notification 34/2023).
+    pub async fn enrolled_seller(&self, spec: SellerSpec<'_>) -> odop_domain::UserId {
+        self.seller_of_kind(spec, true).await
+    }
+
+    async fn seller_of_kind(&self, spec: SellerSpec<'_>, enrolled: bool) -> odop_domain::UserId {
         use odop_store::bulk::{NewSeller, NewSellerKind};
         let district_ids = odop_store::bulk::district_ids(&self.db).await.unwrap();
         let pan = "ABCPK1234L";
@@ -261,6 +271,9 @@ impl TestApp {
             ifsc: "SBIN0001234".into(),
             pan: pan.into(),
             kind: match spec.vendor {
+                None if enrolled => NewSellerKind::Enrolled {
+                    enrolment: format!("09{pan}1E5"),
+                },
                 None => NewSellerKind::Vendor {
                     gstin: format!("{first14}{check}"),
                 },
