@@ -596,6 +596,36 @@ mod tests {
     }
 
     #[test]
+    fn an_enrolled_supplier_gives_an_enrolment_number_of_up_with_its_own_pan() {
+        let input = ApplicationInput {
+            seller_kind: "enrolled".into(),
+            gstin: String::new(),
+            enrolment: "09ABCPJ1234K1E5".into(),
+            ..vendor_input()
+        };
+        let application = validate(&input, &registry(), &[]).unwrap();
+        assert_eq!(application.kind.code(), "enrolled");
+        assert!(matches!(application.kind, SellerKind::Enrolled { .. }));
+        assert!(!DocumentKind::GstCertificate.required_for(&application.kind));
+        for (enrolment, message) in [
+            ("09ABCPJ9999K1E5", "invalid-enrolment-pan"),
+            ("07ABCPJ1234K1E5", "invalid-enrolment-state"),
+            ("09ABCPJ1234K", "invalid-enrolment-format"),
+        ] {
+            let input = ApplicationInput {
+                enrolment: enrolment.into(),
+                ..input.clone()
+            };
+            let problems = validate(&input, &registry(), &[]).unwrap_err();
+            assert_eq!(
+                problems.iter().map(|p| (p.field, p.message_id)).collect::<Vec<_>>(),
+                [("enrolment", message)],
+                "{enrolment}"
+            );
+        }
+    }
+
+    #[test]
     fn a_sub_vendor_must_name_a_vendor_that_invited_them() {
         let input = ApplicationInput {
             seller_kind: "sub-vendor".into(),

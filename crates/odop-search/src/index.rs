@@ -714,7 +714,10 @@ impl SearchIndex {
         Ok(results)
     }
 
-    fn search_uncached(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+    /// A search worked out afresh, without the answers kept until the next
+    /// commit: what [`SearchIndex::search`] does when it has not seen the
+    /// request since the index last changed (benchmarks time this).
+    pub fn search_uncached(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         let searcher = self.reader.searcher();
         let understood = understand(&request.text);
         let steps = Strictness::steps(understood.words.len());

@@ -458,3 +458,82 @@ fn a_districts_newest_listings_are_kept_only_until_the_next_commit() {
         before
     );
 }
+
+#[test]
+fn a_price_in_the_words_filters_the_prices_and_is_not_searched_for() {
+    let index = index();
+    let results = index.search(&query("brass diya under 1000")).unwrap();
+    assert_eq!(results.hits.iter().map(|h| h.id).collect::<Vec<_>>(), [4]);
+    let range = results.price_from_words.unwrap();
+    assert_eq!((range.from_paise, range.to_paise), (None, Some(100_000)));
+    assert_eq!(ids(&index, query("brass diya 500 se kam")), Vec::<u64>::new());
+    assert_eq!(ids(&index, query("saree 5000 se upar")), [3]);
+    assert_eq!(ids(&index, query("साड़ी 5000 तक")), [11]);
+}
+
+#[test]
+fn a_word_no_listing_has_relaxes_the_search_instead_of_emptying_it() {
+    let index = index();
+    // "handmade" and "premium" are in no listing: the others still find.
+    let results = index.search(&query("handmade banarasi saree premium")).unwrap();
+    assert!(results.relaxed);
+    assert_eq!(results.hits.first().map(|h| h.id), Some(3));
+    // Two words, one unknown: the known one is enough.
+    let results = index.search(&query("kurta xyzzyq")).unwrap();
+    assert!(results.relaxed && !results.hits.is_empty());
+    assert!(!index.search(&query("banarasi saree")).unwrap().relaxed);
+}
+
+fn index_knowing_places() -> SearchIndex {
+    let index = index();
+    index.learn_places(&odop_store::seed::registry().unwrap()).unwrap();
+    index
+}
+
+#[test]
+fn suggestions_are_crafts_and_districts_first_then_titles_never_description_words() {
+    use odop_search::Suggested;
+    let index = index_knowing_places();
+    let first = |typed: &str| index.suggest(typed, 8).unwrap().into_iter().next().map(|s| s.target);
+    assert_eq!(first("chik"), Some(Suggested::Craft("chikankari".into())));
+    assert_eq!(first("moradabd"), Some(Suggested::District("moradabad".into())));
+    assert_eq!(first("बनार"), Some(Suggested::Craft("banarasi-silk-sarees".into())));
+    let glass = index.suggest("glass ban", 8).unwrap();
+    assert!(
+        glass
+            .iter()
+            .any(|s| s.target == Suggested::Product(7, "item-7".into()) && s.text == "Glass bangles, set of 12"),
+        "{glass:?}"
+    );
+    // "हाथ" and "engraved" are only in descriptions: nothing is suggested
+    // from them.
+    for typed in ["हाथ की", "engraved"] {
+        let found = index.suggest(typed, 8).unwrap();
+        assert!(
+            found.iter().all(|s| !matches!(s.target, Suggested::Product(..))),
+            "{typed}: {found:?}"
+        );
+    }
+    // A suggestion in Devanagari for Devanagari typing.
+    let hindi = index.suggest("लख", 8).unwrap();
+    assert!(hindi.iter().any(|s| s.text == "लखनऊ"), "{hindi:?}");
+}
+
+#[test]
+fn a_district_named_in_the_query_ranks_its_listings_above_ones_that_mention_it() {
+    let index = index_knowing_places();
+    let mention = IndexDoc {
+        id: 50,
+        title_en: Some("Brass diya, Moradabad style".into()),
+        published_ms: 1_000_000,
+        places: "Ghungroo, bells & brass Etah".into(),
+        district: "etah".into(),
+        craft: "ghungroo-bells-and-brass".into(),
+        ..doc(&CATALOGUE[3])
+    };
+    index.upsert(&mention).unwrap();
+    index.commit(1).unwrap();
+    let found = ids(&index, query("moradabad brass diya"));
+    assert_eq!(found.first(), Some(&4), "{found:?}");
+    assert!(found.contains(&50));
+}

@@ -147,6 +147,7 @@ async fn every_page_fits_a_phone_and_passes_axe_in_both_languages() {
                 "/crafts/chikankari",
                 "/search?q=chikankari",
                 "/search?q=%E0%A4%9A%E0%A4%BF%E0%A4%95%E0%A4%A8",
+                "/search?q=chikan+kurta+under+2000+premium",
                 product.as_str(),
                 &format!("/sellers/{seller_id}"),
                 "/cart",
@@ -204,6 +205,7 @@ async fn every_page_fits_a_phone_and_passes_axe_in_both_languages() {
                 &format!("/admin/polls/{poll}"),
                 "/admin/quiz",
                 "/admin/payments",
+                "/admin/gst?hsn=6211",
                 "/account/authenticator",
             ]
             .map(str::to_owned)

@@ -180,6 +180,35 @@ on_both_backends! {
         assert_eq!(odop_store::onboarding::documents(&app.db, odop_domain::ApplicationId(id)).await.unwrap().len(), 4);
     }
 
+    async fn an_enrolled_supplier_applies_with_its_enrolment_number_and_is_approved(app) {
+        officers(&app).await;
+        let seller = app.sign_in(VENDOR).await;
+        let (_, form) = seller.page("/sell/apply").await;
+        assert!(form.contains("value=\"enrolled\""), "the form offers the enrolled supplier's way");
+        // An enrolment number with another PAN is refused, with the reason.
+        let wrong = fields(&[("seller_kind", "enrolled"), ("gstin", ""), ("enrolment", "09ABCPJ9999K1E5")]);
+        let response = apply(&seller, wrong, &[("pan_card", PDF), ("bank_proof", PNG)]).await;
+        assert_eq!(response.status(), 400);
+        assert!(response.text().await.unwrap().contains("not the PAN you entered"));
+        // No GST certificate is asked of a seller without GST.
+        let right = fields(&[("seller_kind", "enrolled"), ("gstin", ""), ("enrolment", "09 abcpj1234k 1e5")]);
+        let response = apply(&seller, right, &[("pan_card", PDF), ("bank_proof", PNG)]).await;
+        assert_eq!(response.status(), 303, "{}", response.text().await.unwrap());
+        let id = application_id(&app, VENDOR).await;
+        let officer = app.staff_sign_in(LUCKNOW_OFFICER, PASSWORD).await;
+        let (_, detail) = officer.page(&format!("/desk/applications/{id}")).await;
+        assert!(detail.contains("09ABCPJ1234K1E5"), "the officer sees the enrolment number to check it");
+        assert!(detail.contains("Enrolled supplier"));
+        let response = officer
+            .post(&format!("/desk/applications/{id}/decision"), &[("action", "approve")])
+            .await;
+        assert_eq!(response.status(), 303);
+        let me: serde_json::Value = seller.get("/api/v1/me").await.json().await.unwrap();
+        assert_eq!(me["seller"]["kind"], "enrolled");
+        // It sells on its own: it cannot take artisans on.
+        assert_eq!(seller.get("/vendor/sub-vendors").await.status(), 404);
+    }
+
     async fn every_validation_rule_answers_400_with_its_message(app) {
         let person = app.sign_in(VENDOR).await;
         let good_gstin = gstin_for("ABCPJ1234K");
