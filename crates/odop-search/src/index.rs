@@ -694,24 +694,40 @@ impl SearchIndex {
     /// when no listing has them all, fewer are enough, then near spellings
     /// of every word (see [`Strictness::steps`]).
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+        self.kept(
+            request,
+            |answers| &mut answers.searches,
+            || self.search_uncached(request),
+        )
+    }
+
+    /// The answer kept for `request` in the map `kind` picks, or `work`'s,
+    /// kept when no commit came while it was worked out.
+    fn kept<T: Clone>(
+        &self,
+        request: &SearchRequest,
+        kind: fn(&mut Answers) -> &mut HashMap<SearchRequest, T>,
+        work: impl FnOnce() -> Result<T, SearchError>,
+    ) -> Result<T, SearchError> {
         let generation = {
-            let answers = self.answers.lock().map_err(|_| SearchError::Poisoned)?;
-            if let Some(results) = answers.searches.get(request) {
-                return Ok(results.clone());
+            let mut answers = self.answers.lock().map_err(|_| SearchError::Poisoned)?;
+            if let Some(answer) = kind(&mut answers).get(request) {
+                return Ok(answer.clone());
             }
             answers.generation
         };
         // Read after the generation: a commit in between makes the answer
         // unfit to keep, never a stale answer kept.
-        let results = self.search_uncached(request)?;
+        let answer = work()?;
         let mut answers = self.answers.lock().map_err(|_| SearchError::Poisoned)?;
         if answers.generation == generation {
-            if answers.searches.len() >= ANSWERS_KEPT {
-                answers.searches.clear();
+            let map = kind(&mut answers);
+            if map.len() >= ANSWERS_KEPT {
+                map.clear();
             }
-            answers.searches.insert(request.clone(), results.clone());
+            map.insert(request.clone(), answer.clone());
         }
-        Ok(results)
+        Ok(answer)
     }
 
     /// A search worked out afresh, without the answers kept until the next
@@ -801,22 +817,7 @@ impl SearchIndex {
     /// words, without counting or facets: for "related products", where
     /// counting every match of a big craft would cost more than the page.
     pub fn top(&self, request: &SearchRequest) -> Result<Vec<Hit>, SearchError> {
-        let generation = {
-            let answers = self.answers.lock().map_err(|_| SearchError::Poisoned)?;
-            if let Some(hits) = answers.tops.get(request) {
-                return Ok(hits.clone());
-            }
-            answers.generation
-        };
-        let hits = self.top_uncached(request)?;
-        let mut answers = self.answers.lock().map_err(|_| SearchError::Poisoned)?;
-        if answers.generation == generation {
-            if answers.tops.len() >= ANSWERS_KEPT {
-                answers.tops.clear();
-            }
-            answers.tops.insert(request.clone(), hits.clone());
-        }
-        Ok(hits)
+        self.kept(request, |answers| &mut answers.tops, || self.top_uncached(request))
     }
 
     fn top_uncached(&self, request: &SearchRequest) -> Result<Vec<Hit>, SearchError> {

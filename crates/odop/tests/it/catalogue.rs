@@ -13,12 +13,12 @@ use crate::support::on_both_backends;
 use crate::support::people::{Person, SellerSpec, location};
 use crate::support::{Backend, TestApp};
 
-const NOOR: &str = "9822200001";
+pub(crate) const NOOR: &str = "9822200001";
 const RUKHSANA: &str = "9822200002";
 const RAMESH: &str = "9822200003";
 const BUYER: &str = "9822200004";
 
-async fn noor(app: &TestApp) -> UserId {
+pub(crate) async fn noor(app: &TestApp) -> UserId {
     app.verified_seller(SellerSpec {
         phone: NOOR,
         name: "Noor Chikan House",

@@ -7,12 +7,11 @@
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
-use crate::catalogue::png;
+use crate::catalogue::{NOOR, noor, png};
 use crate::support::TestApp;
 use crate::support::on_both_backends;
 use crate::support::people::{Person, SellerSpec};
 
-const NOOR: &str = "9822300001";
 const RAMESH: &str = "9822300002";
 const ADMIN: &str = "9822300003";
 const ADMIN_PASSWORD: &str = "a long enough password";
@@ -21,17 +20,6 @@ async fn me_id(person: &Person) -> i64 {
     person.get("/api/v1/me").await.json::<Value>().await.unwrap()["id"]
         .as_i64()
         .unwrap()
-}
-
-async fn noor(app: &TestApp) -> odop_domain::UserId {
-    app.verified_seller(SellerSpec {
-        phone: NOOR,
-        name: "Noor Chikan House",
-        district: "lucknow",
-        craft: "chikankari",
-        vendor: None,
-    })
-    .await
 }
 
 fn listing(craft: &str, hsn: &str, variants: Value) -> Value {
@@ -60,6 +48,17 @@ async fn created_listing(person: &Person, body: Value) -> i64 {
     let response = send(person, reqwest::Method::POST, "/api/v1/listings", Some(body)).await;
     assert_eq!(response.status(), 201);
     response.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+}
+
+async fn publish(person: &Person, id: i64) {
+    let response = send(
+        person,
+        reqwest::Method::POST,
+        &format!("/api/v1/listings/{id}/status"),
+        Some(json!({"action": "publish"})),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
 }
 
 async fn upload(person: &Person, id: i64, bytes: Vec<u8>) -> reqwest::Response {
@@ -115,14 +114,7 @@ on_both_backends! {
 
         // Another craft of the seller's own district is fine, and shown as such.
         let id = created_listing(&seller, listing("other", "6211", variants)).await;
-        let published = send(
-            &seller,
-            reqwest::Method::POST,
-            &format!("/api/v1/listings/{id}/status"),
-            Some(json!({"action": "publish"})),
-        )
-        .await;
-        assert_eq!(published.status(), 200);
+        publish(&seller, id).await;
         let slug = seller.get(&format!("/api/v1/listings/{id}")).await.json::<Value>().await.unwrap()["url"]
             .as_str()
             .unwrap()
@@ -300,14 +292,7 @@ on_both_backends! {
             {"label": "Silk", "sku": "K-S", "price_paise": 300_000, "stock": 3}
         ]);
         let id = created_listing(&seller, listing("chikankari", "6211", variants)).await;
-        let publish = send(
-            &seller,
-            reqwest::Method::POST,
-            &format!("/api/v1/listings/{id}/status"),
-            Some(json!({"action": "publish"})),
-        )
-        .await;
-        assert_eq!(publish.status(), 200);
+        publish(&seller, id).await;
         let listing = odop_store::catalogue::get(&app.db, odop_domain::ListingId(id)).await.unwrap().unwrap();
         let variant = |sku: &str| listing.variants.iter().find(|v| v.sku == sku).unwrap().id;
         let now = chrono::Utc::now();
@@ -340,14 +325,7 @@ on_both_backends! {
         assert_eq!(me["seller"]["kind"], "enrolled");
         let variants = json!([{"sku": "K-1", "price_paise": 105_000, "stock": 5}]);
         let id = created_listing(&seller, listing("chikankari", "6211", variants)).await;
-        let published = send(
-            &seller,
-            reqwest::Method::POST,
-            &format!("/api/v1/listings/{id}/status"),
-            Some(json!({"action": "publish"})),
-        )
-        .await;
-        assert_eq!(published.status(), 200);
+        publish(&seller, id).await;
         let listing = odop_store::catalogue::get(&app.db, odop_domain::ListingId(id)).await.unwrap().unwrap();
         assert_eq!(listing.record.seller(), seller_id);
         let variant = listing.variants[0].id;
