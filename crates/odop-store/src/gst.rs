@@ -9,7 +9,6 @@ use serde::Deserialize;
 
 use crate::StoreError;
 use crate::db::{Db, Tx, dispatch, on_tx};
-use crate::statements::{Columns, FromColumns, Statements};
 use crate::time::Timestamp;
 
 const RATES_TOML: &str = include_str!("../seed/gst_rates.toml");
@@ -78,32 +77,6 @@ pub async fn table(db: &Db) -> Result<GstTable, StoreError> {
         .map(RateRow::rule)
         .collect::<Result<Vec<_>, _>>()
         .map(GstTable)
-}
-
-/// The table inside the caller's transaction: what checkout prices with,
-/// so that a sale is taxed at the rate in force on its day for its price.
-pub(crate) async fn table_in(s: &mut impl Statements) -> Result<GstTable, StoreError> {
-    let rows: Vec<RateRow> = s
-        .fetch_all(
-            "SELECT hsn_prefix, effective_from, rate_bp, up_to_price_paise FROM gst_rates ORDER BY id",
-            &[],
-        )
-        .await?;
-    rows.into_iter()
-        .map(RateRow::rule)
-        .collect::<Result<Vec<_>, _>>()
-        .map(GstTable)
-}
-
-impl FromColumns for RateRow {
-    fn from_columns(row: &impl Columns) -> Result<Self, StoreError> {
-        Ok(Self {
-            hsn_prefix: row.named("hsn_prefix")?,
-            effective_from: row.named("effective_from")?,
-            rate_bp: row.named("rate_bp")?,
-            up_to_price_paise: row.named("up_to_price_paise")?,
-        })
-    }
 }
 
 impl RateRow {

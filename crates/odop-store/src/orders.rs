@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use odop_domain::checkout::{self, CheckoutError, CodRule, DeliveryAddress, DeliveryRule, Line, Quote, SellerRules};
-use odop_domain::gst::Hsn;
+use odop_domain::gst::{GstTable, Hsn};
 use odop_domain::money::Money;
 use odop_domain::orders::{
     ACCEPT_WITHIN_HOURS, ANSWER_RETURN_WITHIN_HOURS, OrderEvent, Party, PaymentMethod, ReturnReason, ReturnTerms,
@@ -82,6 +82,9 @@ pub struct PlaceOrder<'a> {
     pub items: &'a [(i64, i64)],
     /// How long an online order's stock is held for payment.
     pub hold: Duration,
+    /// The GST rate table, read before the order's write transaction: on
+    /// SQLite every statement inside it keeps the other writers waiting.
+    pub rates: &'a GstTable,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -267,7 +270,12 @@ impl FromColumns for LineWithTerms {
 /// rate even when the listing's cheapest variant does not, and a rate that
 /// took effect after the listing was written applies to its sales. The
 /// rate the listing recorded stands only when the table has none.
-async fn read_lines(s: &mut impl Statements, items: &[(i64, i64)], day: NaiveDate) -> Result<OrderLines, PlaceError> {
+async fn read_lines(
+    s: &mut impl Statements,
+    items: &[(i64, i64)],
+    rates: &GstTable,
+    day: NaiveDate,
+) -> Result<OrderLines, PlaceError> {
     let mut read = OrderLines {
         lines: Vec::with_capacity(items.len()),
         items: HashMap::new(),
@@ -287,7 +295,6 @@ async fn read_lines(s: &mut impl Statements, items: &[(i64, i64)], day: NaiveDat
     );
     let variants: Vec<Arg<'_>> = items.iter().map(|(variant, _)| Arg::from(*variant)).collect();
     let rows: Vec<LineWithTerms> = s.fetch_all(&sql, &variants).await?;
-    let rates = crate::gst::table_in(s).await?;
     let rows: HashMap<i64, LineWithTerms> = rows.into_iter().map(|row| (row.line.variant_id, row)).collect();
     for (variant, quantity) in items {
         let Some(LineWithTerms { line: row, terms }) = rows.get(variant) else {
@@ -329,8 +336,9 @@ pub async fn quote(
     items: &[(i64, i64)],
     now: DateTime<Utc>,
 ) -> Result<Result<Quote, CheckoutError>, StoreError> {
+    let rates = crate::gst::table(db).await?;
     let mut tx = db.begin_read().await?;
-    match read_lines(&mut tx, items, now.date_naive()).await {
+    match read_lines(&mut tx, items, &rates, now.date_naive()).await {
         Ok(lines) => Ok(lines.quote(address_state)),
         Err(PlaceError::Checkout(error)) => Ok(Err(error)),
         Err(PlaceError::Store(error)) => Err(error),
@@ -601,7 +609,7 @@ async fn place_in(
     notices: &dyn Notices,
     now: DateTime<Utc>,
 ) -> Result<Placed, PlaceError> {
-    let read = read_lines(s, items, now.date_naive()).await?;
+    let read = read_lines(s, items, request.rates, now.date_naive()).await?;
     let state = request.address.state.code;
     let quote = read.quote(state)?;
     checkout::check_method(&quote, request.method)?;

@@ -108,6 +108,7 @@ pub async fn place_order(state: &AppState, request: &OrderRequest) -> Result<Res
         }
     }
     let fingerprint = fingerprint(&address, method, &items);
+    let rates = odop_store::gst::table(state.db()).await?;
     let order = PlaceOrder {
         buyer: request.buyer,
         idempotency_key: &request.key,
@@ -116,6 +117,7 @@ pub async fn place_order(state: &AppState, request: &OrderRequest) -> Result<Res
         method,
         items: &items,
         hold: state.config().payment_hold(),
+        rates: &rates,
     };
     match orders::place(state.db(), &order, &payments::notices(state), Utc::now()).await {
         Ok(placed) => Ok(Ok(placed)),

@@ -3,6 +3,7 @@
 //! stored exactly as from the form.
 
 use axum::Json;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, StatusCode};
 use odop_domain::PhotoId;
@@ -125,11 +126,13 @@ pub(super) async fn add_photo(
     headers: HeaderMap,
     me: SignedIn,
     Path(id): Path<String>,
-    mut multipart: Multipart,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<PhotosResponse>), AppError> {
     check_csrf(&headers)?;
     let (listing, _) = keepable(&state, &me, listing_id(&id)?).await?;
     let bad = |e: &dyn std::fmt::Display| AppError::bad_request(BadRequest::InvalidForm, e);
+    // Not a multipart form at all: the same JSON error as every other.
+    let mut multipart = multipart.map_err(|e| bad(&e.body_text()))?;
     let mut upload = None;
     while let Some(field) = multipart.next_field().await.map_err(|e| bad(&e))? {
         if field.name() == Some("photo") {
