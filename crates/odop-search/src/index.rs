@@ -543,13 +543,11 @@ impl SearchIndex {
             let key = &word.key;
             let key_term = |field| Term::from_field_text(field, key);
             let term_query = |term, weight| boost(TermQuery::new(term, IndexRecordOption::WithFreqs), weight);
-            let mut alternatives: Vec<(Occur, Box<dyn Query>)> = vec![(
-                Occur::Should,
-                term_query(Term::from_field_text(f.titles, &word.typed), 3.0),
-            )];
+            let mut alternatives: Vec<Box<dyn Query>> =
+                vec![term_query(Term::from_field_text(f.titles, &word.typed), 3.0)];
             for reading in word.keys() {
                 for (field, weight) in [(f.title_keys, 2.0), (f.place_keys, 1.0), (f.body_keys, 0.4)] {
-                    alternatives.push((Occur::Should, term_query(Term::from_field_text(field, reading), weight)));
+                    alternatives.push(term_query(Term::from_field_text(field, reading), weight));
                 }
             }
             // A word found as typed in many listings is spelt right, or
@@ -568,10 +566,7 @@ impl SearchIndex {
             };
             if distance > 0 {
                 for (field, weight) in [(f.title_keys, 0.6), (f.place_keys, 0.3)] {
-                    alternatives.push((
-                        Occur::Should,
-                        boost(FuzzyTermQuery::new(key_term(field), distance, true), weight),
-                    ));
+                    alternatives.push(boost(FuzzyTermQuery::new(key_term(field), distance, true), weight));
                 }
             }
             // A word may be the start of a longer one: "chikan" finds
@@ -579,18 +574,14 @@ impl SearchIndex {
             let key_length = key.chars().count();
             if !common && (key_length >= 4 || (i == last && key_length >= 3)) {
                 for (field, weight) in [(f.title_keys, 0.5), (f.place_keys, 0.25)] {
-                    alternatives.push((
-                        Occur::Should,
-                        boost(FuzzyTermQuery::new_prefix(key_term(field), 0, true), weight),
-                    ));
+                    alternatives.push(boost(FuzzyTermQuery::new_prefix(key_term(field), 0, true), weight));
                 }
             }
             // A word scores by its best match, with a little for the
             // others: a word whose two readings both match (`chudiyan` is
             // `cud` and `cur`), or that matches in three fields, does not
             // count two or three times over a word that matches once.
-            let disjuncts = alternatives.into_iter().map(|(_, query)| query).collect();
-            per_word.push(Box::new(DisjunctionMaxQuery::with_tie_breaker(disjuncts, 0.2)));
+            per_word.push(Box::new(DisjunctionMaxQuery::with_tie_breaker(alternatives, 0.2)));
         }
         let required = strictness.words_needed.clamp(1, per_word.len());
         Some(Box::new(BooleanQuery::union_with_minimum_required_clauses(
@@ -736,7 +727,7 @@ impl SearchIndex {
     pub fn search_uncached(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         let searcher = self.reader.searcher();
         let understood = understand(&request.text);
-        let steps = Strictness::steps(understood.words.len());
+        let steps = Strictness::steps(needed_words(&understood.words));
         let mut results = SearchResults::default();
         for (n, strictness) in steps.iter().enumerate() {
             results = self.search_with(&searcher, request, &understood, *strictness)?;
@@ -824,7 +815,7 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let understood = understand(&request.text);
         let mut hits = Vec::new();
-        for strictness in Strictness::steps(understood.words.len()) {
+        for strictness in Strictness::steps(needed_words(&understood.words)) {
             hits = self.top_with(&searcher, request, &understood, strictness)?;
             if !hits.is_empty() {
                 break;
@@ -904,6 +895,15 @@ impl SearchIndex {
             });
         }
         Ok(hits)
+    }
+}
+
+/// How many of a query's words a listing can be asked to match: joining
+/// words count only in a query made of nothing else (as in `text_query`).
+fn needed_words(words: &[QueryWord]) -> usize {
+    match words.iter().filter(|w| !is_filler(&w.typed)).count() {
+        0 => words.len(),
+        content => content,
     }
 }
 

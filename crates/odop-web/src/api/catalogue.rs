@@ -78,6 +78,20 @@ pub struct SearchResponse {
     pub total: usize,
     pub hits: Vec<SearchHit>,
     pub facets: FacetsDto,
+    /// A price range read from the query's words ("under 500", "500 se
+    /// kam", "1000-2500"), applied as a filter; `null` when the words name
+    /// no price.
+    pub price_from_words: Option<PriceRangeDto>,
+    /// No listing matched every word: these match as many as any, or near
+    /// spellings of them.
+    pub relaxed: bool,
+}
+
+/// A price range in paise; either end may be open.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PriceRangeDto {
+    pub from_paise: Option<u64>,
+    pub to_paise: Option<u64>,
 }
 
 fn facet_values(counts: &[(String, u64)]) -> Vec<FacetValue> {
@@ -121,6 +135,11 @@ pub(super) async fn search(
         }
     };
     Ok(Json(SearchResponse {
+        price_from_words: results.price_from_words.map(|range| PriceRangeDto {
+            from_paise: range.from_paise,
+            to_paise: range.to_paise,
+        }),
+        relaxed: results.relaxed,
         total: results.total,
         hits: results
             .hits

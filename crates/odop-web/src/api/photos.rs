@@ -39,8 +39,9 @@ pub struct PhotosResponse {
     pub photos: Vec<PhotoDto>,
 }
 
-/// The multipart form of an upload.
-#[derive(ToSchema)]
+/// The multipart form of an upload: one part, `photo`, and no other.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct PhotoUpload {
     /// A JPEG, PNG or WebP image of up to 10 MB.
