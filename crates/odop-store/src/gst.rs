@@ -8,7 +8,7 @@ use odop_domain::money::Money;
 use serde::Deserialize;
 
 use crate::StoreError;
-use crate::db::{Db, Tx, dispatch, on_tx};
+use crate::db::{Db, dispatch, on_tx};
 use crate::time::Timestamp;
 
 const RATES_TOML: &str = include_str!("../seed/gst_rates.toml");
@@ -213,14 +213,29 @@ pub async fn put_line(db: &Db, line: &RateLine, by: UserId, now: DateTime<Utc>) 
         .execute(&mut **t)
         .await?;
     });
-    retax_listings(&mut tx, &rule.hsn_prefix, now).await?;
     tx.commit().await?;
+    // The listings follow in batches of their own: a rate for a whole
+    // chapter ("62") covers hundreds of thousands of listings, and one
+    // transaction over them all would hold SQLite's writer (and every
+    // checkout) for as long. Sales are taxed from the table itself, so a
+    // listing that has not followed yet only shows yesterday's rate.
+    let mut after = 0;
+    while let Some(last) = retax_listings(db, &rule.hsn_prefix, after, now).await? {
+        after = last;
+    }
     Ok(put)
 }
 
-/// Gives the listings whose HSN code starts with `prefix` the rate in force
-/// today for their cheapest variant, logging a change for each that moved.
-async fn retax_listings(tx: &mut Tx, prefix: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+/// How many listings one batch of [`retax_listings`] looks at.
+const RETAX_BATCH: i64 = 500;
+
+/// Gives the next [`RETAX_BATCH`] listings after `after` whose HSN code
+/// starts with `prefix` the rate in force today for their cheapest variant,
+/// logging a change for each that moved, in one transaction; returns the
+/// last id looked at, or `None` when there were none.
+async fn retax_listings(db: &Db, prefix: &str, after: i64, now: DateTime<Utc>) -> Result<Option<i64>, StoreError> {
+    let mut owned = db.begin().await?;
+    let tx = &mut owned;
     let rows: Vec<RateRow> = on_tx!(tx, t => {
         sqlx::query_as(
             "SELECT hsn_prefix, effective_from, rate_bp, up_to_price_paise FROM gst_rates ORDER BY id",
@@ -233,12 +248,16 @@ async fn retax_listings(tx: &mut Tx, prefix: &str, now: DateTime<Utc>) -> Result
         sqlx::query_as(
             "SELECT l.id, l.hsn, l.gst_rate_bp, MIN(v.price_paise) FROM listings l \
              JOIN listing_variants v ON v.listing_id = l.id \
-             WHERE l.hsn LIKE $1 AND l.status <> 'deleted' GROUP BY l.id, l.hsn, l.gst_rate_bp ORDER BY l.id",
+             WHERE l.hsn LIKE $1 AND l.status <> 'deleted' AND l.id > $2 \
+             GROUP BY l.id, l.hsn, l.gst_rate_bp ORDER BY l.id LIMIT $3",
         )
         .bind(format!("{prefix}%"))
+        .bind(after)
+        .bind(RETAX_BATCH)
         .fetch_all(&mut **t)
         .await?
     });
+    let last = listings.last().map(|(id, ..)| *id);
     let today = now.date_naive();
     for (id, hsn, current, cheapest) in listings {
         let Ok(hsn) = Hsn::parse(&hsn) else { continue };
@@ -257,7 +276,8 @@ async fn retax_listings(tx: &mut Tx, prefix: &str, now: DateTime<Utc>) -> Result
         });
         crate::catalogue::record_change(tx, "listing", id, now).await?;
     }
-    Ok(())
+    owned.commit().await?;
+    Ok(last)
 }
 
 /// A change to the rate table, as the audit trail shows it.
