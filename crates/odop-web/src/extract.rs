@@ -85,4 +85,12 @@ mod tests {
             serde_json::json!({"a": 1, "b": [2, 2.5, 100], "c": {"d": -3}, "e": "4.0", "f": 7})
         );
     }
+
+    #[test]
+    fn a_large_whole_number_with_a_fraction_is_read_exactly_and_stays_whole() {
+        // Without exact float parsing this reads as ...275.25, which is not whole.
+        let mut value: serde_json::Value = serde_json::from_str(r#"{"price_paise": -2219263685612275.0}"#).unwrap();
+        whole_numbers(&mut value);
+        assert_eq!(value, serde_json::json!({"price_paise": -2_219_263_685_612_275_i64}));
+    }
 }
