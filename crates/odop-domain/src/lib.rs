@@ -13,6 +13,8 @@ pub mod checkout;
 pub mod gst;
 pub mod identity;
 pub mod ids;
+pub mod invoice;
+pub mod ledger;
 pub mod locale;
 pub mod money;
 pub mod onboarding;

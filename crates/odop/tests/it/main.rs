@@ -20,5 +20,6 @@ mod ops;
 mod pages;
 mod polls;
 mod quiz;
+mod search_relevance;
 mod security;
 mod store;
