@@ -183,6 +183,38 @@ fn share(amount: Money, bp: i64) -> Money {
     Money(rounded as i64)
 }
 
+/// One line of the operator's commission table: a rate for one ODOP
+/// product (by its craft slug) or for every product, from a day on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommissionRule {
+    /// `None`: every product without a rule of its own.
+    pub craft: Option<String>,
+    pub effective_from: NaiveDate,
+    /// Of the sale's gross, in basis points.
+    pub rate_bp: i64,
+}
+
+/// The commission the operator takes, per ODOP product and day. The
+/// scheme's default is none: an empty table takes nothing.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CommissionTable(pub Vec<CommissionRule>);
+
+impl CommissionTable {
+    /// The rate for a sale of `craft` completed on `day`: the product's own
+    /// rule in force that day if it has one, else the rule for every
+    /// product in force that day, else none.
+    pub fn rate_bp(&self, craft: &str, day: NaiveDate) -> i64 {
+        let in_force = |wanted: Option<&str>| {
+            self.0
+                .iter()
+                .filter(|rule| rule.effective_from <= day && rule.craft.as_deref() == wanted)
+                .max_by_key(|rule| rule.effective_from)
+                .map(|rule| rule.rate_bp)
+        };
+        in_force(Some(craft)).or_else(|| in_force(None)).unwrap_or(0)
+    }
+}
+
 /// How a completed sale (a seller's sub-order, or the part of one returned)
 /// divides between the seller, the operator and the government.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -364,6 +396,38 @@ mod tests {
         assert_eq!(tcs_rate_bp(day(2024, 7, 10), true), 50);
         assert_eq!(tcs_rate_bp(day(2026, 12, 7), true), 50);
         assert_eq!(tcs_rate_bp(day(2026, 12, 7), false), 0);
+    }
+
+    #[test]
+    fn the_commission_is_the_products_own_rate_then_the_general_one_then_none() {
+        let rule = |craft: Option<&str>, from: NaiveDate, rate_bp| CommissionRule {
+            craft: craft.map(str::to_owned),
+            effective_from: from,
+            rate_bp,
+        };
+        let table = CommissionTable(vec![
+            rule(None, day(2026, 4, 1), 200),
+            rule(Some("chikankari"), day(2026, 10, 1), 100),
+            rule(Some("chikankari"), day(2027, 1, 1), 0),
+        ]);
+        assert_eq!(
+            CommissionTable::default().rate_bp("chikankari", day(2026, 12, 7)),
+            0,
+            "the scheme's default"
+        );
+        assert_eq!(table.rate_bp("chikankari", day(2026, 3, 31)), 0, "before any rule");
+        assert_eq!(
+            table.rate_bp("chikankari", day(2026, 9, 30)),
+            200,
+            "the general rate before its own"
+        );
+        assert_eq!(table.rate_bp("chikankari", day(2026, 12, 7)), 100);
+        assert_eq!(
+            table.rate_bp("chikankari", day(2027, 2, 1)),
+            0,
+            "its own rate of none wins"
+        );
+        assert_eq!(table.rate_bp("brassware", day(2027, 2, 1)), 200);
     }
 
     /// Worked by hand: a ₹2,979 sub-order (₹2,837.14 before 5 % GST) with a

@@ -11,6 +11,7 @@ pub mod bulk;
 pub mod carts;
 pub mod catalogue;
 mod db;
+pub mod documents;
 mod error;
 pub mod files;
 mod group_commit;

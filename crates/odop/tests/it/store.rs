@@ -202,3 +202,84 @@ async fn sessions_end_when_idle_or_too_old_on_sqlite() {
 async fn sessions_end_when_idle_or_too_old_on_postgres() {
     sessions_end_when_idle_or_too_old(Backend::Postgres).await;
 }
+
+/// Tax documents are numbered 1, 2, 3… per supplier, kind of document and
+/// financial year, with no gap and no number twice, however many issuers
+/// (and, on PostgreSQL, nodes) take numbers at once; the series starts
+/// again at 1 on 1 April in India.
+async fn document_numbers_are_consecutive_under_concurrent_issuers(backend: Backend, nodes: usize) {
+    use chrono::{TimeZone, Utc};
+    use odop_domain::UserId;
+    use odop_domain::invoice::{DocumentKind, FinancialYear};
+    use odop_store::documents::next_serial;
+
+    let Some(database) = TestDatabase::new(backend).await else {
+        return;
+    };
+    let db = database.connect().await;
+    db.migrate().await.unwrap();
+    // The first two accounts of a fresh database: ids 1 and 2 on both.
+    odop_store::test_support::execute(
+        &db,
+        "INSERT INTO users (phone, locale, created_at) VALUES ('+919800000001', 'en', 0), ('+919800000002', 'en', 0)",
+    )
+    .await;
+    let mut handles = vec![db.clone()];
+    for _ in 1..nodes {
+        handles.push(database.connect().await);
+    }
+    let now = Utc.with_ymd_and_hms(2026, 12, 7, 10, 0, 0).unwrap();
+    let issuers: Vec<_> = (0..90)
+        .map(|i: usize| {
+            let db = handles[i % handles.len()].clone();
+            let supplier = UserId(1 + (i % 2) as i64);
+            let kind = if i.is_multiple_of(3) {
+                DocumentKind::CreditNote
+            } else {
+                DocumentKind::TaxInvoice
+            };
+            tokio::spawn(async move { (supplier, next_serial(&db, supplier, kind, now).await.unwrap()) })
+        })
+        .collect();
+    let mut series: std::collections::BTreeMap<(i64, DocumentKind), Vec<u32>> = Default::default();
+    for issuer in issuers {
+        let (supplier, serial) = issuer.await.unwrap();
+        assert_eq!(serial.year, FinancialYear(2026));
+        series
+            .entry((supplier.0, serial.kind))
+            .or_default()
+            .push(serial.sequence);
+    }
+    assert_eq!(series.len(), 4, "two suppliers, two kinds each");
+    for ((supplier, kind), mut sequences) in series {
+        sequences.sort_unstable();
+        let expected: Vec<u32> = (1..=sequences.len() as u32).collect();
+        assert_eq!(
+            sequences, expected,
+            "supplier {supplier}, {kind:?}: no gap, no number twice"
+        );
+    }
+
+    // 23:59 on 31 March in India is still the year 2026-27; a minute later
+    // is 2027-28, whose series starts again.
+    let last_minute = Utc.with_ymd_and_hms(2027, 3, 31, 18, 29, 0).unwrap();
+    let next_year = Utc.with_ymd_and_hms(2027, 3, 31, 18, 30, 0).unwrap();
+    let march = next_serial(&db, UserId(1), DocumentKind::TaxInvoice, last_minute)
+        .await
+        .unwrap();
+    assert_eq!(march.to_string(), "INV/2627/00031");
+    let april = next_serial(&db, UserId(1), DocumentKind::TaxInvoice, next_year)
+        .await
+        .unwrap();
+    assert_eq!(april.to_string(), "INV/2728/00001");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn document_numbers_are_consecutive_on_sqlite() {
+    document_numbers_are_consecutive_under_concurrent_issuers(Backend::Sqlite, 1).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn document_numbers_are_consecutive_over_two_postgres_nodes() {
+    document_numbers_are_consecutive_under_concurrent_issuers(Backend::Postgres, 2).await;
+}
