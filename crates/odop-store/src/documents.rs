@@ -38,8 +38,9 @@ pub(crate) async fn next_serial_in(
         .ok_or_else(|| StoreError::Corrupt(format!("{} series of supplier {supplier} is full", kind.code())))
 }
 
-/// Takes the next serial number in a transaction of its own: for tools
-/// and tests; issuing a document takes its number in its own transaction.
+/// Takes the next serial number in a transaction of its own, for tools and
+/// tests; issuing a document takes its number with `next_serial_in`, in the
+/// transaction that writes the document.
 pub async fn next_serial(
     db: &Db,
     supplier: UserId,
