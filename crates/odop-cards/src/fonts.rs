@@ -120,6 +120,16 @@ static FONTS: LazyLock<Fonts> = LazyLock::new(|| {
     }
 });
 
+/// The bytes of the embedded font that draws `script` in `weight`.
+pub(crate) fn bytes(script: Script, weight: Weight) -> &'static [u8] {
+    match (script, weight) {
+        (Script::Latin, Weight::Regular) => SANS_REGULAR,
+        (Script::Latin, Weight::Bold) => SANS_BOLD,
+        (Script::Devanagari, Weight::Regular) => DEVA_REGULAR,
+        (Script::Devanagari, Weight::Bold) => DEVA_BOLD,
+    }
+}
+
 /// The shared font database holding only the embedded fonts.
 pub(crate) fn database() -> Arc<fontdb::Database> {
     FONTS.db.clone()

@@ -18,6 +18,7 @@
 
 mod fonts;
 mod photo;
+pub mod pdf;
 mod text;
 
 #[cfg(test)]

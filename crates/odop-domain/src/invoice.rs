@@ -185,6 +185,101 @@ pub fn totals(lines: &[LineTax]) -> LineTax {
     )
 }
 
+/// The unit quantity code the GST portal knows goods counted by number by.
+pub const UNIT_NUMBERS: &str = "NOS";
+
+/// An item of a seller's part of an order, as the order recorded it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemSold {
+    pub hsn: String,
+    pub description: String,
+    pub sale: LineSale,
+}
+
+/// A line of a document: an item sold, or (without an item) the delivery
+/// charge.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocumentLine {
+    /// The index of the item in the items it was made from; `None` for the
+    /// delivery charge.
+    pub item: Option<usize>,
+    pub hsn: String,
+    pub description: String,
+    pub quantity: i64,
+    pub rate: GstRate,
+    pub tax: LineTax,
+}
+
+/// The lines of the invoice (or bill of supply) for a seller's part of an
+/// order: one per item, then the delivery charge as a line of its own.
+///
+/// Delivery by the seller of the goods is part of one composite supply
+/// whose principal supply is the goods (CGST Act section 8(a)): the charge
+/// is taxed at the rate of the principal item, the line of the largest
+/// amount (the first of equals), and filed under its HSN. Like every price,
+/// the charge includes the tax. A bill of supply charges no tax on any line.
+pub fn supply_lines(
+    kind: DocumentKind,
+    items: &[ItemSold],
+    delivery: Money,
+    supplier_state: &str,
+    place_of_supply: &str,
+) -> Vec<DocumentLine> {
+    let taxed = |rate: GstRate| if kind == DocumentKind::BillOfSupply { GstRate(0) } else { rate };
+    let mut lines: Vec<DocumentLine> = items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| {
+            let sale = LineSale {
+                rate: taxed(item.sale.rate),
+                ..item.sale
+            };
+            DocumentLine {
+                item: Some(index),
+                hsn: item.hsn.clone(),
+                description: item.description.clone(),
+                quantity: item.sale.quantity,
+                rate: sale.rate,
+                tax: line_tax(sale, supplier_state, place_of_supply),
+            }
+        })
+        .collect();
+    let principal = lines
+        .iter()
+        .rev()
+        .max_by_key(|line| line.tax.amount.0)
+        .map(|line| (line.hsn.clone(), line.rate));
+    if delivery.0 > 0
+        && let Some((hsn, rate)) = principal
+    {
+        let sale = LineSale {
+            unit_price: delivery,
+            quantity: 1,
+            rate,
+        };
+        lines.push(DocumentLine {
+            item: None,
+            hsn,
+            description: String::new(),
+            quantity: 1,
+            rate,
+            tax: line_tax(sale, supplier_state, place_of_supply),
+        });
+    }
+    lines
+}
+
+/// The lines of a credit note for goods taken back: every line of the
+/// document it corrects, the delivery charge only when it is given back too
+/// (a fault of the seller's).
+pub fn credit_lines(invoiced: &[DocumentLine], delivery_given_back: bool) -> Vec<DocumentLine> {
+    invoiced
+        .iter()
+        .filter(|line| line.item.is_some() || delivery_given_back)
+        .cloned()
+        .collect()
+}
+
 /// An amount in words, as an invoice states it: Indian numbering (lakh,
 /// crore), rupees and paise, "only" at the end.
 ///
@@ -687,5 +782,87 @@ mod tests {
             "Rupees Nine Hundred Twenty-Two Crore Thirty-Three Lakh Seventy-Two Thousand Thirty-Six Crore \
              Eighty-Five Lakh Forty-Seven Thousand Seven Hundred Fifty-Eight and Eight Paise Only"
         );
+    }
+
+    fn item(hsn: &str, price: i64, quantity: i64, rate_bp: u16) -> ItemSold {
+        ItemSold {
+            hsn: hsn.to_owned(),
+            description: format!("item {hsn}"),
+            sale: LineSale {
+                unit_price: Money(price),
+                quantity,
+                rate: GstRate(rate_bp),
+            },
+        }
+    }
+
+    /// Worked by hand: a chikankari kurta (HSN 6211, ₹2,240 at 5 %) and two
+    /// brass diyas (HSN 7418, ₹590 each at 18 %), with ₹118 for delivery,
+    /// sent within UP and to Karnataka.
+    #[test]
+    fn an_invoice_carries_delivery_at_the_rate_of_its_principal_item() {
+        let items = [item("6211", 224_000, 1, 500), item("7418", 59_000, 2, 1800)];
+        let within = supply_lines(DocumentKind::TaxInvoice, &items, Money(11_800), "09", "09");
+        assert_eq!(within.len(), 3);
+        // The kurta: 224000 / 1.05 = 213333.33… → 213333; tax 10667 → 5333 + 5334.
+        assert_eq!(within[0].tax.taxable, Money(213_333));
+        assert_eq!((within[0].tax.tax.cgst, within[0].tax.tax.sgst), (Money(5_333), Money(5_334)));
+        // The diyas: 118000 / 1.18 = 100000; tax 18000 → 9000 + 9000.
+        assert_eq!(within[1].tax.taxable, Money(100_000));
+        assert_eq!(within[1].quantity, 2);
+        // The kurta (₹2,240) outweighs the diyas (₹1,180): delivery at 5 %
+        // under 6211: 11800 / 1.05 = 11238.09… → 11238; tax 562 → 281 + 281.
+        let delivery = &within[2];
+        assert_eq!(delivery.item, None);
+        assert_eq!((delivery.hsn.as_str(), delivery.rate), ("6211", GstRate(500)));
+        assert_eq!(delivery.tax.taxable, Money(11_238));
+        assert_eq!((delivery.tax.tax.cgst, delivery.tax.tax.sgst), (Money(281), Money(281)));
+        let sum = totals(&within.iter().map(|line| line.tax).collect::<Vec<_>>());
+        assert_eq!(sum.amount, Money(224_000 + 118_000 + 11_800));
+        assert_eq!(sum.taxable, Money(213_333 + 100_000 + 11_238));
+        assert_eq!(sum.tax.total(), Money(10_667 + 18_000 + 562));
+
+        let across = supply_lines(DocumentKind::TaxInvoice, &items, Money(11_800), "09", "29");
+        assert!(across.iter().all(|line| line.tax.tax.cgst.0 == 0 && line.tax.tax.sgst.0 == 0));
+        assert_eq!(
+            across.iter().map(|line| line.tax.tax.igst.0).collect::<Vec<_>>(),
+            [10_667, 18_000, 562]
+        );
+    }
+
+    #[test]
+    fn free_delivery_adds_no_line_and_equal_lines_take_the_first_as_principal() {
+        let items = [item("6802", 50_000, 1, 1200), item("4420", 50_000, 1, 1800)];
+        let lines = supply_lines(DocumentKind::TaxInvoice, &items, Money(0), "09", "09");
+        assert_eq!(lines.len(), 2);
+        let lines = supply_lines(DocumentKind::TaxInvoice, &items, Money(5_000), "09", "09");
+        assert_eq!((lines[2].hsn.as_str(), lines[2].rate), ("6802", GstRate(1200)));
+    }
+
+    #[test]
+    fn a_bill_of_supply_charges_no_tax_on_any_line() {
+        let items = [item("1006", 30_000, 2, 500)];
+        let lines = supply_lines(DocumentKind::BillOfSupply, &items, Money(6_000), "09", "09");
+        assert_eq!(lines.len(), 2);
+        for line in &lines {
+            assert_eq!(line.rate, GstRate(0));
+            assert_eq!(line.tax.taxable, line.tax.amount);
+            assert_eq!(line.tax.tax.total(), Money(0));
+        }
+    }
+
+    /// A buyer who changed their mind gets the goods' price back, not the
+    /// delivery; a seller's fault gives back both.
+    #[test]
+    fn a_credit_note_takes_back_the_goods_and_the_delivery_only_for_a_fault() {
+        let items = [item("6211", 224_000, 1, 500), item("7418", 59_000, 2, 1800)];
+        let invoiced = supply_lines(DocumentKind::TaxInvoice, &items, Money(11_800), "09", "07");
+        let change_of_mind = credit_lines(&invoiced, false);
+        assert_eq!(change_of_mind.len(), 2);
+        let sum = totals(&change_of_mind.iter().map(|line| line.tax).collect::<Vec<_>>());
+        assert_eq!(sum.amount, Money(342_000));
+        assert_eq!(sum.tax.igst, Money(10_667 + 18_000));
+        let fault = credit_lines(&invoiced, true);
+        assert_eq!(fault, invoiced);
     }
 }

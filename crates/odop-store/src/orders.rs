@@ -890,12 +890,17 @@ pub(crate) async fn move_from(
     if ends && current != SubOrderStatus::AwaitingPayment {
         crate::payments::owe_for_part(s, order, sub_order, total, event.code(), now).await?;
     }
+    // Shipping is the time of supply: the tax invoice is issued with it.
+    if next == SubOrderStatus::Shipped {
+        crate::documents::issue_for_shipment(s, sub_order, now).await?;
+    }
     if next == SubOrderStatus::Returned {
         let reason = part
             .return_reason
             .ok_or_else(|| StoreError::Corrupt(format!("sub-order {sub_order} returned without a reason")))?;
         let amount = reason.refund_paise(total, part.delivery);
         crate::payments::owe_for_part(s, order, sub_order, amount, event.code(), now).await?;
+        crate::documents::issue_credit_note(s, sub_order, reason.seller_at_fault(), now).await?;
     }
     // Everyone to tell, written in one statement; the sellers' notice reads
     // the buyer's phone along.
