@@ -17,8 +17,8 @@
 //! caller passes the photo's bytes and gets PNG bytes back.
 
 mod fonts;
-mod photo;
 pub mod pdf;
+mod photo;
 mod text;
 
 #[cfg(test)]

@@ -167,7 +167,13 @@ impl<'a> Writer<'a> {
     }
 
     fn text(&mut self, x: f32, y: f32, size: f32, weight: Weight, line: Line) {
-        self.page().push(Op::Text { x, y, size, weight, line });
+        self.page().push(Op::Text {
+            x,
+            y,
+            size,
+            weight,
+            line,
+        });
     }
 
     /// A paragraph across the whole width.
@@ -273,7 +279,11 @@ impl<'a> Writer<'a> {
         let right = PAGE_WIDTH - MARGIN - 3.0;
         let label_right = right - 110.0;
         for (i, (label, amount)) in totals.iter().enumerate() {
-            let weight = if i + 1 == totals.len() { Weight::Bold } else { Weight::Regular };
+            let weight = if i + 1 == totals.len() {
+                Weight::Bold
+            } else {
+                Weight::Regular
+            };
             self.room_for(BODY_SIZE * LEADING);
             self.y += BODY_SIZE * LEADING;
             let y = self.y;
@@ -323,7 +333,13 @@ fn draw(surface: &mut Surface<'_>, faces: &Faces, ops: Vec<Op>) {
                     surface.draw_path(&path);
                 }
             }
-            Op::Text { x, y, size, weight, line } => {
+            Op::Text {
+                x,
+                y,
+                size,
+                weight,
+                line,
+            } => {
                 surface.set_stroke(None);
                 surface.set_fill(Some(fill(20)));
                 for run in line.runs {
@@ -432,6 +448,9 @@ mod tests {
     #[test]
     fn a_sheet_is_a_pdf_with_its_fonts_embedded() {
         let pdf = render(&sheet(3)).unwrap();
+        if let Ok(path) = std::env::var("ODOP_PDF_SAMPLE") {
+            std::fs::write(path, &pdf).unwrap();
+        }
         assert!(pdf.starts_with(b"%PDF-"));
         let text = String::from_utf8_lossy(&pdf);
         assert!(text.contains("FontFile2"), "TrueType fonts are embedded");

@@ -83,6 +83,14 @@ pub enum Action<'a> {
     /// Accept, reject, pack, ship and deliver a sub-order sold by `seller`
     /// through `vendor` (for a sub-vendor).
     FulfilOrder { seller: UserId, vendor: Option<UserId> },
+    /// Read (and download) a tax invoice, bill of supply or credit note of
+    /// an order placed by `buyer`, for a part sold by `seller` through
+    /// `vendor`.
+    ReadTaxDocument {
+        buyer: UserId,
+        seller: UserId,
+        vendor: Option<UserId>,
+    },
 }
 
 impl Actor {
@@ -145,6 +153,11 @@ pub fn may(actor: &Actor, action: Action<'_>) -> bool {
         // what was sold must still be delivered. The vendor that invoices
         // for a sub-vendor keeps them too.
         Action::FulfilOrder { seller, vendor } => actor.user == seller || vendor == Some(actor.user),
+        // The parties to the supply, and the state's admins who answer for
+        // the marketplace's filings; no district officer, no other seller.
+        Action::ReadTaxDocument { buyer, seller, vendor } => {
+            actor.user == buyer || actor.user == seller || vendor == Some(actor.user) || actor.state_admin
+        }
     }
 }
 
@@ -287,6 +300,24 @@ mod tests {
                 "publish listings",
                 Action::PublishListings,
                 &["vendor", "other vendor", "artisan"],
+            ),
+            (
+                "read the invoice of the buyer's order from the vendor's artisan",
+                Action::ReadTaxDocument {
+                    buyer: BUYER,
+                    seller: ARTISAN,
+                    vendor: Some(VENDOR),
+                },
+                &["buyer", "artisan", "vendor", "state admin"],
+            ),
+            (
+                "read the invoice of the buyer's order from a vendor",
+                Action::ReadTaxDocument {
+                    buyer: BUYER,
+                    seller: OTHER_VENDOR,
+                    vendor: None,
+                },
+                &["buyer", "other vendor", "state admin"],
             ),
         ];
         for (what, action, allowed) in table {

@@ -225,7 +225,13 @@ pub fn supply_lines(
     supplier_state: &str,
     place_of_supply: &str,
 ) -> Vec<DocumentLine> {
-    let taxed = |rate: GstRate| if kind == DocumentKind::BillOfSupply { GstRate(0) } else { rate };
+    let taxed = |rate: GstRate| {
+        if kind == DocumentKind::BillOfSupply {
+            GstRate(0)
+        } else {
+            rate
+        }
+    };
     let mut lines: Vec<DocumentLine> = items
         .iter()
         .enumerate()
@@ -806,7 +812,10 @@ mod tests {
         assert_eq!(within.len(), 3);
         // The kurta: 224000 / 1.05 = 213333.33… → 213333; tax 10667 → 5333 + 5334.
         assert_eq!(within[0].tax.taxable, Money(213_333));
-        assert_eq!((within[0].tax.tax.cgst, within[0].tax.tax.sgst), (Money(5_333), Money(5_334)));
+        assert_eq!(
+            (within[0].tax.tax.cgst, within[0].tax.tax.sgst),
+            (Money(5_333), Money(5_334))
+        );
         // The diyas: 118000 / 1.18 = 100000; tax 18000 → 9000 + 9000.
         assert_eq!(within[1].tax.taxable, Money(100_000));
         assert_eq!(within[1].quantity, 2);
@@ -823,7 +832,11 @@ mod tests {
         assert_eq!(sum.tax.total(), Money(10_667 + 18_000 + 562));
 
         let across = supply_lines(DocumentKind::TaxInvoice, &items, Money(11_800), "09", "29");
-        assert!(across.iter().all(|line| line.tax.tax.cgst.0 == 0 && line.tax.tax.sgst.0 == 0));
+        assert!(
+            across
+                .iter()
+                .all(|line| line.tax.tax.cgst.0 == 0 && line.tax.tax.sgst.0 == 0)
+        );
         assert_eq!(
             across.iter().map(|line| line.tax.tax.igst.0).collect::<Vec<_>>(),
             [10_667, 18_000, 562]

@@ -97,11 +97,15 @@ impl PartyRow {
     }
 
     fn address(&self) -> String {
-        let place = [self.address_line1.as_deref(), self.address_line2.as_deref(), self.city.as_deref()]
-            .into_iter()
-            .flatten()
-            .filter(|part| !part.trim().is_empty())
-            .chain([self.district.as_str()]);
+        let place = [
+            self.address_line1.as_deref(),
+            self.address_line2.as_deref(),
+            self.city.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|part| !part.trim().is_empty())
+        .chain([self.district.as_str()]);
         let mut address = place.collect::<Vec<_>>().join(", ");
         address.push_str(", Uttar Pradesh");
         if let Some(pin) = self.pin.as_deref() {
@@ -171,7 +175,9 @@ pub(crate) async fn issue_for_shipment(
         .join(", ")
         + &format!(", {} {pin}", state.name_en);
 
-    let seller_party = party(s, seller).await?.ok_or_else(|| corrupt("seller without an application"))?;
+    let seller_party = party(s, seller)
+        .await?
+        .ok_or_else(|| corrupt("seller without an application"))?;
     let vendor_party = match vendor {
         Some(vendor) => party(s, vendor).await?.map(|row| (vendor, row)),
         None => None,
@@ -210,10 +216,7 @@ pub(crate) async fn issue_for_shipment(
         })
         .collect();
     let lines = invoice::supply_lines(kind, &sold, Money(delivery), UTTAR_PRADESH, state.code);
-    let item_ids: Vec<Option<i64>> = lines
-        .iter()
-        .map(|line| line.item.map(|index| items[index].0))
-        .collect();
+    let item_ids: Vec<Option<i64>> = lines.iter().map(|line| line.item.map(|index| items[index].0)).collect();
     let header = Header {
         kind,
         sub_order,
@@ -346,7 +349,10 @@ pub(crate) async fn issue_credit_note(
         return Ok(None);
     };
     let stored: Vec<LineRecord> = s
-        .fetch_all(&format!("{SELECT_LINES} WHERE document_id = $1 ORDER BY position"), args![invoiced.id])
+        .fetch_all(
+            &format!("{SELECT_LINES} WHERE document_id = $1 ORDER BY position"),
+            args![invoiced.id],
+        )
         .await?;
     let lines: Vec<DocumentLine> = stored
         .iter()

@@ -10,6 +10,13 @@ pub async fn execute(db: &Db, statement: &'static str) {
     });
 }
 
+/// Runs one statement and says whether the database refused it.
+pub async fn try_execute(db: &Db, statement: &'static str) -> Result<u64, String> {
+    dispatch!(db, pool => {
+        sqlx::query(statement).execute(pool).await.map(|done| done.rows_affected()).map_err(|e| e.to_string())
+    })
+}
+
 /// Runs one statement made at run time (benchmarks set up data with it).
 pub async fn execute_owned(db: &Db, statement: String) {
     dispatch!(db, pool => {

@@ -12,6 +12,7 @@
 pub mod api;
 pub mod auth;
 pub mod checkout;
+pub mod documents;
 pub mod edge;
 pub mod error;
 pub mod extract;

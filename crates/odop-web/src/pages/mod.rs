@@ -9,6 +9,7 @@ pub(crate) mod catalogue;
 mod desk;
 mod dev;
 mod districts;
+mod documents;
 pub(crate) mod forms;
 mod gst_rates;
 pub(crate) mod listings;
@@ -67,6 +68,7 @@ pub fn router(config: &crate::WebConfig) -> Router<AppState> {
         .merge(cart::router())
         .merge(orders::router())
         .merge(order_desk::router())
+        .merge(documents::router())
         .merge(quiz::router())
         .merge(polls::router())
         .merge(poll_admin::router())

@@ -24,6 +24,7 @@ use super::{Chrome, Page, render};
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::auth::csrf::CsrfForm;
+use crate::documents;
 use crate::error::{AppError, NotFound};
 use crate::extract::Path;
 use crate::i18n::Tr;
@@ -165,7 +166,13 @@ async fn detail_page(
         tr: page.tr.clone(),
         chrome: page.chrome(),
         number: view.order.number(),
-        part: part_views(&page.tr, &view, Some(part.id)).remove(0),
+        part: part_views(
+            &page.tr,
+            &view,
+            Some(part.id),
+            &documents::links_of_order(state, &page.tr, OrderId(view.order.id)).await?,
+        )
+        .remove(0),
         address: address(&page.tr, &view),
         actions: next_actions(part.status()),
         error,
@@ -247,7 +254,7 @@ struct SlipPage {
 async fn slip(page: Page, State(state): State<AppState>, Path(id): Path<String>) -> Result<Html<String>, AppError> {
     let me = page.signed_in()?;
     let (part, view) = my_part(&state, me, &id).await?;
-    let parts = part_views(&page.tr, &view, Some(part.id));
+    let parts = part_views(&page.tr, &view, Some(part.id), &[]);
     render(&SlipPage {
         tr: page.tr.clone(),
         number: format!("{}-{}", view.order.number(), part.id),

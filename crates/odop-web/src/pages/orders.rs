@@ -20,6 +20,7 @@ use serde::Deserialize;
 use super::{Chrome, Page, render};
 use crate::AppState;
 use crate::auth::csrf::CsrfForm;
+use crate::documents::{self, DocumentLink};
 use crate::error::{AppError, NotFound};
 use crate::extract::Path;
 use crate::i18n::Tr;
@@ -139,10 +140,18 @@ pub struct PartView {
     /// The return terms in words.
     pub return_terms: String,
     pub refund: Option<String>,
+    /// Its tax invoice (or bill of supply) and credit note, once issued.
+    pub documents: Vec<DocumentLink>,
 }
 
-/// An order's parts as the buyer (or the seller's desk) shows them.
-pub(crate) fn part_views(tr: &Tr, view: &OrderView, only: Option<i64>) -> Vec<PartView> {
+/// An order's parts as the buyer (or the seller's desk) shows them, with
+/// the documents issued for each (by part).
+pub(crate) fn part_views(
+    tr: &Tr,
+    view: &OrderView,
+    only: Option<i64>,
+    documents: &[(i64, DocumentLink)],
+) -> Vec<PartView> {
     let now = Utc::now();
     view.parts
         .iter()
@@ -231,6 +240,11 @@ pub(crate) fn part_views(tr: &Tr, view: &OrderView, only: Option<i64>) -> Vec<Pa
                 },
                 // Only this part's refund: a whole payment given back (one the
                 // order did not need) is the order's, shown with it.
+                documents: documents
+                    .iter()
+                    .filter(|(part, _)| *part == p.id)
+                    .map(|(_, link)| link.clone())
+                    .collect(),
                 refund: view.refunds.iter().find(|r| r.sub_order_id == Some(p.id)).map(|r| {
                     let state = if r.status == "processed" {
                         "refund-processed"
@@ -302,7 +316,12 @@ async fn show(page: Page, State(state): State<AppState>, Path(id): Path<String>)
         order_id: o.id,
         number: o.number(),
         placed: tr.when(o.created_at.0),
-        parts: part_views(tr, &view, None),
+        parts: part_views(
+            tr,
+            &view,
+            None,
+            &documents::links_of_order(&state, tr, OrderId(o.id)).await?,
+        ),
         address: [
             Some(o.ship_name.clone()),
             Some(o.ship_line1.clone()),

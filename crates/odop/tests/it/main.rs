@@ -12,6 +12,7 @@ mod browser_quiz;
 mod catalogue;
 mod checkout;
 mod cli;
+mod documents;
 mod durability;
 mod listings_and_rates;
 mod money;

@@ -1,0 +1,184 @@
+//! Tax documents: the invoice issued when a part ships, the credit note
+//! when it comes back, who may read them, and what the PDF says.
+
+use chrono::Utc;
+use odop_domain::invoice::{DocumentKind, FinancialYear, SerialNumber};
+use odop_domain::{OrderId, SubOrderId};
+use odop_store::accounts::StaffRole;
+use odop_store::documents::{self, DocumentRow};
+use odop_store::test_support::try_execute;
+use serde_json::Value;
+
+use crate::checkout::{BUYER, OTHER_BUYER, SELLER, deliver, kurta_on_sale, order_body, place_by_api, sandbox};
+use crate::support::TestApp;
+use crate::support::on_both_backends;
+use crate::support::people::{Person, SellerSpec};
+
+const ADMIN: &str = "9811100007";
+const ADMIN_PASSWORD: &str = "correct horse battery staple";
+const OFFICER: &str = "9811100008";
+const OTHER_SELLER: &str = "9822200009";
+
+/// Places and pays an order for one kurta, delivered to `state` at `pin`;
+/// returns the order as the API answered it.
+async fn paid_order(app: &TestApp, buyer: &Person, key: &str, variant: i64, state: &str, pin: &str) -> Value {
+    let mut body = order_body(variant, 1, "online");
+    body["address"]["state"] = state.into();
+    body["address"]["pin"] = pin.into();
+    let (status, order) = place_by_api(buyer, key, &body).await;
+    assert_eq!(status, 201, "{order}");
+    let gateway_order = order["payments"][0]["gateway_order_id"].as_str().unwrap().to_owned();
+    let total = order["total_paise"].as_i64().unwrap();
+    let event = sandbox().simulate(&gateway_order, total, "upi", odop_pay::SandboxOutcome::Success);
+    assert_eq!(deliver(app, &event, &event.signature).await.status(), 200);
+    order
+}
+
+async fn documents_of(app: &TestApp, order: &Value) -> Vec<DocumentRow> {
+    documents::of_order(&app.db, OrderId(order["id"].as_i64().unwrap()))
+        .await
+        .unwrap()
+}
+
+fn serial(kind: DocumentKind, sequence: u32) -> String {
+    let year = FinancialYear::of(odop_domain::quiz::ist_day(Utc::now()));
+    SerialNumber::new(kind, year, sequence).unwrap().to_string()
+}
+
+/// The text of a PDF as `pdftotext` reads it (poppler-utils, installed by
+/// `.ci/run`).
+async fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("document.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let output = tokio::process::Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .await
+        .expect("pdftotext runs (apt install poppler-utils)");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+on_both_backends! {
+    async fn a_shipped_part_is_invoiced_and_a_returned_one_credited_and_only_their_parties_read_them(app) {
+        let variant = kurta_on_sale(&app, 5).await;
+        let buyer = app.quick_sign_in(BUYER).await;
+        let order = paid_order(&app, &buyer, "invoice-key-0001-abcdef", variant, "09", "226001").await;
+        let part = order["sub_orders"][0]["id"].as_i64().unwrap();
+        let part_path = format!("/sell/orders/{part}");
+        let seller = app.quick_sign_in(SELLER).await;
+        assert_eq!(seller.post(&part_path, &[("action", "accept")]).await.status(), 303);
+        assert!(documents_of(&app, &order).await.is_empty(), "nothing is supplied before it ships");
+        let shipped = seller.post(&part_path, &[("action", "ship"), ("courier", "India Post"), ("tracking", "EE123456789IN")]).await;
+        assert_eq!(shipped.status(), 303);
+
+        // One tax invoice, first of the seller's series this year, adding up to what the buyer paid.
+        let issued = documents_of(&app, &order).await;
+        assert_eq!(issued.len(), 1, "{issued:?}");
+        let invoice = &issued[0];
+        assert_eq!(invoice.kind(), DocumentKind::TaxInvoice);
+        assert_eq!(invoice.serial, serial(DocumentKind::TaxInvoice, 1));
+        let sub_order = odop_store::orders::sub_order(&app.db, SubOrderId(part)).await.unwrap().unwrap();
+        assert_eq!(invoice.total_paise, sub_order.total_paise);
+        assert_eq!(invoice.supplier_gstin, sub_order.supplier_gstin);
+        assert!(invoice.supplier_gstin.is_some(), "a vendor invoices under its GSTIN");
+        assert_eq!((invoice.supplier_state_code.as_str(), invoice.place_of_supply_code.as_str()), ("09", "09"));
+        assert_eq!(invoice.igst_paise, 0, "within UP: CGST and SGST");
+        assert_eq!(invoice.cgst_paise + invoice.sgst_paise + invoice.taxable_paise, invoice.total_paise);
+        let (_, lines) = documents::document(&app.db, invoice.id).await.unwrap().unwrap();
+        assert_eq!(lines.iter().map(|l| l.amount_paise).sum::<i64>(), invoice.total_paise);
+        assert_eq!(lines[0].hsn, "6211", "{lines:?}");
+        assert_eq!(lines[0].cgst_paise + lines[0].sgst_paise, odop_store::orders::order(&app.db, OrderId(order["id"].as_i64().unwrap())).await.unwrap().unwrap().items[0].tax_paise, "the item's tax as checkout charged it");
+        if sub_order.delivery_paise > 0 {
+            let delivery = lines.last().unwrap();
+            assert!(delivery.is_delivery() && delivery.amount_paise == sub_order.delivery_paise, "{lines:?}");
+            assert_eq!(delivery.rate_bp, lines[0].rate_bp, "delivery at the principal item's rate");
+        }
+
+        // Shown and downloadable by the buyer, in English and in Hindi.
+        let page_path = format!("/tax-documents/{}", invoice.id);
+        let pdf_path = format!("{page_path}/pdf");
+        let (status, page) = buyer.page(&format!("/orders/{}", order["id"])).await;
+        assert_eq!(status, 200);
+        assert!(page.contains(&page_path) && page.contains(&pdf_path), "the order page links its invoice: {page}");
+        let (status, page) = buyer.page(&page_path).await;
+        assert_eq!(status, 200);
+        assert!(page.contains("Tax invoice") && page.contains(&invoice.serial) && page.contains("Place of supply: Uttar Pradesh (09)"), "{page}");
+        assert!(page.contains("Delivery charges") || sub_order.delivery_paise == 0);
+        let response = buyer.get(&pdf_path).await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-type"], "application/pdf");
+        let disposition = response.headers()["content-disposition"].to_str().unwrap().to_owned();
+        assert!(disposition.contains(&invoice.serial.replace('/', "-")), "{disposition}");
+        let text = pdf_text(&response.bytes().await.unwrap()).await;
+        assert!(text.contains("Tax invoice") && text.contains(&invoice.serial), "{text}");
+        assert!(text.contains(&invoice.supplier_name) && text.contains("₹"), "{text}");
+        assert!(text.contains("Rupees") && text.contains("Only"), "the amount in words: {text}");
+        buyer.get("/lang/hi?next=%2F").await;
+        let (_, page) = buyer.page(&page_path).await;
+        assert!(page.contains("कर बीजक") && page.contains("आपूर्ति का स्थान: उत्तर प्रदेश (09)"), "{page}");
+        let text = pdf_text(&buyer.get(&pdf_path).await.bytes().await.unwrap()).await;
+        for words in ["कर बीजक", "आपूर्तिकर्ता", "प्राप्तकर्ता", "शब्दों में राशि", "रुपये", "मात्र"] {
+            assert!(text.contains(words), "{words} in the Hindi PDF: {text}");
+        }
+
+        // The seller reads it from the desk; strangers, other sellers, district officers and visitors do not.
+        let (_, desk) = seller.page(&part_path).await;
+        assert!(desk.contains(&page_path), "{desk}");
+        assert_eq!(seller.get(&pdf_path).await.status(), 200);
+        let stranger = app.quick_sign_in(OTHER_BUYER).await;
+        app.verified_seller(SellerSpec { phone: OTHER_SELLER, name: "Banaras Looms", district: "varanasi", craft: "banarasi-silk", vendor: None }).await;
+        let other_seller = app.quick_sign_in(OTHER_SELLER).await;
+        app.create_staff(OFFICER, "Ravi Officer", vec![StaffRole::DistrictOfficer(odop_domain::Slug::parse("lucknow").unwrap())], ADMIN_PASSWORD).await;
+        let officer = app.staff_sign_in(OFFICER, ADMIN_PASSWORD).await;
+        for (who, person) in [("another buyer", &stranger), ("another seller", &other_seller), ("the district officer", &officer)] {
+            assert_eq!(person.get(&page_path).await.status(), 404, "{who}");
+            assert_eq!(person.get(&pdf_path).await.status(), 404, "{who}");
+        }
+        let visitor = app.visitor("9800000001");
+        let response = visitor.get(&pdf_path).await;
+        assert!(response.status().is_redirection() || response.status() == 401, "a visitor must sign in: {}", response.status());
+        assert_eq!(buyer.get("/tax-documents/999999/pdf").await.status(), 404, "unknown is the same 404");
+        assert_eq!(buyer.get("/tax-documents/-1").await.status(), 404);
+        assert_eq!(buyer.get("/tax-documents/abc").await.status(), 404);
+        app.create_staff(ADMIN, "Meera Admin", vec![StaffRole::StateAdmin], ADMIN_PASSWORD).await;
+        let admin = app.staff_sign_in(ADMIN, ADMIN_PASSWORD).await;
+        assert_eq!(admin.get(&pdf_path).await.status(), 200, "state admins answer for the filings");
+
+        // Issued documents are never changed.
+        assert!(try_execute(&app.db, "UPDATE tax_documents SET total_paise = 1").await.is_err());
+        assert!(try_execute(&app.db, "DELETE FROM tax_document_lines").await.is_err());
+
+        // Returned as damaged: a credit note for everything, delivery included, against the invoice.
+        assert_eq!(seller.post(&part_path, &[("action", "deliver")]).await.status(), 303);
+        let return_path = format!("/orders/{}/parts/{part}/return", order["id"]);
+        assert_eq!(buyer.post(&return_path, &[("reason", "damaged")]).await.status(), 303);
+        assert_eq!(seller.post(&part_path, &[("action", "approve-return")]).await.status(), 303);
+        assert_eq!(seller.post(&part_path, &[("action", "receive-return")]).await.status(), 303);
+        let issued = documents_of(&app, &order).await;
+        assert_eq!(issued.len(), 2);
+        let credit = &issued[1];
+        assert_eq!(credit.kind(), DocumentKind::CreditNote);
+        assert_eq!(credit.serial, serial(DocumentKind::CreditNote, 1), "credit notes have their own series");
+        assert_eq!((credit.refers_to, credit.refers_to_serial.as_deref()), (Some(invoice.id), Some(invoice.serial.as_str())));
+        assert_eq!(credit.total_paise, invoice.total_paise);
+        let (_, page) = buyer.page(&format!("/tax-documents/{}", credit.id)).await;
+        assert!(page.contains("क्रेडिट नोट") && page.contains(&invoice.serial), "{page}");
+        assert_eq!(stranger.get(&format!("/tax-documents/{}/pdf", credit.id)).await.status(), 404);
+
+        // The next shipment, to Maharashtra: the next number, all IGST.
+        let second = paid_order(&app, &buyer, "invoice-key-0002-abcdef", variant, "27", "411001").await;
+        let second_part = second["sub_orders"][0]["id"].as_i64().unwrap();
+        let second_path = format!("/sell/orders/{second_part}");
+        assert_eq!(seller.post(&second_path, &[("action", "accept")]).await.status(), 303);
+        assert_eq!(seller.post(&second_path, &[("action", "ship"), ("courier", "DTDC"), ("tracking", "D1234-5678")]).await.status(), 303);
+        let issued = documents_of(&app, &second).await;
+        assert_eq!(issued[0].serial, serial(DocumentKind::TaxInvoice, 2));
+        assert_eq!((issued[0].cgst_paise, issued[0].sgst_paise), (0, 0));
+        assert!(issued[0].igst_paise > 0);
+        assert_eq!(issued[0].place_of_supply_code, "27");
+    }
+}
