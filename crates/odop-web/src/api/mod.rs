@@ -11,6 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 mod catalogue;
+mod documents;
 mod gst;
 mod orders;
 mod photos;
@@ -69,6 +70,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(photos::delete_listing_photo))
         .routes(routes!(orders::place_order, orders::list_orders))
         .routes(routes!(orders::get_order))
+        .routes(routes!(documents::get_tax_document))
         .routes(routes!(orders::cancel_order))
         .routes(routes!(orders::return_order))
         .routes(routes!(orders::seller_orders))

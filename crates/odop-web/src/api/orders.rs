@@ -10,7 +10,7 @@ use odop_domain::authz::{self, Action};
 use odop_domain::checkout::{AddressInput, CheckoutError};
 use odop_domain::money::Money;
 use odop_domain::orders::{OrderEvent, Party, PaymentMethod, ReturnReason, TransitionError};
-use odop_domain::{OrderId, UserId};
+use odop_domain::{OrderId, SubOrderId, UserId};
 use odop_pay::WebhookDelivery;
 use odop_store::orders::{self, OrderView};
 use odop_store::payments::NewsOutcome;
@@ -73,6 +73,9 @@ pub struct SubOrderDto {
     /// `delivered`, `cancelled` or `rejected`.
     pub status: String,
     pub total_paise: i64,
+    /// The ids of its tax invoice (or bill of supply) and credit note, once
+    /// issued: read them at `/api/v1/tax-documents/{id}`.
+    pub tax_documents: Vec<i64>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -97,7 +100,8 @@ pub struct OrderDto {
 }
 
 impl OrderDto {
-    fn new(view: &OrderView) -> Self {
+    /// The order, with the ids of the documents issued so far (by part).
+    fn new(view: &OrderView, documents: &[(i64, i64)]) -> Self {
         let o = &view.order;
         Self {
             id: o.id,
@@ -115,6 +119,11 @@ impl OrderDto {
                     seller_id: p.seller_user_id,
                     status: p.status.clone(),
                     total_paise: p.total_paise,
+                    tax_documents: documents
+                        .iter()
+                        .filter(|(part, _)| *part == p.id)
+                        .map(|(_, document)| *document)
+                        .collect(),
                 })
                 .collect(),
             payments: view
@@ -256,7 +265,13 @@ pub(super) async fn place_order(
     } else {
         StatusCode::CREATED
     };
-    Ok((status, Json(OrderDto::new(&view))))
+    // A new order has no documents yet; a replayed one may.
+    let documents = if placed.replayed {
+        document_ids(&state, placed.order).await?
+    } else {
+        Vec::new()
+    };
+    Ok((status, Json(OrderDto::new(&view, &documents))))
 }
 
 /// One of the signed-in buyer's orders.
@@ -277,7 +292,17 @@ pub(super) async fn get_order(
     Path(id): Path<String>,
 ) -> Result<Json<OrderDto>, AppError> {
     let view = buyers_order(&state, &me, &id).await?;
-    Ok(Json(OrderDto::new(&view)))
+    let documents = document_ids(&state, OrderId(view.order.id)).await?;
+    Ok(Json(OrderDto::new(&view, &documents)))
+}
+
+/// The order's documents as (part, document) ids.
+async fn document_ids(state: &AppState, order: OrderId) -> Result<Vec<(i64, i64)>, AppError> {
+    Ok(odop_store::documents::of_order(state.db(), order)
+        .await?
+        .iter()
+        .map(|document| (document.sub_order_id, document.id))
+        .collect())
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -451,7 +476,8 @@ pub(super) async fn cancel_order(
     let view = orders::order(state.db(), id)
         .await?
         .ok_or(AppError::NotFound(NotFound::Object))?;
-    Ok(Json(OrderDto::new(&view)))
+    let documents = document_ids(&state, id).await?;
+    Ok(Json(OrderDto::new(&view, &documents)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -540,7 +566,8 @@ pub(super) async fn return_order(
     let view = orders::order(state.db(), OrderId(view.order.id))
         .await?
         .ok_or(AppError::NotFound(NotFound::Object))?;
-    Ok(Json(OrderDto::new(&view)))
+    let documents = document_ids(&state, OrderId(view.order.id)).await?;
+    Ok(Json(OrderDto::new(&view, &documents)))
 }
 
 /// The order `raw` names, if `me` placed it (or may see it); otherwise not found.
@@ -571,9 +598,21 @@ pub struct SellerSubOrderDto {
     pub accept_by: Option<String>,
     pub courier: Option<String>,
     pub tracking: Option<String>,
+    /// The ids of its tax invoice (or bill of supply) and credit note, once
+    /// issued: read them at `/api/v1/tax-documents/{id}`.
+    pub tax_documents: Vec<i64>,
 }
 
 impl SellerSubOrderDto {
+    /// The part, with the documents issued for it.
+    async fn with_documents(state: &AppState, p: &orders::SubOrderRecord) -> Result<Self, AppError> {
+        let documents = odop_store::documents::of_sub_order(state.db(), SubOrderId(p.id)).await?;
+        Ok(Self {
+            tax_documents: documents.iter().map(|document| document.id).collect(),
+            ..Self::new(p)
+        })
+    }
+
     fn new(p: &orders::SubOrderRecord) -> Self {
         Self {
             id: p.id,
@@ -585,6 +624,7 @@ impl SellerSubOrderDto {
             accept_by: p.accept_by.map(|t| t.0.to_rfc3339()),
             courier: p.courier.clone(),
             tracking: p.tracking.clone(),
+            tax_documents: Vec::new(),
         }
     }
 }
@@ -605,7 +645,11 @@ pub(super) async fn seller_orders(
     me: SignedIn,
 ) -> Result<Json<Vec<SellerSubOrderDto>>, AppError> {
     let parts = orders::for_seller(state.db(), me.user.id, 200).await?;
-    Ok(Json(parts.iter().map(SellerSubOrderDto::new).collect()))
+    let mut answer = Vec::with_capacity(parts.len());
+    for part in &parts {
+        answer.push(SellerSubOrderDto::with_documents(&state, part).await?);
+    }
+    Ok(Json(answer))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -704,7 +748,7 @@ pub(super) async fn transition_sub_order(
     let part = orders::sub_order(state.db(), odop_domain::SubOrderId(part.id))
         .await?
         .ok_or(AppError::NotFound(NotFound::Object))?;
-    Ok(Json(SellerSubOrderDto::new(&part)))
+    Ok(Json(SellerSubOrderDto::with_documents(&state, &part).await?))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

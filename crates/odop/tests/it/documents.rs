@@ -148,6 +148,22 @@ on_both_backends! {
         let admin = app.staff_sign_in(ADMIN, ADMIN_PASSWORD).await;
         assert_eq!(admin.get(&pdf_path).await.status(), 200, "state admins answer for the filings");
 
+        // The same document for programs, to the same readers.
+        let api_path = format!("/api/v1/tax-documents/{}", invoice.id);
+        let response = buyer.get(&api_path).await;
+        assert_eq!(response.status(), 200);
+        let json: Value = response.json().await.unwrap();
+        assert_eq!((json["serial"].as_str(), json["kind"].as_str()), (Some(invoice.serial.as_str()), Some("tax-invoice")));
+        assert_eq!(json["total_paise"].as_i64(), Some(invoice.total_paise));
+        assert_eq!(json["lines"][0]["hsn"], "6211");
+        assert_eq!(json["pdf_url"], pdf_path.as_str());
+        assert_eq!(stranger.get(&api_path).await.status(), 404);
+        assert_eq!(officer.get(&api_path).await.status(), 404);
+        let json: Value = buyer.get(&format!("/api/v1/orders/{}", order["id"])).await.json().await.unwrap();
+        assert_eq!(json["sub_orders"][0]["tax_documents"], serde_json::json!([invoice.id]), "{json}");
+        let json: Value = seller.get("/api/v1/seller/orders").await.json().await.unwrap();
+        assert!(json.to_string().contains(&format!("\"tax_documents\":[{}]", invoice.id)), "{json}");
+
         // Issued documents are never changed.
         assert!(try_execute(&app.db, "UPDATE tax_documents SET total_paise = 1").await.is_err());
         assert!(try_execute(&app.db, "DELETE FROM tax_document_lines").await.is_err());
