@@ -279,6 +279,18 @@ pub enum MoneyEvent {
 }
 
 impl MoneyEvent {
+    /// How the event is named in storage.
+    pub fn code(&self) -> &'static str {
+        match self {
+            MoneyEvent::PaymentCaptured { .. } => "payment-captured",
+            MoneyEvent::RefundedUndelivered { .. } => "refunded-undelivered",
+            MoneyEvent::SaleCompleted { .. } => "sale-completed",
+            MoneyEvent::Returned { .. } => "returned",
+            MoneyEvent::PaidOut { .. } => "paid-out",
+            MoneyEvent::PayoutFailed { .. } => "payout-failed",
+        }
+    }
+
     pub fn posting(&self) -> Result<Posting, PostingError> {
         use Account::*;
         match *self {

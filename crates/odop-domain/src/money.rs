@@ -100,6 +100,14 @@ impl Money {
     }
 
     /// The amount in rupees for a form field: `1250` or `1250.50`.
+    /// Rupees with two decimals and a minus sign when negative, without a
+    /// symbol or grouping: `-1234.50`. What CSV files carry.
+    pub fn to_decimal(self) -> String {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let paise = self.0.unsigned_abs();
+        format!("{sign}{}.{:02}", paise / 100, paise % 100)
+    }
+
     pub fn to_input(self) -> String {
         if self.0 % 100 == 0 {
             format!("{}", self.0 / 100)
@@ -253,5 +261,13 @@ mod tests {
                 proptest::prop_assert_eq!(Money::parse_price(&price.to_input()), Ok(price));
             }
         }
+    }
+
+    #[test]
+    fn decimals_for_files_keep_the_sign_and_both_paise_digits() {
+        assert_eq!(Money(123_450).to_decimal(), "1234.50");
+        assert_eq!(Money(-150).to_decimal(), "-1.50");
+        assert_eq!(Money(-5).to_decimal(), "-0.05");
+        assert_eq!(Money(0).to_decimal(), "0.00");
     }
 }

@@ -16,6 +16,7 @@ mod error;
 pub mod files;
 mod group_commit;
 pub mod gst;
+pub mod ledger;
 pub mod onboarding;
 pub mod orders;
 pub mod otp;

@@ -888,7 +888,7 @@ pub(crate) async fn move_from(
         return_stock(s, sub_order).await?;
     }
     if ends && current != SubOrderStatus::AwaitingPayment {
-        crate::payments::owe_for_part(s, order, sub_order, total, event.code(), now).await?;
+        crate::payments::refund_undelivered(s, order, sub_order, total, event.code(), now).await?;
     }
     // Shipping is the time of supply: the tax invoice is issued with it.
     if next == SubOrderStatus::Shipped {
@@ -901,6 +901,10 @@ pub(crate) async fn move_from(
         let amount = reason.refund_paise(total, part.delivery);
         crate::payments::owe_for_part(s, order, sub_order, amount, event.code(), now).await?;
         crate::documents::issue_credit_note(s, sub_order, reason.seller_at_fault(), now).await?;
+        crate::ledger::goods_returned(s, sub_order, amount, now).await?;
+    }
+    if next == SubOrderStatus::Delivered {
+        crate::ledger::sale_delivered(s, sub_order, part.terms.change_of_mind_days, now).await?;
     }
     // Everyone to tell, written in one statement; the sellers' notice reads
     // the buyer's phone along.

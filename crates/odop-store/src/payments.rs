@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use odop_domain::OrderId;
+use odop_domain::ledger::MoneyEvent;
 use odop_domain::money::Money;
 use odop_domain::orders::{OrderEvent, Party, ReturnTerms, SubOrderStatus};
 use odop_domain::payments::{self as rules, Capture, PaymentException};
@@ -345,7 +346,7 @@ async fn captured(
         currency: news.currency,
     };
     if let Err(exception) = rules::judge(capture, attempt.expected, paid_already > 0) {
-        give_back(s, &attempt, news, exception, now).await?;
+        give_back(s, &attempt, news, exception, false, now).await?;
         return Ok(NewsOutcome::RefundOwed);
     }
     s.execute(
@@ -353,6 +354,11 @@ async fn captured(
         args![attempt.id, news.payment_id, news.method, Timestamp(now)],
     )
     .await?;
+    let received = MoneyEvent::PaymentCaptured {
+        amount: Money(news.amount),
+        fee: Money(0),
+    };
+    crate::ledger::post(s, &received, Some(order), None, None, now).await?;
     let parts: Vec<(i64, String, i64, i64, Timestamp)> = s
         .fetch_all(
             "SELECT id, status, total_paise, delivery_paise, updated_at FROM sub_orders WHERE order_id = $1 ORDER BY id",
@@ -387,7 +393,7 @@ async fn captured(
                 .map_err(|e| StoreError::Corrupt(format!("paying sub-order {id}: {e}")))?;
             } else {
                 // The buyer cancelled this part before paying for all.
-                owe_for_part(s, order, *id, *total, "cancelled-before-payment", now).await?;
+                refund_undelivered(s, order, *id, *total, "cancelled-before-payment", now).await?;
             }
         }
         return Ok(NewsOutcome::Applied);
@@ -425,18 +431,22 @@ async fn captured(
         notify_buyer(s, order, SubOrderStatus::Placed, None, notices, now).await?;
         return Ok(NewsOutcome::Applied);
     }
-    give_back(s, &attempt, news, PaymentException::PaidAfterHold, now).await?;
+    give_back(s, &attempt, news, PaymentException::PaidAfterHold, true, now).await?;
     Ok(NewsOutcome::RefundOwed)
 }
 
 /// Owes a captured payment back in full and records why, for the admins'
 /// list of payment exceptions. An attempt still open is closed, so that the
 /// buyer's next try starts a fresh one rather than paying this one again.
+/// Money in rupees is booked as received (unless `booked` already) and as
+/// owed back; money in another currency never enters the books, which are
+/// kept in rupees: the exception records it.
 async fn give_back(
     s: &mut impl Statements,
     attempt: &AttemptNow,
     news: &CaptureNews<'_>,
     exception: PaymentException,
+    booked: bool,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     tracing::warn!(
@@ -466,6 +476,19 @@ async fn give_back(
             args![attempt.id, news.amount, exception.code(), news.payment_id, Timestamp(now)],
         )
         .await?;
+    if refund.is_some() && news.currency == Some("INR") {
+        if !booked {
+            let received = MoneyEvent::PaymentCaptured {
+                amount: Money(news.amount),
+                fee: Money(0),
+            };
+            crate::ledger::post(s, &received, Some(attempt.order), None, None, now).await?;
+        }
+        let owed = MoneyEvent::RefundedUndelivered {
+            amount: Money(news.amount),
+        };
+        crate::ledger::post(s, &owed, Some(attempt.order), None, None, now).await?;
+    }
     s.execute(
         "INSERT INTO payment_exceptions (payment_id, order_id, gateway, gateway_payment_id, kind, amount, currency, \
          expected_paise, refund_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING",
@@ -519,7 +542,8 @@ async fn retake_stock(s: &mut impl Statements, parts: &[i64]) -> Result<bool, St
 }
 
 /// Records a refund owed for one sub-order of `order`, against the payment
-/// that paid the order (nothing when nothing was paid online).
+/// that paid the order (nothing when nothing was paid online); says
+/// whether a refund was newly owed.
 pub(crate) async fn owe_for_part(
     s: &mut impl Statements,
     order: i64,
@@ -527,20 +551,39 @@ pub(crate) async fn owe_for_part(
     amount: i64,
     reason: &str,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> Result<bool, StoreError> {
     let payment: Option<(i64, Option<String>)> = s
         .fetch_optional(
             "SELECT id, gateway_payment_id FROM payments WHERE order_id = $1 AND status = 'captured' ORDER BY id LIMIT 1",
             args![order],
         )
         .await?;
-    if let Some((payment, gateway_payment)) = payment {
-        s.execute(
+    let Some((payment, gateway_payment)) = payment else {
+        return Ok(false);
+    };
+    let owed = s
+        .execute(
             "INSERT INTO refunds (payment_id, sub_order_id, amount_paise, reason, status, gateway_payment_id, created_at, \
              updated_at) VALUES ($1, $2, $3, $4, 'pending', $5, $6, $6) ON CONFLICT DO NOTHING",
             args![payment, sub_order, amount, reason, &gateway_payment, Timestamp(now)],
         )
         .await?;
+    Ok(owed == 1)
+}
+
+/// Owes back the payment for a part of an order that was never delivered
+/// (cancelled or refused), and books it: the buyer's advance goes back.
+pub(crate) async fn refund_undelivered(
+    s: &mut impl Statements,
+    order: i64,
+    sub_order: i64,
+    amount: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    if owe_for_part(s, order, sub_order, amount, reason, now).await? {
+        let event = MoneyEvent::RefundedUndelivered { amount: Money(amount) };
+        crate::ledger::post(s, &event, Some(order), Some(sub_order), None, now).await?;
     }
     Ok(())
 }

@@ -841,6 +841,26 @@ doc-credit-reason = The goods came back: this note reduces the value of the docu
 doc-issued = Issued electronically through odop on behalf of the supplier.
 doc-download = Download PDF
 doc-back = Back to the order
+
+## A seller's money: what is owed, the statement
+money-title = Money
+money-owed = Owed to you
+money-payable-now = Can be paid out now
+money-how = A sale is yours once the parcel is delivered, less the platform's commission (with its GST) and the tax collected at source (TCS) on GST-registered sales; it can be paid out once the buyer can no longer return it. A return takes back its share.
+money-none = Nothing yet: your delivered sales will show here.
+money-csv = Download the statement (CSV)
+money-date = Date
+money-what = What
+money-gross = Sale value
+money-commission = Commission with GST
+money-tcs = TCS
+money-net = To you
+money-payable-from = Payable from
+money-sale = Sale delivered
+money-return = Return
+money-payout = Payout
+money-payout-failed = Payout failed, owed again
+money-other = Other
 desk-reject-reason = Reason for declining
 desk-courier = Courier
 desk-tracking = Tracking number

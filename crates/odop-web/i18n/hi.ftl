@@ -811,6 +811,26 @@ doc-credit-reason = माल वापस आ गया: यह नोट अ�
 doc-issued = आपूर्तिकर्ता की ओर से odop द्वारा इलेक्ट्रॉनिक रूप से जारी।
 doc-download = पीडीएफ़ डाउनलोड करें
 doc-back = ऑर्डर पर लौटें
+
+## विक्रेता का पैसा: बकाया राशि और विवरण
+money-title = पैसा
+money-owed = आपको देय
+money-payable-now = अभी भुगतान योग्य
+money-how = पार्सल पहुँचने पर बिक्री आपकी होती है, प्लेटफ़ॉर्म का कमीशन (उसके जीएसटी सहित) और जीएसटी-पंजीकृत बिक्री पर स्रोत पर एकत्र कर (टीसीएस) घटाकर; जब खरीदार उसे लौटा नहीं सकता, तब उसका भुगतान हो सकता है। वापसी पर उसका हिस्सा वापस लिया जाता है।
+money-none = अभी कुछ नहीं: पहुँची हुई बिक्री यहाँ दिखेगी।
+money-csv = विवरण डाउनलोड करें (CSV)
+money-date = दिनांक
+money-what = क्या
+money-gross = बिक्री मूल्य
+money-commission = जीएसटी सहित कमीशन
+money-tcs = टीसीएस
+money-net = आपको
+money-payable-from = भुगतान योग्य तिथि
+money-sale = बिक्री पहुँची
+money-return = वापसी
+money-payout = भुगतान
+money-payout-failed = भुगतान विफल, फिर से देय
+money-other = अन्य
 desk-reject-reason = अस्वीकार करने का कारण
 desk-courier = कूरियर
 desk-tracking = ट्रैकिंग नंबर

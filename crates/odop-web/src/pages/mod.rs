@@ -13,6 +13,7 @@ mod documents;
 pub(crate) mod forms;
 mod gst_rates;
 pub(crate) mod listings;
+mod money;
 mod order_desk;
 mod orders;
 mod poll_admin;
@@ -69,6 +70,7 @@ pub fn router(config: &crate::WebConfig) -> Router<AppState> {
         .merge(orders::router())
         .merge(order_desk::router())
         .merge(documents::router())
+        .merge(money::router())
         .merge(quiz::router())
         .merge(polls::router())
         .merge(poll_admin::router())
@@ -239,6 +241,43 @@ impl Page {
 pub(crate) struct Nothing {}
 
 /// Renders a template into a response, reporting a failure as our fault.
+/// One CSV field: quoted when it holds a separator, a quote or a line
+/// break, and defused when a spreadsheet would read it as a formula.
+pub(crate) fn csv_field(value: &str) -> String {
+    // A plain number (a negative amount) is no formula: it stays as it is.
+    let number = value
+        .strip_prefix('-')
+        .is_some_and(|digits| !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit() || c == '.'));
+    let value = if !number && value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
+    }
+}
+
+pub(crate) fn csv_response(name: &str, rows: Vec<Vec<String>>) -> Response {
+    let mut body = String::new();
+    for row in rows {
+        let fields: Vec<String> = row.iter().map(|f| csv_field(f)).collect();
+        body.push_str(&fields.join(","));
+        body.push_str("\r\n");
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 pub fn render(template: &impl Template) -> Result<Html<String>, AppError> {
     template
         .render()

@@ -6,7 +6,7 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
@@ -17,7 +17,7 @@ use odop_store::polls::{self as store, ChangeRefusal, Listing, Poll};
 
 use super::forms::Errors;
 use super::sell::{DistrictGroup, district_groups};
-use super::{Chrome, Page, render};
+use super::{Chrome, Page, csv_response, render};
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::auth::csrf::CsrfForm;
@@ -456,39 +456,6 @@ async fn close(
     }
 }
 
-/// One CSV field: quoted when it holds a separator, a quote or a line
-/// break, and defused when a spreadsheet would read it as a formula.
-fn csv_field(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    };
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
-    }
-}
-
-fn csv_response(name: &str, rows: Vec<Vec<String>>) -> Response {
-    let mut body = String::new();
-    for row in rows {
-        let fields: Vec<String> = row.iter().map(|f| csv_field(f)).collect();
-        body.push_str(&fields.join(","));
-        body.push_str("\r\n");
-    }
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        body,
-    )
-        .into_response()
-}
-
 /// The results by day (in India) and choice, with both languages' texts.
 async fn poll_csv(page: Page, State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, AppError> {
     as_admin(&page)?;
@@ -578,7 +545,7 @@ async fn quiz_csv(page: Page, State(state): State<AppState>) -> Result<Response,
 
 #[cfg(test)]
 mod tests {
-    use super::csv_field;
+    use crate::pages::csv_field;
 
     #[test]
     fn csv_fields_are_quoted_and_formulas_defused() {
@@ -586,6 +553,9 @@ mod tests {
         assert_eq!(csv_field("toys, wooden"), "\"toys, wooden\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_field("-1"), "'-1");
+        // A negative amount is a number, not a formula; anything more is defused.
+        assert_eq!(csv_field("-1234.50"), "-1234.50");
+        assert_eq!(csv_field("-2+3+cmd|' /C calc'!A0"), "'-2+3+cmd|' /C calc'!A0");
+        assert_eq!(csv_field("-"), "'-");
     }
 }

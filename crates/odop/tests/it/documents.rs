@@ -198,3 +198,97 @@ on_both_backends! {
         assert_eq!(issued[0].place_of_supply_code, "27");
     }
 }
+
+/// The books sum to zero whatever happened, and the clearing account holds
+/// what came in less what went back.
+async fn books_balance(app: &TestApp) -> Vec<(String, i64)> {
+    let trial = odop_store::ledger::trial_balance(&app.db).await.unwrap();
+    assert_eq!(trial.iter().map(|(_, amount)| amount).sum::<i64>(), 0, "{trial:?}");
+    trial
+}
+
+fn account(trial: &[(String, i64)], name: &str) -> i64 {
+    trial
+        .iter()
+        .find(|(account, _)| account == name)
+        .map(|(_, amount)| *amount)
+        .unwrap_or(0)
+}
+
+on_both_backends! {
+    async fn every_payment_sale_return_and_refund_is_booked_and_the_books_balance(app) {
+        let variant = kurta_on_sale(&app, 9).await;
+        let seller_id = odop_store::accounts::user_by_phone(&app.db, &odop_domain::identity::Phone::parse(SELLER).unwrap()).await.unwrap().unwrap().id;
+        // The operator takes 5 % on chikankari from the start of the year.
+        odop_store::test_support::execute(&app.db, "INSERT INTO commission_rules (craft, effective_from, rate_bp, created_at) VALUES ('chikankari', '2020-01-01', 500, 0)").await;
+        let buyer = app.quick_sign_in(BUYER).await;
+        let seller = app.quick_sign_in(SELLER).await;
+
+        // Paid: the money is the buyer's advance until delivery.
+        let order = paid_order(&app, &buyer, "ledger-key-0001-abcdef", variant, "27", "411001").await;
+        let total = order["total_paise"].as_i64().unwrap();
+        let trial = books_balance(&app).await;
+        assert_eq!((account(&trial, "gateway-clearing"), account(&trial, "buyer-advances")), (total, -total));
+        assert_eq!(seller.page("/sell/money").await.0, 200);
+
+        // Delivered: the seller's share less 5 % commission, 18 % GST on it and 0.5 % TCS of the value before tax.
+        let part = order["sub_orders"][0]["id"].as_i64().unwrap();
+        let part_path = format!("/sell/orders/{part}");
+        for action in ["accept", "pack"] {
+            assert_eq!(seller.post(&part_path, &[("action", action)]).await.status(), 303);
+        }
+        assert_eq!(seller.post(&part_path, &[("action", "ship"), ("courier", "DTDC"), ("tracking", "D1234-5678")]).await.status(), 303);
+        assert_eq!(seller.post(&part_path, &[("action", "deliver")]).await.status(), 303);
+        let invoice = &documents_of(&app, &order).await[0];
+        let commission = (total * 500 + 5_000) / 10_000;
+        let gst = (commission * 1_800 + 5_000) / 10_000;
+        let tcs = (invoice.taxable_paise * 50 + 5_000) / 10_000;
+        let net = total - commission - gst - tcs;
+        let trial = books_balance(&app).await;
+        assert_eq!(account(&trial, "buyer-advances"), 0, "nothing is the buyer's any more");
+        assert_eq!(account(&trial, "commission"), -commission);
+        assert_eq!(account(&trial, "gst-on-commission"), -gst);
+        assert_eq!(account(&trial, "tcs-payable"), -tcs);
+        let balance = odop_store::ledger::balance(&app.db, seller_id, Utc::now()).await.unwrap();
+        assert_eq!(balance.owed.0, net);
+        assert_eq!(balance.payable_now.0, 0, "not before the buyer's time to return it has passed");
+        let later = odop_store::ledger::balance(&app.db, seller_id, Utc::now() + chrono::Duration::days(8)).await.unwrap();
+        assert_eq!(later.payable_now.0, net);
+        let (_, page) = seller.page("/sell/money").await;
+        assert!(page.contains("Sale delivered") && page.contains(&odop_domain::money::Money(net).to_string()), "{page}");
+        let csv = seller.get("/sell/money.csv").await.text().await.unwrap();
+        assert!(csv.starts_with("date_ist,event,order") && csv.contains("sale-completed") && csv.contains(&odop_domain::money::Money(net).to_decimal()), "{csv}");
+
+        // Returned for a change of mind: the goods' price goes back, the seller keeps the delivery charge's share.
+        let return_path = format!("/orders/{}/parts/{part}/return", order["id"]);
+        assert_eq!(buyer.post(&return_path, &[("reason", "changed-mind")]).await.status(), 303);
+        assert_eq!(seller.post(&part_path, &[("action", "approve-return")]).await.status(), 303);
+        assert_eq!(seller.post(&part_path, &[("action", "receive-return")]).await.status(), 303);
+        let credit = &documents_of(&app, &order).await[1];
+        let refund = credit.total_paise;
+        let view = odop_store::orders::order(&app.db, OrderId(order["id"].as_i64().unwrap())).await.unwrap().unwrap();
+        assert_eq!(view.refunds[0].amount_paise, refund, "the refund and the credit note agree");
+        let trial = books_balance(&app).await;
+        assert_eq!(account(&trial, "gateway-clearing"), total - refund, "received less given back");
+        let (_, page) = seller.page("/sell/money").await;
+        assert!(page.contains("Return"), "{page}");
+
+        // Cancelled after payment, before shipping: the whole advance goes back.
+        let second = paid_order(&app, &buyer, "ledger-key-0002-abcdef", variant, "09", "226001").await;
+        let second_total = second["total_paise"].as_i64().unwrap();
+        let second_part = second["sub_orders"][0]["id"].as_i64().unwrap();
+        assert_eq!(seller.post(&format!("/sell/orders/{second_part}"), &[("action", "reject"), ("reason", "Out of thread")]).await.status(), 303);
+        let trial = books_balance(&app).await;
+        assert_eq!(account(&trial, "buyer-advances"), 0);
+        assert_eq!(account(&trial, "gateway-clearing"), total - refund, "the second payment came in and went back");
+        assert!(second_total > 0);
+
+        // Postings are never changed.
+        assert!(try_execute(&app.db, "UPDATE ledger_entries SET amount_paise = 0").await.is_err());
+        assert!(try_execute(&app.db, "DELETE FROM ledger_postings").await.is_err());
+
+        // Nobody else sees a seller's money.
+        assert_eq!(buyer.get("/sell/money").await.status(), 404);
+        assert_eq!(buyer.get("/sell/money.csv").await.status(), 404);
+    }
+}

@@ -1,0 +1,144 @@
+//! A seller's money: what the operator owes it and from when, and the
+//! statement of every sale, return and payout behind that figure, as a
+//! page and as CSV. A vendor is paid for its sub-vendors' sales (it
+//! invoices them), so their lines are in its statement.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::response::{Html, Response};
+use axum::routing::get;
+use chrono::Utc;
+use odop_domain::authz::{self, Action};
+use odop_domain::money::Money;
+use odop_domain::orders::order_number;
+use odop_store::ledger::{self, StatementLine};
+
+use super::{Chrome, Page, csv_response, render};
+use crate::AppState;
+use crate::auth::SignedIn;
+use crate::error::{AppError, NotFound};
+use crate::i18n::Tr;
+
+/// The most lines a statement shows; the CSV has the same.
+const STATEMENT_LINES: i64 = 1_000;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/sell/money", get(statement))
+        .route("/sell/money.csv", get(statement_csv))
+}
+
+fn as_seller(page: &Page) -> Result<&SignedIn, AppError> {
+    let me = page.signed_in()?;
+    if authz::may(&me.actor, Action::PublishListings) {
+        Ok(me)
+    } else {
+        Err(AppError::NotFound(NotFound::Object))
+    }
+}
+
+pub struct LineView {
+    pub date: String,
+    pub what: String,
+    pub order: Option<(String, String)>,
+    pub gross: String,
+    pub deductions: String,
+    pub tcs: String,
+    pub net: String,
+    pub payable_from: Option<String>,
+}
+
+fn event_label(tr: &Tr, line: &StatementLine) -> String {
+    tr.t(match line.event.as_str() {
+        "sale-completed" => "money-sale",
+        "returned" => "money-return",
+        "paid-out" => "money-payout",
+        "payout-failed" => "money-payout-failed",
+        _ => "money-other",
+    })
+}
+
+fn line_view(tr: &Tr, line: &StatementLine) -> LineView {
+    LineView {
+        date: tr.when(line.at.0),
+        what: event_label(tr, line),
+        order: line.order_id.zip(line.sub_order_id).map(|(order, part)| {
+            (
+                format!("{}-{part}", order_number(order)),
+                format!("/sell/orders/{part}"),
+            )
+        }),
+        gross: Money(line.gross_paise.abs()).to_string(),
+        deductions: Money(line.commission_paise + line.gst_on_commission_paise).to_string(),
+        tcs: Money(line.tcs_paise).to_string(),
+        net: Money(line.net_paise).to_string(),
+        payable_from: line.payable_from.map(|at| tr.when(at.0)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "money/statement.html")]
+struct StatementPage {
+    tr: Tr,
+    chrome: Chrome,
+    owed: String,
+    payable_now: String,
+    lines: Vec<LineView>,
+}
+
+async fn statement(page: Page, State(state): State<AppState>) -> Result<Html<String>, AppError> {
+    let me = as_seller(&page)?;
+    let balance = ledger::balance(state.db(), me.user.id, Utc::now()).await?;
+    let lines = ledger::statement(state.db(), me.user.id, STATEMENT_LINES).await?;
+    render(&StatementPage {
+        tr: page.tr.clone(),
+        chrome: page.chrome(),
+        owed: balance.owed.to_string(),
+        payable_now: balance.payable_now.to_string(),
+        lines: lines.iter().map(|line| line_view(&page.tr, line)).collect(),
+    })
+}
+
+/// The statement as CSV: amounts in rupees with two decimals (no symbol,
+/// no grouping) so that spreadsheets read them as numbers.
+async fn statement_csv(page: Page, State(state): State<AppState>) -> Result<Response, AppError> {
+    let me = as_seller(&page)?;
+    let lines = ledger::statement(state.db(), me.user.id, STATEMENT_LINES).await?;
+    let rupees = |paise: i64| Money(paise).to_decimal();
+    let ist = |at: chrono::DateTime<Utc>| {
+        let india = chrono::FixedOffset::east_opt(5 * 3600 + 30 * 60).expect("IST is a valid offset");
+        at.with_timezone(&india).format("%Y-%m-%d %H:%M").to_string()
+    };
+    let mut rows = vec![
+        [
+            "date_ist",
+            "event",
+            "order",
+            "sub_order",
+            "gross_inr",
+            "commission_inr",
+            "gst_on_commission_inr",
+            "tcs_inr",
+            "net_inr",
+            "payable_from_ist",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+    ];
+    for line in &lines {
+        rows.push(vec![
+            ist(line.at.0),
+            line.event.clone(),
+            line.order_id.map(order_number).unwrap_or_default(),
+            line.sub_order_id.map(|id| id.to_string()).unwrap_or_default(),
+            rupees(line.gross_paise.abs()),
+            rupees(line.commission_paise),
+            rupees(line.gst_on_commission_paise),
+            rupees(line.tcs_paise),
+            rupees(line.net_paise),
+            line.payable_from.map(|at| ist(at.0)).unwrap_or_default(),
+        ]);
+    }
+    Ok(csv_response("odop-statement.csv", rows))
+}
