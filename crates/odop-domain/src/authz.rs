@@ -70,6 +70,8 @@ pub enum Action<'a> {
     ReviewPayments,
     /// Add a line to the GST rate table or correct one, from a date.
     ManageGstRates,
+    /// Make payout batches, send them to the bank, record its answers.
+    ManagePayouts,
     /// Put listings on the marketplace.
     PublishListings,
     /// Create, edit, pause and delete the listings of `seller`, whose vendor
@@ -140,9 +142,11 @@ pub fn may(actor: &Actor, action: Action<'_>) -> bool {
         Action::InviteSubVendors => actor.is_vendor(),
         Action::ManageSubVendorsOf(vendor) => actor.is_vendor() && actor.user == vendor,
         Action::LeaveVendor { artisan } => actor.user == artisan,
-        Action::ManageStaff | Action::RunEngagement | Action::ReviewPayments | Action::ManageGstRates => {
-            actor.state_admin
-        }
+        Action::ManageStaff
+        | Action::RunEngagement
+        | Action::ReviewPayments
+        | Action::ManageGstRates
+        | Action::ManagePayouts => actor.state_admin,
         Action::PublishListings => actor.seller.is_some(),
         // A vendor invoices for its sub-vendors, so it may keep their listings.
         Action::ManageListingsOf { seller, sellers_vendor } => {
@@ -296,6 +300,7 @@ mod tests {
             ("run polls and quizzes", Action::RunEngagement, &["state admin"]),
             ("review payment exceptions", Action::ReviewPayments, &["state admin"]),
             ("manage GST rates", Action::ManageGstRates, &["state admin"]),
+            ("make and settle payouts", Action::ManagePayouts, &["state admin"]),
             (
                 "publish listings",
                 Action::PublishListings,

@@ -25,6 +25,27 @@ pub(crate) async fn post(
     payable_from: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    write(s, event, [order, sub_order, None], payable_from, now).await
+}
+
+/// Writes the posting of a payout line's event (paid out, or failed).
+pub(crate) async fn post_payout(
+    s: &mut impl Statements,
+    event: &MoneyEvent,
+    line: i64,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    write(s, event, [None, None, Some(line)], None, now).await
+}
+
+/// Writes a posting tied to its order, part of an order and payout line.
+async fn write(
+    s: &mut impl Statements,
+    event: &MoneyEvent,
+    [order, sub_order, payout_line]: [Option<i64>; 3],
+    payable_from: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     let posting = match event.posting() {
         Ok(posting) => posting,
         Err(PostingError::Empty) => return Ok(()),
@@ -32,12 +53,13 @@ pub(crate) async fn post(
     };
     let id: i64 = s
         .scalar(
-            "INSERT INTO ledger_postings (event, order_id, sub_order_id, payable_from, at) \
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO ledger_postings (event, order_id, sub_order_id, payout_line_id, payable_from, at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             args![
                 event.code(),
                 order,
                 sub_order,
+                payout_line,
                 payable_from.map(Timestamp),
                 Timestamp(now)
             ],

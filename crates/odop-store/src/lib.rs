@@ -22,6 +22,7 @@ pub mod orders;
 pub mod otp;
 pub mod outbox;
 pub mod payments;
+pub mod payouts;
 pub mod polls;
 pub mod privacy;
 pub mod quiz;

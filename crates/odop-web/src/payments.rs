@@ -110,6 +110,31 @@ impl SmsNotices {
     }
 }
 
+impl SmsNotices {
+    /// The payee's message when the bank has answered for its payout.
+    pub fn payout(&self, notice: &odop_store::payouts::PayoutNotice) -> NewMessage {
+        let tr = self.tr(notice.locale);
+        let id = if notice.paid {
+            "sms-payout-paid"
+        } else {
+            "sms-payout-failed"
+        };
+        NewMessage {
+            channel: Channel::Sms,
+            recipient: notice.recipient.clone(),
+            body: tr.with(
+                id,
+                &[
+                    ("amount", notice.amount.to_string().into()),
+                    ("reference", notice.reference.clone().into()),
+                ],
+            ),
+            sensitive: false,
+            kind: "payout",
+        }
+    }
+}
+
 impl Notices for SmsNotices {
     fn to_seller(&self, notice: &SellerNotice) -> NewMessage {
         let tr = self.tr(notice.locale);

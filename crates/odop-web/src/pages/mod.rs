@@ -16,6 +16,7 @@ pub(crate) mod listings;
 mod money;
 mod order_desk;
 mod orders;
+mod payouts;
 mod poll_admin;
 mod polls;
 pub(crate) mod product;
@@ -71,6 +72,7 @@ pub fn router(config: &crate::WebConfig) -> Router<AppState> {
         .merge(order_desk::router())
         .merge(documents::router())
         .merge(money::router())
+        .merge(payouts::router())
         .merge(quiz::router())
         .merge(polls::router())
         .merge(poll_admin::router())
@@ -162,6 +164,11 @@ pub(crate) const NOTICES: &[&str] = &[
     "gst-rate-added",
     "gst-rate-corrected",
     "gst-rate-unchanged",
+    "payout-batch-made",
+    "payout-nothing-payable",
+    "payout-batch-sent",
+    "payout-answered",
+    "payout-unchanged",
 ];
 
 /// The cookie that carries a notice to the page after a redirect.

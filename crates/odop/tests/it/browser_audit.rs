@@ -94,6 +94,40 @@ async fn every_page_fits_a_phone_and_passes_axe_in_both_languages() {
     .await;
     assert_eq!(status, 201, "{order}");
     let part = order["sub_orders"][0]["id"].as_i64().unwrap();
+    // A second one delivered: its tax invoice, and a sale in the seller's money.
+    let (status, delivered) = place_by_api(
+        &buyer,
+        "audit-key-0002-abcdef",
+        &order_body(record.variants[0].id, 1, "cod"),
+    )
+    .await;
+    assert_eq!(status, 201, "{delivered}");
+    let delivered_part = odop_domain::SubOrderId(delivered["sub_orders"][0]["id"].as_i64().unwrap());
+    let ship = odop_domain::orders::OrderEvent::Ship {
+        courier: "India Post".into(),
+        tracking: "EE123456789IN".into(),
+    };
+    for event in [
+        odop_domain::orders::OrderEvent::Accept,
+        ship,
+        odop_domain::orders::OrderEvent::Deliver,
+    ] {
+        odop_store::orders::transition(
+            &app.db,
+            delivered_part,
+            &event,
+            odop_domain::orders::Party::Seller,
+            None,
+            &crate::checkout::PlainNotices,
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    }
+    let invoice = odop_store::documents::of_sub_order(&app.db, delivered_part)
+        .await
+        .unwrap()[0]
+        .id;
     assert_eq!(
         buyer
             .post("/cart/add", &[("variant", &record.variants[0].id.to_string())])
@@ -174,6 +208,8 @@ async fn every_page_fits_a_phone_and_passes_axe_in_both_languages() {
                 "/checkout",
                 "/orders",
                 &format!("/orders/{order_id}"),
+                &format!("/orders/{}", delivered["id"]),
+                &format!("/tax-documents/{invoice}"),
             ]
             .map(str::to_owned)
             .to_vec(),
@@ -187,6 +223,8 @@ async fn every_page_fits_a_phone_and_passes_axe_in_both_languages() {
                 &format!("/sell/listings/{listing}"),
                 "/sell/orders",
                 &format!("/sell/orders/{part}"),
+                "/sell/money",
+                &format!("/tax-documents/{invoice}"),
                 "/sell/terms",
                 "/vendor/sub-vendors",
                 "/account",

@@ -292,3 +292,128 @@ on_both_backends! {
         assert_eq!(buyer.get("/sell/money.csv").await.status(), 404);
     }
 }
+
+/// Moves a paid order's only part to delivered at `at`.
+async fn delivered_at(app: &TestApp, order: &Value, at: chrono::DateTime<Utc>) -> SubOrderId {
+    use odop_domain::orders::{OrderEvent, Party};
+    let part = SubOrderId(order["sub_orders"][0]["id"].as_i64().unwrap());
+    let ship = OrderEvent::Ship {
+        courier: "DTDC".into(),
+        tracking: "D1234-5678".into(),
+    };
+    for event in [OrderEvent::Accept, ship, OrderEvent::Deliver] {
+        odop_store::orders::transition(
+            &app.db,
+            part,
+            &event,
+            Party::Seller,
+            None,
+            &crate::checkout::PlainNotices,
+            at,
+        )
+        .await
+        .unwrap();
+    }
+    part
+}
+
+on_both_backends! {
+    async fn a_payout_batch_pays_what_is_past_its_return_period_and_a_failed_line_is_owed_again(app) {
+        let variant = kurta_on_sale(&app, 9).await;
+        let seller_id = odop_store::accounts::user_by_phone(&app.db, &odop_domain::identity::Phone::parse(SELLER).unwrap()).await.unwrap().unwrap().id;
+        let buyer = app.quick_sign_in(BUYER).await;
+        let long_ago = Utc::now() - chrono::Duration::days(10);
+        // Delivered ten days ago: payable. Delivered now: not yet. Delivered and returned: nothing.
+        let old = paid_order(&app, &buyer, "payout-key-0001-abcdef", variant, "09", "226001").await;
+        delivered_at(&app, &old, long_ago).await;
+        let old_net = odop_store::ledger::balance(&app.db, seller_id, Utc::now()).await.unwrap().owed.0;
+        let fresh = paid_order(&app, &buyer, "payout-key-0002-abcdef", variant, "09", "226001").await;
+        delivered_at(&app, &fresh, Utc::now()).await;
+        let returned = paid_order(&app, &buyer, "payout-key-0003-abcdef", variant, "09", "226001").await;
+        let returned_part = delivered_at(&app, &returned, long_ago).await;
+        {
+            use odop_domain::orders::{OrderEvent, Party, ReturnReason};
+            let at = long_ago + chrono::Duration::days(1);
+            let ask = OrderEvent::RequestReturn { reason: ReturnReason::Damaged, note: String::new() };
+            for (event, party) in [(ask, Party::Buyer), (OrderEvent::ApproveReturn, Party::Seller), (OrderEvent::ReceiveReturn, Party::Seller)] {
+                odop_store::orders::transition(&app.db, returned_part, &event, party, None, &crate::checkout::PlainNotices, at).await.unwrap();
+            }
+        }
+        let owed = odop_store::ledger::balance(&app.db, seller_id, Utc::now()).await.unwrap();
+        assert_eq!(owed.payable_now.0, old_net, "only the old sale is payable; the returned one is not");
+        assert!(owed.owed.0 > old_net);
+
+        // Only state admins make payouts.
+        let seller = app.quick_sign_in(SELLER).await;
+        for person in [&buyer, &seller] {
+            assert_eq!(person.get("/admin/payouts").await.status(), 404);
+            assert_eq!(person.post("/admin/payouts", &[("up_to", "2026-01-01")]).await.status(), 404);
+        }
+        app.create_staff(ADMIN, "Meera Admin", vec![StaffRole::StateAdmin], ADMIN_PASSWORD).await;
+        let admin = app.staff_sign_in(ADMIN, ADMIN_PASSWORD).await;
+        assert_eq!(admin.page("/admin/payouts").await.0, 200);
+        assert_eq!(admin.post("/admin/payouts", &[("up_to", "not a day")]).await.status(), 422);
+        let tomorrow = (odop_domain::quiz::ist_day(Utc::now()) + chrono::Duration::days(1)).to_string();
+        assert_eq!(admin.post("/admin/payouts", &[("up_to", &tomorrow)]).await.status(), 422, "not a day to come");
+
+        let today = odop_domain::quiz::ist_day(Utc::now()).to_string();
+        let made = admin.post("/admin/payouts", &[("up_to", &today)]).await;
+        assert_eq!(made.status(), 303);
+        let batch_path = crate::support::people::location(&made);
+        assert!(batch_path.starts_with("/admin/payouts/"), "{batch_path}");
+        let batch: i64 = batch_path.trim_start_matches("/admin/payouts/").parse().unwrap();
+        let (_, lines) = odop_store::payouts::batch(&app.db, batch).await.unwrap().unwrap();
+        assert_eq!(lines.len(), 1);
+        assert_eq!((lines[0].seller_user_id, lines[0].amount_paise), (seller_id.0, old_net));
+        let csv = admin.get(&format!("{batch_path}/bank.csv")).await.text().await.unwrap();
+        assert!(csv.starts_with("beneficiary_name,account_number,ifsc,amount_inr,reference"), "{csv}");
+        assert!(csv.contains("123456789012,SBIN0001234") && csv.contains(&odop_domain::money::Money(old_net).to_decimal()), "{csv}");
+        let after = odop_store::ledger::balance(&app.db, seller_id, Utc::now()).await.unwrap();
+        assert_eq!(after.payable_now.0, 0, "what is in a batch is not payable twice");
+        assert_eq!(admin.post("/admin/payouts", &[("up_to", &today)]).await.status(), 303);
+        assert_eq!(odop_store::payouts::batches(&app.db, 10).await.unwrap().len(), 1, "nothing more to pay: no second batch");
+
+        // The bank's answers come after the batch is sent.
+        let line_path = format!("/admin/payouts/lines/{}", lines[0].id);
+        let batch_field = batch.to_string();
+        admin.post(&line_path, &[("outcome", "paid"), ("batch", &batch_field)]).await;
+        assert_eq!(odop_store::payouts::batch(&app.db, batch).await.unwrap().unwrap().1[0].status, "pending", "not before it is sent");
+        assert_eq!(admin.post(&format!("{batch_path}/sent"), &[]).await.status(), 303);
+        assert_eq!(admin.post(&line_path, &[("outcome", "failed"), ("reason", ""), ("batch", &batch_field)]).await.status(), 422, "a failure needs its reason");
+        assert_eq!(admin.post(&line_path, &[("outcome", "failed"), ("reason", "Account closed"), ("batch", &batch_field)]).await.status(), 303);
+        let told = crate::checkout::messages_to(&app, SELLER, "payout").await;
+        assert!(told.iter().any(|m| m.contains("could not pay")), "{told:?}");
+        let back = odop_store::ledger::balance(&app.db, seller_id, Utc::now()).await.unwrap();
+        assert_eq!(back.payable_now.0, old_net, "a failed line is owed again");
+        assert_eq!(admin.post(&line_path, &[("outcome", "paid"), ("batch", &batch_field)]).await.status(), 303);
+        assert_eq!(odop_store::payouts::batch(&app.db, batch).await.unwrap().unwrap().1[0].status, "failed", "answered once");
+
+        // The next batch takes it again; two made at once never take it twice.
+        let now = Utc::now();
+        let (first, second) = tokio::join!(
+            odop_store::payouts::create_batch(&app.db, seller_id, now, now),
+            odop_store::payouts::create_batch(&app.db, seller_id, now, now)
+        );
+        let made: Vec<i64> = [first.unwrap(), second.unwrap()].into_iter().flatten().collect();
+        assert_eq!(made.len(), 1, "{made:?}");
+        let (_, lines) = odop_store::payouts::batch(&app.db, made[0]).await.unwrap().unwrap();
+        assert_eq!(lines[0].amount_paise, old_net);
+        assert!(odop_store::payouts::mark_sent(&app.db, made[0], now).await.unwrap());
+        let sms = |notice: &odop_store::payouts::PayoutNotice| odop_store::outbox::NewMessage {
+            channel: odop_store::outbox::Channel::Sms,
+            recipient: notice.recipient.clone(),
+            body: format!("paid {}", notice.amount),
+            sensitive: false,
+            kind: "payout",
+        };
+        assert!(odop_store::payouts::decide_line(&app.db, lines[0].id, true, None, &sms, now).await.unwrap());
+        let trial = books_balance(&app).await;
+        let paid_out = old_net;
+        let final_balance = odop_store::ledger::balance(&app.db, seller_id, Utc::now()).await.unwrap();
+        assert_eq!(final_balance.payable_now.0, 0);
+        assert_eq!(final_balance.owed.0, owed.owed.0 - paid_out, "the fresh sale is still owed");
+        assert!(account(&trial, "gateway-clearing") > 0);
+        let (_, page) = seller.page("/sell/money").await;
+        assert!(page.contains("Payout failed, owed again") && page.contains("Payout"), "{page}");
+    }
+}
