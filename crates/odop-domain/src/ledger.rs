@@ -172,6 +172,75 @@ pub fn tcs_rate_bp(day: NaiveDate, registered: bool) -> i64 {
     }
 }
 
+/// TCS on a registered supplier's net value before tax supplied on `day`,
+/// split as GSTR-8 reports it: within one state half as central and half
+/// as state tax (each rounded on its own), across states all integrated.
+pub fn tcs_on(taxable: Money, day: NaiveDate, intra_state: bool) -> crate::checkout::TaxSplit {
+    let bp = tcs_rate_bp(day, true);
+    if intra_state {
+        crate::checkout::TaxSplit {
+            cgst: share(taxable, bp / 2),
+            sgst: share(taxable, bp / 2),
+            igst: Money(0),
+        }
+    } else {
+        crate::checkout::TaxSplit {
+            igst: share(taxable, bp),
+            ..Default::default()
+        }
+    }
+}
+
+/// A calendar month, the period of GSTR-8 and of a sales register.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Month {
+    pub year: i32,
+    pub month: u32,
+}
+
+impl Month {
+    /// `2026-12`; years from 2017 (when GST began) to 9999.
+    pub fn parse(text: &str) -> Option<Self> {
+        let (year, month) = text.trim().split_once('-')?;
+        if year.len() != 4 || month.len() != 2 {
+            return None;
+        }
+        let month = Month {
+            year: year.parse().ok().filter(|y| (2017..=9999).contains(y))?,
+            month: month.parse().ok().filter(|m| (1..=12).contains(m))?,
+        };
+        Some(month)
+    }
+
+    pub fn of(day: NaiveDate) -> Self {
+        use chrono::Datelike;
+        Month {
+            year: day.year(),
+            month: day.month(),
+        }
+    }
+
+    pub fn first_day(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.month, 1).expect("a month's first day")
+    }
+
+    /// The first day of the month after.
+    pub fn next_first_day(self) -> NaiveDate {
+        if self.month == 12 {
+            NaiveDate::from_ymd_opt(self.year + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(self.year, self.month + 1, 1)
+        }
+        .expect("a month's first day")
+    }
+}
+
+impl std::fmt::Display for Month {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
 /// `amount × bp / 10,000`, rounded half up to the paisa.
 fn share(amount: Money, bp: i64) -> Money {
     let scaled = i128::from(amount.0) * i128::from(bp);
@@ -685,5 +754,47 @@ mod tests {
     /// The tax inside a price at 5 %, as a line of a tax invoice works it.
     fn tax_at_5(gross: i64) -> i64 {
         crate::gst::GstRate(500).tax_in(Money(gross)).0
+    }
+
+    /// Worked by hand: ₹1,00,000.50 of net value before tax.
+    #[test]
+    fn tcs_is_split_as_gstr_8_reports_it() {
+        let taxable = Money(10_000_050);
+        let after = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        let before = NaiveDate::from_ymd_opt(2024, 7, 9).unwrap();
+        // 0.25 % each: 25000.125 → 25000 paise; integrated 0.5 %: 50000.25 → 50000.
+        let within = tcs_on(taxable, after, true);
+        assert_eq!(
+            (within.cgst, within.sgst, within.igst),
+            (Money(25_000), Money(25_000), Money(0))
+        );
+        assert_eq!(tcs_on(taxable, after, false).igst, Money(50_000));
+        // Before 10 July 2024, 1 %: 0.5 % each, 50000.25 → 50000; integrated 100000.5 → 100001.
+        let old = tcs_on(taxable, before, true);
+        assert_eq!((old.cgst, old.sgst), (Money(50_000), Money(50_000)));
+        assert_eq!(tcs_on(taxable, before, false).igst, Money(100_001));
+    }
+
+    #[test]
+    fn months_are_read_strictly_and_know_their_bounds() {
+        let december = Month::parse("2026-12").unwrap();
+        assert_eq!(december.to_string(), "2026-12");
+        assert_eq!(december.next_first_day(), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
+        assert_eq!(
+            Month::parse("2027-02").unwrap().first_day(),
+            NaiveDate::from_ymd_opt(2027, 2, 1).unwrap()
+        );
+        for bad in [
+            "2026-13",
+            "2026-00",
+            "2016-04",
+            "26-12",
+            "2026-1",
+            "2026/12",
+            "",
+            "2026-12-01",
+        ] {
+            assert_eq!(Month::parse(bad), None, "{bad}");
+        }
     }
 }

@@ -28,6 +28,7 @@ pub mod privacy;
 pub mod quiz;
 pub mod rate_limit;
 pub mod registry;
+pub mod reports;
 pub mod second_factor;
 pub mod seed;
 pub mod sessions;

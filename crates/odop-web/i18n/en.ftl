@@ -892,6 +892,24 @@ notice-payout-answered = The bank's answer is recorded and the seller is told.
 notice-payout-unchanged = Nothing changed: it was recorded already.
 sms-payout-paid = odop: { $amount } has been paid to your bank account (reference { $reference }).
 sms-payout-failed = odop: the bank could not pay { $amount } to your account (reference { $reference }). Please check your bank details; the amount stays owed to you.
+
+## Tax reports: TCS (GSTR-8) and the GST sales register
+report-tcs-title = TCS by supplier
+report-tcs-how = Tax collected at source on the net value (before GST) of what each registered supplier sold through odop in the month, as table 3 of GSTR-8 asks: 0.5 % from 10 July 2024 (1 % before), split into central and state tax within Uttar Pradesh, integrated tax to other states. Credit notes of the month reduce it.
+report-register-title = GST sales register
+report-month = Month
+report-show = Show
+report-none = Nothing was invoiced in this month.
+report-csv = Download as CSV
+report-gross = Gross value of supplies
+report-returned = Value of supplies returned
+report-net = Net amount liable for TCS
+report-by-place = Supplies to consumers by place of supply and rate
+report-by-hsn = HSN summary
+report-place = Place of supply
+report-month-invalid = Give the month as year and month, such as 2026-12.
+money-register-link = GST sales register by month
+reports-tcs-link = TCS by supplier (GSTR-8)
 desk-reject-reason = Reason for declining
 desk-courier = Courier
 desk-tracking = Tracking number

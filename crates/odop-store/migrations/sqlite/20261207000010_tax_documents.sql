@@ -56,6 +56,7 @@ CREATE TABLE tax_document_lines (
 );
 
 CREATE INDEX tax_documents_supplier ON tax_documents (supplier_user_id, issued_at);
+CREATE INDEX tax_documents_issued ON tax_documents (issued_at);
 
 CREATE TRIGGER tax_documents_immutable BEFORE UPDATE ON tax_documents
 BEGIN SELECT RAISE(ABORT, 'tax documents are never changed once issued'); END;

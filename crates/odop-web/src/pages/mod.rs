@@ -21,6 +21,7 @@ mod poll_admin;
 mod polls;
 pub(crate) mod product;
 mod quiz;
+mod reports;
 pub(crate) mod search;
 mod sell;
 mod share;
@@ -73,6 +74,7 @@ pub fn router(config: &crate::WebConfig) -> Router<AppState> {
         .merge(documents::router())
         .merge(money::router())
         .merge(payouts::router())
+        .merge(reports::router())
         .merge(quiz::router())
         .merge(polls::router())
         .merge(poll_admin::router())

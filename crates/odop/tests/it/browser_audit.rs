@@ -224,6 +224,7 @@ async fn every_page_fits_a_phone_and_passes_axe_in_both_languages() {
                 "/sell/orders",
                 &format!("/sell/orders/{part}"),
                 "/sell/money",
+                "/sell/money/register",
                 &format!("/tax-documents/{invoice}"),
                 "/sell/terms",
                 "/vendor/sub-vendors",
@@ -243,6 +244,8 @@ async fn every_page_fits_a_phone_and_passes_axe_in_both_languages() {
                 &format!("/admin/polls/{poll}"),
                 "/admin/quiz",
                 "/admin/payments",
+                "/admin/payouts",
+                "/admin/reports/tcs",
                 "/admin/gst?hsn=6211",
                 "/account/authenticator",
             ]

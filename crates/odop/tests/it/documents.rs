@@ -196,6 +196,35 @@ on_both_backends! {
         assert_eq!((issued[0].cgst_paise, issued[0].sgst_paise), (0, 0));
         assert!(issued[0].igst_paise > 0);
         assert_eq!(issued[0].place_of_supply_code, "27");
+
+        // The month's reports read the documents: TCS per GSTIN (GSTR-8) and the seller's register.
+        let month = odop_domain::ledger::Month::of(odop_domain::quiz::ist_day(Utc::now()));
+        let tcs = odop_store::reports::tcs_month(&app.db, month).await.unwrap();
+        assert_eq!(tcs.len(), 1, "{tcs:?}");
+        let row = &tcs[0];
+        assert_eq!(Some(&row.gstin), invoice.supplier_gstin.as_ref());
+        assert_eq!(row.gross.0, invoice.taxable_paise + issued[0].taxable_paise);
+        assert_eq!(row.returned.0, credit.taxable_paise);
+        assert_eq!(row.net.0, issued[0].taxable_paise, "the Lucknow sale came back whole");
+        assert_eq!((row.tcs.cgst.0, row.tcs.sgst.0), (0, 0));
+        assert_eq!(row.tcs.igst.0, (issued[0].taxable_paise * 50 + 5_000) / 10_000, "0.5 % integrated on the Pune sale");
+        let (status, page) = admin.page("/admin/reports/tcs").await;
+        assert_eq!(status, 200);
+        assert!(page.contains(&row.gstin), "{page}");
+        let csv = admin.get(&format!("/admin/reports/tcs.csv?month={month}")).await.text().await.unwrap();
+        assert!(csv.starts_with("gstin_of_supplier,gross_value_of_supplies,value_of_supplies_returned,net_amount_liable_for_tcs,integrated_tax,central_tax,state_ut_tax"), "{csv}");
+        assert!(csv.contains(&format!("{},{}", row.gstin, row.gross.to_decimal())), "{csv}");
+        assert_eq!(admin.get("/admin/reports/tcs?month=2026-13").await.status(), 422);
+        assert_eq!(seller.get("/admin/reports/tcs").await.status(), 404, "sellers do not see others' figures");
+        let (status, page) = seller.page("/sell/money/register").await;
+        assert_eq!(status, 200);
+        assert!(page.contains("27 Maharashtra") && page.contains("6211"), "{page}");
+        let csv = seller.get(&format!("/sell/money/register.csv?month={month}")).await.text().await.unwrap();
+        assert!(csv.contains("b2c,27,") && csv.contains("hsn,6211,"), "{csv}");
+        assert_eq!(stranger.get("/sell/money/register").await.status(), 404);
+        let register = odop_store::reports::sales_register(&app.db, odop_domain::UserId(invoice.supplier_user_id), month).await.unwrap();
+        let lucknow = register.by_place.iter().find(|line| line.key == "09").unwrap();
+        assert_eq!((lucknow.taxable.0, lucknow.quantity), (0, 0), "invoiced and credited in the month: nothing left");
     }
 }
 
