@@ -123,9 +123,12 @@ pub struct SalesRegister {
     pub by_hsn: Vec<RegisterLine>,
 }
 
+/// A register's rows as the database sums them: the key, the kind of
+/// document, the rate, then quantity, value before tax, CGST, SGST, IGST.
+type RegisterRow = (String, String, i64, i64, i64, i64, i64, i64);
+
 pub async fn sales_register(db: &Db, supplier: UserId, month: Month) -> Result<SalesRegister, StoreError> {
     let (from, until) = bounds(month);
-    type Row = (String, String, i64, i64, i64, i64, i64, i64);
     let grouped = |key: &'static str| {
         format!(
             "SELECT {key}, d.kind, l.rate_bp, CAST(SUM(l.quantity) AS BIGINT), CAST(SUM(l.taxable_paise) AS BIGINT), \
@@ -135,7 +138,7 @@ pub async fn sales_register(db: &Db, supplier: UserId, month: Month) -> Result<S
              GROUP BY {key}, d.kind, l.rate_bp ORDER BY {key}, l.rate_bp"
         )
     };
-    let (places, hsns): (Vec<Row>, Vec<Row>) = dispatch!(db, pool => {
+    let (places, hsns): (Vec<RegisterRow>, Vec<RegisterRow>) = dispatch!(db, pool => {
         let places = sqlx::query_as(sqlx::AssertSqlSafe(grouped("d.place_of_supply_code")))
             .bind(supplier.0)
             .bind(from)
@@ -157,7 +160,7 @@ pub async fn sales_register(db: &Db, supplier: UserId, month: Month) -> Result<S
 }
 
 /// Adds up rows by key and rate, credit notes taken away.
-fn net_lines(rows: Vec<(String, String, i64, i64, i64, i64, i64, i64)>) -> Vec<RegisterLine> {
+fn net_lines(rows: Vec<RegisterRow>) -> Vec<RegisterLine> {
     let mut lines: Vec<RegisterLine> = Vec::new();
     for (key, kind, rate_bp, quantity, taxable, cgst, sgst, igst) in rows {
         let sign = if kind == "credit-note" { -1 } else { 1 };
