@@ -100,6 +100,9 @@ pub enum EventKind {
         payment_id: String,
         /// In the smallest unit of `currency`: paise when it is INR.
         amount_paise: i64,
+        /// What the gateway kept of it as its fee (GST included), when it
+        /// says: Razorpay's `fee`.
+        fee_paise: Option<i64>,
         /// As the gateway reported it, `None` when it left it out. The shop
         /// applies only INR payments of the exact amount; any other capture
         /// is still money received, so it is passed on, not refused, to be

@@ -87,6 +87,9 @@ struct Wrapped<T> {
 struct PaymentEntity {
     id: String,
     amount: i64,
+    /// What the gateway kept, GST included, in the payment's currency.
+    #[serde(default)]
+    fee: Option<i64>,
     currency: Option<String>,
     order_id: Option<String>,
     method: Option<String>,
@@ -142,10 +145,14 @@ fn parse_event_kind(body: &[u8]) -> Result<EventKind, PayError> {
                     format_args!("the amount {} is not positive", payment.amount),
                 ));
             }
+            // A fee outside 0..=amount is not believed: the payment still
+            // counts, booked without a fee.
+            let fee_paise = payment.fee.filter(|fee| (0..=payment.amount).contains(fee));
             Ok(EventKind::PaymentCaptured {
                 gateway_order_id: required(event, "payment.order_id", payment.order_id)?,
                 payment_id: required(event, "payment.id", Some(payment.id))?,
                 amount_paise: payment.amount,
+                fee_paise,
                 currency: payment.currency.filter(|c| !c.trim().is_empty()),
                 method: required(event, "payment.method", payment.method)?,
             })
@@ -235,6 +242,7 @@ mod tests {
                 gateway_order_id: "order_9A33XWu170gUtm".into(),
                 payment_id: "pay_29QQoUBi66xm2f".into(),
                 amount_paise: 50_000,
+                fee_paise: None,
                 currency: Some("INR".into()),
                 method: "card".into(),
             }
@@ -308,6 +316,27 @@ mod tests {
             panic!("not a capture");
         };
         assert_eq!(currency, None, "a missing currency is not taken to be INR");
+    }
+
+    /// Razorpay's `fee` (GST included) is what the gateway kept; one it
+    /// could not have kept is not believed, and the payment still counts.
+    #[test]
+    fn a_captures_fee_is_read_when_it_is_believable() {
+        for (fee, read) in [
+            (json!(1_180), Some(1_180)),
+            (json!(0), Some(0)),
+            (json!(50_001), None),
+            (json!(-1), None),
+        ] {
+            let mut payment = captured_payment();
+            payment["fee"] = fee.clone();
+            let EventKind::PaymentCaptured { fee_paise, .. } =
+                kind(&payment_event("payment.captured", payment)).unwrap()
+            else {
+                panic!("not a capture");
+            };
+            assert_eq!(fee_paise, read, "{fee}");
+        }
     }
 
     #[test]

@@ -22,6 +22,9 @@ const MINIMUM_ORDER_PAISE: i64 = 100;
 /// [`simulate`](Self::simulate), usually the shop's local payment page.
 pub struct SandboxGateway {
     secret: Vec<u8>,
+    /// The fee it keeps of each payment, in basis points before the 18 %
+    /// GST on it, as Razorpay reports `fee` (tax included) and `tax`.
+    fee_bp: i64,
 }
 
 /// Written by hand so that the secret never ends up in a log line.
@@ -56,7 +59,25 @@ fn random_hex() -> String {
 
 impl SandboxGateway {
     pub fn new(secret: Vec<u8>) -> Self {
-        Self { secret }
+        Self { secret, fee_bp: 0 }
+    }
+
+    /// The same sandbox keeping a fee of `fee_bp` basis points (plus GST)
+    /// of every payment, so that the books can be tried with fees.
+    pub fn with_fee_bp(self, fee_bp: u32) -> Self {
+        Self {
+            fee_bp: i64::from(fee_bp),
+            ..self
+        }
+    }
+
+    /// The fee and the GST in it for a payment of `amount_paise`, each
+    /// rounded half up to the paisa; never more than the payment.
+    pub fn fee_of(&self, amount_paise: i64) -> (i64, i64) {
+        let half_up = |value: i128, per: i128| ((value * 2 + per) / (per * 2)) as i64;
+        let base = half_up(i128::from(amount_paise) * i128::from(self.fee_bp), 10_000);
+        let tax = half_up(i128::from(base) * 18, 100);
+        ((base + tax).min(amount_paise.max(0)), tax)
     }
 
     /// Signs a webhook body as the sandbox does, so that tests can forge or
@@ -87,6 +108,10 @@ impl SandboxGateway {
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |since| since.as_secs());
+        let (fee, fee_tax) = match outcome {
+            SandboxOutcome::Success => self.fee_of(amount_paise),
+            SandboxOutcome::Failure => (0, 0),
+        };
         let (event, status, error_code, error_description) = match outcome {
             SandboxOutcome::Success => ("payment.captured", "captured", None, None),
             SandboxOutcome::Failure => (
@@ -113,6 +138,8 @@ impl SandboxGateway {
                         "international": false,
                         "method": method,
                         "amount_refunded": 0,
+                        "fee": fee,
+                        "tax": fee_tax,
                         "refund_status": null,
                         "captured": outcome == SandboxOutcome::Success,
                         "description": "Sandbox payment",
@@ -249,6 +276,7 @@ mod tests {
             gateway_order_id,
             payment_id,
             amount_paise,
+            fee_paise,
             method,
             currency,
         } = event.kind
@@ -259,7 +287,26 @@ mod tests {
         assert_eq!(gateway_order_id, "sbx_order_abc");
         assert!(payment_id.starts_with("pay_sbx"), "{payment_id}");
         assert_eq!(amount_paise, 149_900);
+        assert_eq!(fee_paise, Some(0), "no fee unless one is configured");
         assert_eq!(method, "upi");
+    }
+
+    /// Worked by hand: 2 % of ₹1,499 is 2998 paise, GST on it 539.64 → 540.
+    #[test]
+    fn a_configured_fee_is_kept_with_its_gst_as_razorpay_reports_it() {
+        let gateway = sandbox().with_fee_bp(200);
+        assert_eq!(gateway.fee_of(149_900), (3_538, 540));
+        assert_eq!(gateway.fee_of(1), (0, 0));
+        let simulated = gateway.simulate("sbx_order_abc", 149_900, "upi", SandboxOutcome::Success);
+        let EventKind::PaymentCaptured { fee_paise, .. } = deliver(&gateway, &simulated).unwrap().kind else {
+            panic!("not a capture");
+        };
+        assert_eq!(fee_paise, Some(3_538));
+        assert_eq!(
+            SandboxGateway::new(vec![1]).with_fee_bp(20_000).fee_of(100).0,
+            100,
+            "never more than the payment"
+        );
     }
 
     #[test]

@@ -138,6 +138,8 @@ pub enum PaymentNews {
         payment_id: String,
         /// In the smallest unit of `currency`.
         amount: i64,
+        /// What the gateway kept of it as its fee, GST included.
+        fee: i64,
         currency: Option<String>,
         method: String,
     },
@@ -210,6 +212,7 @@ async fn apply_news_in(
             gateway_order_id,
             payment_id,
             amount,
+            fee,
             currency,
             method,
         } => {
@@ -218,6 +221,7 @@ async fn apply_news_in(
                 gateway_order_id,
                 payment_id,
                 amount: *amount,
+                fee: *fee,
                 currency: currency.as_deref(),
                 method,
             };
@@ -275,6 +279,7 @@ struct CaptureNews<'a> {
     gateway_order_id: &'a str,
     payment_id: &'a str,
     amount: i64,
+    fee: i64,
     currency: Option<&'a str>,
     method: &'a str,
 }
@@ -356,7 +361,7 @@ async fn captured(
     .await?;
     let received = MoneyEvent::PaymentCaptured {
         amount: Money(news.amount),
-        fee: Money(0),
+        fee: Money(news.fee),
     };
     crate::ledger::post(s, &received, Some(order), None, None, now).await?;
     let parts: Vec<(i64, String, i64, i64, Timestamp)> = s
@@ -480,7 +485,7 @@ async fn give_back(
         if !booked {
             let received = MoneyEvent::PaymentCaptured {
                 amount: Money(news.amount),
-                fee: Money(0),
+                fee: Money(news.fee),
             };
             crate::ledger::post(s, &received, Some(attempt.order), None, None, now).await?;
         }

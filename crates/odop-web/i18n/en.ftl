@@ -849,6 +849,7 @@ money-payable-now = Can be paid out now
 money-how = A sale is yours once the parcel is delivered, less the platform's commission (with its GST) and the tax collected at source (TCS) on GST-registered sales; it can be paid out once the buyer can no longer return it. A return takes back its share.
 money-none = Nothing yet: your delivered sales will show here.
 money-csv = Download the statement (CSV)
+money-pdf = Download the statement (PDF)
 money-date = Date
 money-what = What
 money-gross = Sale value

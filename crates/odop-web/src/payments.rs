@@ -44,7 +44,13 @@ impl fmt::Debug for Payments {
 impl Payments {
     /// The local sandbox: a payment page where the payer chooses the outcome.
     pub fn sandbox() -> Self {
-        let sandbox = Arc::new(SandboxGateway::new(SANDBOX_SECRET.as_bytes().to_vec()));
+        Self::sandbox_with_fee(0)
+    }
+
+    /// The sandbox keeping a fee of `fee_bp` basis points (plus GST) of
+    /// each payment, booked as the gateway's fees.
+    pub fn sandbox_with_fee(fee_bp: u32) -> Self {
+        let sandbox = Arc::new(SandboxGateway::new(SANDBOX_SECRET.as_bytes().to_vec()).with_fee_bp(fee_bp));
         Self {
             gateway: sandbox.clone(),
             sandbox: Some(sandbox),
@@ -277,12 +283,14 @@ pub async fn receive(
             gateway_order_id,
             payment_id,
             amount_paise,
+            fee_paise,
             currency,
             method,
         } => PaymentNews::Captured {
             gateway_order_id,
             payment_id,
             amount: amount_paise,
+            fee: fee_paise.unwrap_or(0),
             currency,
             method,
         },

@@ -46,12 +46,16 @@ pub struct FileConfig {
 }
 
 /// The `[payments]` table: `gateway = "sandbox"` (a local test page, no
-/// money moves), or `gateway = "razorpay"` with `key_id`, `key_secret` and
-/// `webhook_secret` (and optionally `base_url`).
+/// money moves; `fee_bp` makes it keep a fee, in basis points plus GST, to
+/// try the books with fees), or `gateway = "razorpay"` with `key_id`,
+/// `key_secret` and `webhook_secret` (and optionally `base_url`).
 #[derive(Clone, Debug, Deserialize)]
 #[serde(tag = "gateway", rename_all = "lowercase", deny_unknown_fields)]
 pub enum PaymentsConfig {
-    Sandbox,
+    Sandbox {
+        #[serde(default)]
+        fee_bp: u32,
+    },
     Razorpay(odop_pay::RazorpayConfig),
 }
 
@@ -191,7 +195,7 @@ impl ServeSettings {
                 .or_else(|| file.metrics_token.clone())
                 .filter(|token| !token.trim().is_empty()),
             sms: file.sms.clone().unwrap_or(SmsConfig::Log),
-            payments: file.payments.clone().unwrap_or(PaymentsConfig::Sandbox),
+            payments: file.payments.clone().unwrap_or(PaymentsConfig::Sandbox { fee_bp: 0 }),
             database: DatabaseSettings::resolve(&args.database, file),
         }
     }
@@ -244,7 +248,10 @@ mod tests {
     #[test]
     fn payments_go_to_the_sandbox_unless_razorpay_is_configured_in_full() {
         let plain = ServeSettings::resolve(&serve_args(None, false, args(None, None)), &FileConfig::default());
-        assert!(matches!(plain.payments, PaymentsConfig::Sandbox));
+        assert!(matches!(plain.payments, PaymentsConfig::Sandbox { fee_bp: 0 }));
+        let with_fee = file("[payments]\ngateway = \"sandbox\"\nfee_bp = 200\n");
+        let settings = ServeSettings::resolve(&serve_args(None, false, args(None, None)), &with_fee);
+        assert!(matches!(settings.payments, PaymentsConfig::Sandbox { fee_bp: 200 }));
         let razorpay = file(
             "[payments]\ngateway = \"razorpay\"\nkey_id = \"rzp_live_x\"\nkey_secret = \"s\"\nwebhook_secret = \"w\"\n",
         );

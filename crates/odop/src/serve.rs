@@ -76,9 +76,9 @@ pub async fn run(settings: ServeSettings, shutdown: impl Future<Output = ()> + S
         .context("cannot open or rebuild the search index")?;
     let index = std::sync::Arc::new(index);
     let payments = match &settings.payments {
-        crate::config::PaymentsConfig::Sandbox => {
-            tracing::warn!("payments go to the sandbox gateway: no money moves");
-            odop_web::payments::Payments::sandbox()
+        crate::config::PaymentsConfig::Sandbox { fee_bp } => {
+            tracing::warn!(fee_bp, "payments go to the sandbox gateway: no money moves");
+            odop_web::payments::Payments::sandbox_with_fee(*fee_bp)
         }
         crate::config::PaymentsConfig::Razorpay(razorpay) => {
             odop_web::payments::Payments::through(std::sync::Arc::new(odop_pay::RazorpayGateway::new(razorpay.clone())))

@@ -6,9 +6,11 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::response::{Html, Response};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use chrono::Utc;
+use odop_cards::pdf::{Column, Sheet};
 use odop_domain::authz::{self, Action};
 use odop_domain::money::Money;
 use odop_domain::orders::order_number;
@@ -27,6 +29,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/sell/money", get(statement))
         .route("/sell/money.csv", get(statement_csv))
+        .route("/sell/money.pdf", get(statement_pdf))
 }
 
 fn as_seller(page: &Page) -> Result<&SignedIn, AppError> {
@@ -141,4 +144,70 @@ async fn statement_csv(page: Page, State(state): State<AppState>) -> Result<Resp
         ]);
     }
     Ok(csv_response("odop-statement.csv", rows))
+}
+
+/// The statement as a PDF, in the seller's language: the figures owed and
+/// payable now, then every line.
+async fn statement_pdf(page: Page, State(state): State<AppState>) -> Result<Response, AppError> {
+    let me = as_seller(&page)?;
+    let now = Utc::now();
+    let balance = ledger::balance(state.db(), me.user.id, now).await?;
+    let lines = ledger::statement(state.db(), me.user.id, STATEMENT_LINES).await?;
+    let tr = &page.tr;
+    let column = |id: &str, share: f32, numeric: bool| Column {
+        heading: tr.t(id),
+        share,
+        numeric,
+    };
+    let sheet = Sheet {
+        title: tr.t("money-title"),
+        language: tr.lang().to_owned(),
+        subtitle: vec![me.label(), format!("{}: {}", tr.t("money-date"), tr.when(now))],
+        blocks: Vec::new(),
+        columns: vec![
+            column("money-date", 2.2, false),
+            column("money-what", 1.6, false),
+            column("order-number", 1.8, false),
+            column("money-gross", 1.3, true),
+            column("money-commission", 1.3, true),
+            column("money-tcs", 1.0, true),
+            column("money-net", 1.3, true),
+        ],
+        rows: lines
+            .iter()
+            .map(|line| {
+                let view = line_view(tr, line);
+                vec![
+                    view.date,
+                    view.what,
+                    view.order.map(|(number, _)| number).unwrap_or_default(),
+                    view.gross,
+                    view.deductions,
+                    view.tcs,
+                    view.net,
+                ]
+            })
+            .collect(),
+        totals: vec![
+            (tr.t("money-owed"), balance.owed.to_string()),
+            (tr.t("money-payable-now"), balance.payable_now.to_string()),
+        ],
+        notes: vec![tr.t("money-how")],
+    };
+    let bytes = tokio::task::spawn_blocking(move || odop_cards::pdf::render(&sheet))
+        .await
+        .map_err(|e| AppError::Internal(format!("PDF task failed: {e}")))?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"odop-statement.pdf\"".to_owned(),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
 }

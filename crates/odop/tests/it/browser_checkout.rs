@@ -1,6 +1,7 @@
 //! Buying in a real headless Chromium: a guest fills a cart, is asked to
 //! sign in at checkout, pays on the sandbox gateway's page, and later sees
-//! the seller's shipment on the order page.
+//! the seller's shipment on the order page, its invoice and, once it comes
+//! back, the credit note.
 
 use fantoccini::Locator;
 use odop_domain::ListingId;
@@ -218,6 +219,80 @@ async fn a_guest_buys_a_kurta_in_the_browser_pays_by_upi_and_sees_it_shipped() {
         "a shipped order can no longer be cancelled"
     );
     screenshot(page, "checkout-shipped.png").await;
+
+    // Shipping issued the tax invoice: the buyer opens it from the order
+    // page, and its PDF comes as a PDF to this browser's session.
+    click(page, ".order-part ul.documents a:not([download])").await;
+    arrive(page, "main.tax-document").await;
+    let invoice = odop_store::documents::of_order(&app.db, odop_domain::OrderId(order_id))
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(path_of(page).await, format!("/tax-documents/{}", invoice.id));
+    let document = text_of(page, "main.tax-document").await;
+    assert!(
+        document.contains("Tax invoice") && document.contains(&invoice.serial) && document.contains("₹1,499"),
+        "{document}"
+    );
+    screenshot(page, "checkout-invoice.png").await;
+    // The page's policy lets no script fetch, so the PDF is fetched with
+    // this browser's own session cookie, as its download link would be.
+    let cookies = page.get_all_cookies().await.unwrap();
+    let session = cookies
+        .iter()
+        .find(|cookie| cookie.name() == "odop_session")
+        .expect("the browser is signed in");
+    let response = crate::support::http()
+        .build()
+        .unwrap()
+        .get(app.url(&format!("/tax-documents/{}/pdf", invoice.id)))
+        .header("cookie", format!("odop_session={}", session.value()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    assert!(response.bytes().await.unwrap().starts_with(b"%PDF-"));
+
+    // Delivered, then returned as damaged from the order page: a credit
+    // note appears beside the invoice.
+    assert_eq!(seller.post(&desk_path, &[("action", "deliver")]).await.status(), 303);
+    page.goto(&app.url(&order_path)).await.unwrap();
+    arrive(page, "details.return").await;
+    click(page, "details.return summary").await;
+    click(page, "details.return input[name=reason][value=damaged]").await;
+    click(page, "details.return button[type=submit]").await;
+    arrive(page, ".order-part .status").await;
+    assert_eq!(
+        seller.post(&desk_path, &[("action", "approve-return")]).await.status(),
+        303
+    );
+    assert_eq!(
+        seller.post(&desk_path, &[("action", "receive-return")]).await.status(),
+        303
+    );
+    page.refresh().await.unwrap();
+    arrive(page, ".order-part ul.documents").await;
+    let documents = text_of(page, ".order-part ul.documents").await;
+    assert!(
+        documents.contains(&invoice.serial) && documents.contains("Credit note"),
+        "{documents}"
+    );
+    screenshot(page, "checkout-credit-note.png").await;
+
+    // The seller's statement shows the sale and its reversal; nothing is
+    // left to pay out, even after the return period.
+    let (_, money) = seller.page("/sell/money").await;
+    assert!(money.contains("Sale delivered") && money.contains("Return"), "{money}");
+    let later = chrono::Utc::now() + chrono::Duration::days(30);
+    let made_by = odop_domain::UserId(view.parts[0].seller_user_id);
+    assert_eq!(
+        odop_store::payouts::create_batch(&app.db, made_by, later, chrono::Utc::now())
+            .await
+            .unwrap(),
+        None,
+        "what was refunded is never paid out"
+    );
 
     browser.close().await;
 }

@@ -22,6 +22,19 @@ const OTHER_SELLER: &str = "9822200009";
 /// Places and pays an order for one kurta, delivered to `state` at `pin`;
 /// returns the order as the API answered it.
 async fn paid_order(app: &TestApp, buyer: &Person, key: &str, variant: i64, state: &str, pin: &str) -> Value {
+    paid_with_fee(app, buyer, key, variant, state, pin, 0).await
+}
+
+/// The same, through a gateway keeping `fee_bp` basis points (plus GST).
+async fn paid_with_fee(
+    app: &TestApp,
+    buyer: &Person,
+    key: &str,
+    variant: i64,
+    state: &str,
+    pin: &str,
+    fee_bp: u32,
+) -> Value {
     let mut body = order_body(variant, 1, "online");
     body["address"]["state"] = state.into();
     body["address"]["pin"] = pin.into();
@@ -29,7 +42,9 @@ async fn paid_order(app: &TestApp, buyer: &Person, key: &str, variant: i64, stat
     assert_eq!(status, 201, "{order}");
     let gateway_order = order["payments"][0]["gateway_order_id"].as_str().unwrap().to_owned();
     let total = order["total_paise"].as_i64().unwrap();
-    let event = sandbox().simulate(&gateway_order, total, "upi", odop_pay::SandboxOutcome::Success);
+    let event = sandbox()
+        .with_fee_bp(fee_bp)
+        .simulate(&gateway_order, total, "upi", odop_pay::SandboxOutcome::Success);
     assert_eq!(deliver(app, &event, &event.signature).await.status(), 200);
     order
 }
@@ -287,6 +302,10 @@ on_both_backends! {
         assert!(page.contains("Sale delivered") && page.contains(&odop_domain::money::Money(net).to_string()), "{page}");
         let csv = seller.get("/sell/money.csv").await.text().await.unwrap();
         assert!(csv.starts_with("date_ist,event,order") && csv.contains("sale-completed") && csv.contains(&odop_domain::money::Money(net).to_decimal()), "{csv}");
+        let response = seller.get("/sell/money.pdf").await;
+        assert_eq!(response.headers()["content-type"], "application/pdf");
+        let text = pdf_text(&response.bytes().await.unwrap()).await;
+        assert!(text.contains("Sale delivered") && text.contains(&odop_domain::money::Money(net).to_string()), "{text}");
 
         // Returned for a change of mind: the goods' price goes back, the seller keeps the delivery charge's share.
         let return_path = format!("/orders/{}/parts/{part}/return", order["id"]);
@@ -319,6 +338,7 @@ on_both_backends! {
         // Nobody else sees a seller's money.
         assert_eq!(buyer.get("/sell/money").await.status(), 404);
         assert_eq!(buyer.get("/sell/money.csv").await.status(), 404);
+        assert_eq!(buyer.get("/sell/money.pdf").await.status(), 404);
     }
 }
 
@@ -444,5 +464,26 @@ on_both_backends! {
         assert!(account(&trial, "gateway-clearing") > 0);
         let (_, page) = seller.page("/sell/money").await;
         assert!(page.contains("Payout failed, owed again") && page.contains("Payout"), "{page}");
+    }
+}
+
+on_both_backends! {
+    async fn the_gateways_fee_is_the_operators_expense_and_the_seller_is_paid_in_full(app) {
+        let variant = kurta_on_sale(&app, 3).await;
+        let seller_id = odop_store::accounts::user_by_phone(&app.db, &odop_domain::identity::Phone::parse(SELLER).unwrap()).await.unwrap().unwrap().id;
+        let buyer = app.quick_sign_in(BUYER).await;
+        let order = paid_with_fee(&app, &buyer, "fee-key-0001-abcdef", variant, "09", "226001", 200).await;
+        let total = order["total_paise"].as_i64().unwrap();
+        let (fee, _) = sandbox().with_fee_bp(200).fee_of(total);
+        assert!(fee > 0);
+        let trial = books_balance(&app).await;
+        assert_eq!(account(&trial, "gateway-fees"), fee);
+        assert_eq!(account(&trial, "gateway-clearing"), total - fee);
+        assert_eq!(account(&trial, "buyer-advances"), -total);
+        delivered_at(&app, &order, Utc::now()).await;
+        let invoice = &documents_of(&app, &order).await[0];
+        let tcs = (invoice.taxable_paise * 50 + 5_000) / 10_000;
+        let owed = odop_store::ledger::balance(&app.db, seller_id, Utc::now()).await.unwrap().owed.0;
+        assert_eq!(owed, total - tcs, "the fee is not the seller's to bear");
     }
 }
