@@ -14,6 +14,9 @@ pub struct Actor {
     /// The districts this person serves as district officer (DIC).
     pub officer_of: Vec<Slug>,
     pub state_admin: bool,
+    /// Keeps the marketplace's books: payouts and the tax reports, and may
+    /// read every tax document; nothing else of a state admin's powers.
+    pub finance: bool,
     pub outlet_operator: bool,
     /// Present once a district officer has verified them as a seller.
     pub seller: Option<VerifiedSeller>,
@@ -70,8 +73,12 @@ pub enum Action<'a> {
     ReviewPayments,
     /// Add a line to the GST rate table or correct one, from a date.
     ManageGstRates,
+    /// Set the operator's commission per ODOP product from a day on.
+    SetCommission,
     /// Make payout batches, send them to the bank, record its answers.
     ManagePayouts,
+    /// Read the operator's tax reports (TCS by supplier GSTIN).
+    ReadTaxReports,
     /// Put listings on the marketplace.
     PublishListings,
     /// Create, edit, pause and delete the listings of `seller`, whose vendor
@@ -102,13 +109,19 @@ impl Actor {
             user,
             officer_of: Vec::new(),
             state_admin: false,
+            finance: false,
             outlet_operator: false,
             seller: None,
         }
     }
 
     pub fn is_staff(&self) -> bool {
-        self.state_admin || self.outlet_operator || !self.officer_of.is_empty()
+        self.state_admin || self.finance || self.outlet_operator || !self.officer_of.is_empty()
+    }
+
+    /// A state admin, or the finance role given alone.
+    fn keeps_books(&self) -> bool {
+        self.state_admin || self.finance
     }
 
     fn serves(&self, district: &Slug) -> bool {
@@ -146,7 +159,8 @@ pub fn may(actor: &Actor, action: Action<'_>) -> bool {
         | Action::RunEngagement
         | Action::ReviewPayments
         | Action::ManageGstRates
-        | Action::ManagePayouts => actor.state_admin,
+        | Action::SetCommission => actor.state_admin,
+        Action::ManagePayouts | Action::ReadTaxReports => actor.keeps_books(),
         Action::PublishListings => actor.seller.is_some(),
         // A vendor invoices for its sub-vendors, so it may keep their listings.
         Action::ManageListingsOf { seller, sellers_vendor } => {
@@ -160,7 +174,7 @@ pub fn may(actor: &Actor, action: Action<'_>) -> bool {
         // The parties to the supply, and the state's admins who answer for
         // the marketplace's filings; no district officer, no other seller.
         Action::ReadTaxDocument { buyer, seller, vendor } => {
-            actor.user == buyer || actor.user == seller || vendor == Some(actor.user) || actor.state_admin
+            actor.user == buyer || actor.user == seller || vendor == Some(actor.user) || actor.keeps_books()
         }
     }
 }
@@ -182,6 +196,7 @@ mod tests {
     const OTHER_VENDOR: UserId = UserId(7);
     const OUTLET: UserId = UserId(8);
     const BUYER: UserId = UserId(9);
+    const FINANCE: UserId = UserId(10);
 
     fn actors() -> Vec<(&'static str, Actor)> {
         let seller = |role| {
@@ -242,6 +257,13 @@ mod tests {
                     ..Actor::member(OUTLET)
                 },
             ),
+            (
+                "finance",
+                Actor {
+                    finance: true,
+                    ..Actor::member(FINANCE)
+                },
+            ),
         ]
     }
 
@@ -300,7 +322,17 @@ mod tests {
             ("run polls and quizzes", Action::RunEngagement, &["state admin"]),
             ("review payment exceptions", Action::ReviewPayments, &["state admin"]),
             ("manage GST rates", Action::ManageGstRates, &["state admin"]),
-            ("make and settle payouts", Action::ManagePayouts, &["state admin"]),
+            ("set the commission", Action::SetCommission, &["state admin"]),
+            (
+                "make and settle payouts",
+                Action::ManagePayouts,
+                &["state admin", "finance"],
+            ),
+            (
+                "read the TCS report",
+                Action::ReadTaxReports,
+                &["state admin", "finance"],
+            ),
             (
                 "publish listings",
                 Action::PublishListings,
@@ -313,7 +345,7 @@ mod tests {
                     seller: ARTISAN,
                     vendor: Some(VENDOR),
                 },
-                &["buyer", "artisan", "vendor", "state admin"],
+                &["buyer", "artisan", "vendor", "state admin", "finance"],
             ),
             (
                 "read the invoice of the buyer's order from a vendor",
@@ -322,7 +354,7 @@ mod tests {
                     seller: OTHER_VENDOR,
                     vendor: None,
                 },
-                &["buyer", "other vendor", "state admin"],
+                &["buyer", "other vendor", "state admin", "finance"],
             ),
         ];
         for (what, action, allowed) in table {

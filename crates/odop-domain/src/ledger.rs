@@ -284,6 +284,73 @@ impl CommissionTable {
     }
 }
 
+/// The highest commission a rule may set (the database refuses more): half
+/// of a sale would leave an artisan less than the platform.
+pub const COMMISSION_CEILING_BP: i64 = 5_000;
+
+/// A commission rule as typed on the admin's form or sent to the API.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct CommissionInput {
+    /// A craft slug, or empty for every product without a rule of its own.
+    #[serde(default)]
+    pub craft: String,
+    /// YYYY-MM-DD.
+    #[serde(default)]
+    pub effective_from: String,
+    /// In per cent, with at most two decimals.
+    #[serde(default)]
+    pub rate: String,
+}
+
+impl CommissionInput {
+    /// The rule, or what is wrong with each field. A rule starts today or
+    /// later: sales already settled keep the rate they settled at, and a
+    /// return is reversed at its sale's rate, so a rule for past days could
+    /// only make the two disagree.
+    pub fn validate(
+        &self,
+        known_crafts: &[&str],
+        today: NaiveDate,
+    ) -> Result<CommissionRule, Vec<crate::onboarding::FieldError>> {
+        use crate::onboarding::FieldError;
+        let problem = |field, message_id| FieldError {
+            field,
+            message_id,
+            limit: None,
+        };
+        let mut problems = Vec::new();
+        let craft = self.craft.trim();
+        let craft = if craft.is_empty() {
+            None
+        } else if known_crafts.contains(&craft) {
+            Some(craft.to_owned())
+        } else {
+            problems.push(problem("craft", "commission-craft-unknown"));
+            None
+        };
+        let from = NaiveDate::parse_from_str(self.effective_from.trim(), "%Y-%m-%d").ok();
+        match from {
+            None => problems.push(problem("effective_from", "commission-date-malformed")),
+            Some(day) if day < today => problems.push(problem("effective_from", "commission-date-past")),
+            Some(_) => {}
+        }
+        let rate = crate::gst::parse_percent(&self.rate).map(|rate| i64::from(rate.0));
+        match rate {
+            None => problems.push(problem("rate", "commission-rate-malformed")),
+            Some(bp) if bp > COMMISSION_CEILING_BP => problems.push(problem("rate", "commission-rate-too-high")),
+            Some(_) => {}
+        }
+        match (from, rate, problems.is_empty()) {
+            (Some(effective_from), Some(rate_bp), true) => Ok(CommissionRule {
+                craft,
+                effective_from,
+                rate_bp,
+            }),
+            _ => Err(problems),
+        }
+    }
+}
+
 /// How a completed sale (a seller's sub-order, or the part of one returned)
 /// divides between the seller, the operator and the government.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -515,6 +582,48 @@ mod tests {
     /// 2 % commission: commission 5958 paise, its GST 18 % = 1072.44 → 1072,
     /// TCS 0.5 % of 283714 = 1418.57 → 1419; the seller nets 297900 − 5958
     /// − 1072 − 1419 = 289451.
+    #[test]
+    fn a_commission_rule_is_read_strictly_and_never_for_past_days() {
+        let today = day(2026, 12, 7);
+        let crafts = ["chikankari", "brassware"];
+        let input = |craft: &str, from: &str, rate: &str| CommissionInput {
+            craft: craft.into(),
+            effective_from: from.into(),
+            rate: rate.into(),
+        };
+        assert_eq!(
+            input("chikankari", "2026-12-07", "2.5").validate(&crafts, today),
+            Ok(CommissionRule {
+                craft: Some("chikankari".into()),
+                effective_from: today,
+                rate_bp: 250
+            })
+        );
+        assert_eq!(
+            input(" ", "2027-04-01", "0")
+                .validate(&crafts, today)
+                .map(|r| (r.craft, r.rate_bp)),
+            Ok((None, 0)),
+            "an empty craft is every product; zero is a rate"
+        );
+        let fields = |result: Result<CommissionRule, Vec<crate::onboarding::FieldError>>| {
+            result.unwrap_err().iter().map(|e| e.message_id).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            fields(input("carpets", "2026-12-06", "50.01").validate(&crafts, today)),
+            [
+                "commission-craft-unknown",
+                "commission-date-past",
+                "commission-rate-too-high"
+            ]
+        );
+        assert_eq!(
+            fields(input("brassware", "7/12/2026", "2,5").validate(&crafts, today)),
+            ["commission-date-malformed", "commission-rate-malformed"]
+        );
+        assert!(input("brassware", "2026-12-07", "50").validate(&crafts, today).is_ok());
+    }
+
     #[test]
     fn a_sale_settles_as_worked_by_hand() {
         let settlement = Settlement::of(Money(297_900), Money(283_714), 200, 50).unwrap();

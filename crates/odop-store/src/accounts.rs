@@ -108,6 +108,8 @@ pub enum StaffRole {
     DistrictOfficer(Slug),
     StateAdmin,
     OutletOperator,
+    /// Payouts and the tax reports only.
+    Finance,
 }
 
 impl StaffRole {
@@ -116,6 +118,7 @@ impl StaffRole {
             StaffRole::DistrictOfficer(_) => "district_officer",
             StaffRole::StateAdmin => "state_admin",
             StaffRole::OutletOperator => "outlet_operator",
+            StaffRole::Finance => "finance",
         }
     }
 }
@@ -255,6 +258,7 @@ fn actor_of(user: UserId, roles: Vec<RoleRow>, seller: Option<SellerRow>) -> Res
                 .push(Slug::parse(&district).map_err(|e| StoreError::Corrupt(e.to_string()))?),
             ("state_admin", _) => actor.state_admin = true,
             ("outlet_operator", _) => actor.outlet_operator = true,
+            ("finance", _) => actor.finance = true,
             (other, _) => return Err(StoreError::Corrupt(format!("unknown staff role {other}"))),
         }
     }

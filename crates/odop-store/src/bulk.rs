@@ -395,6 +395,9 @@ pub struct SaleVariant {
     pub gst_rate_bp: i64,
     /// The listing's return period in days; none: no returns.
     pub return_days: Option<i64>,
+    /// Sold by an enrolled supplier without GST: within UP only, no tax
+    /// charged, a bill of supply.
+    pub enrolled: bool,
 }
 
 /// Up to about `limit` variants of listings on sale, spread over the whole
@@ -408,7 +411,8 @@ pub async fn sale_variants(db: &Db, limit: i64) -> Result<Vec<SaleVariant>, Stor
              (SELECT s.vendor_user_id FROM sub_vendor_links s WHERE s.artisan_user_id = l.seller_user_id \
               AND s.status = 'active' LIMIT 1) AS vendor_user_id, \
              COALESCE(l.title_en, l.title_hi, '') AS title, v.label, v.sku, l.hsn, v.price_paise, l.gst_rate_bp, \
-             l.return_days \
+             l.return_days, EXISTS (SELECT 1 FROM seller_applications a WHERE a.user_id = l.seller_user_id \
+              AND a.status = 'approved' AND a.seller_kind = 'enrolled') AS enrolled \
              FROM listings l JOIN listing_variants v ON v.listing_id = l.id AND v.position = 0 \
              WHERE l.status = 'active' AND l.id % $2 = 0 ORDER BY l.id LIMIT $1",
         )
@@ -443,6 +447,12 @@ pub struct NewSubOrder {
     pub courier: Option<&'static str>,
     pub tracking: Option<String>,
     pub reason: Option<&'static str>,
+    /// When it was shipped and delivered, for a part that got that far
+    /// before its final state; recorded as events of its timeline.
+    pub shipped_at: Option<DateTime<Utc>>,
+    pub delivered_at: Option<DateTime<Utc>>,
+    /// `tax-invoice`, or `bill-of-supply` from an enrolled supplier.
+    pub supply_document: &'static str,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -474,8 +484,9 @@ pub struct NewOrder {
     pub parts: Vec<NewSubOrder>,
 }
 
-/// Writes these orders, their sub-orders, items and the event that brought
-/// each sub-order to its state, in one transaction.
+/// Writes these orders, their sub-orders, items and their timelines (shipped,
+/// delivered, and the event that brought each to its final state), in one
+/// transaction.
 pub async fn insert_orders(db: &Db, orders: &[NewOrder]) -> Result<(), StoreError> {
     let mut tx = db.begin().await?;
     let order_ids = reserve_ids(&mut tx, Table::Orders, orders.len()).await?;
@@ -526,8 +537,8 @@ pub async fn insert_orders(db: &Db, orders: &[NewOrder]) -> Result<(), StoreErro
         on_tx!(&mut tx, t => {
             let mut rows = sqlx::QueryBuilder::new(format!(
                 "INSERT INTO sub_orders (id, order_id, seller_user_id, vendor_user_id, status, items_paise, cgst_paise, \
-                 sgst_paise, igst_paise, delivery_paise, total_paise, courier, tracking, reason, created_at, \
-                 updated_at){over} "
+                 sgst_paise, igst_paise, delivery_paise, total_paise, courier, tracking, reason, supply_document, \
+                 created_at, updated_at){over} "
             ));
             rows.push_values(chunk, |mut row, &(o, p, id)| {
                 let part = &orders[o].parts[p];
@@ -545,17 +556,23 @@ pub async fn insert_orders(db: &Db, orders: &[NewOrder]) -> Result<(), StoreErro
                     .push_bind(part.courier)
                     .push_bind(part.tracking.clone())
                     .push_bind(part.reason)
+                    .push_bind(part.supply_document)
                     .push_bind(Timestamp(orders[o].created_at))
                     .push_bind(Timestamp(part.updated_at));
             });
             rows.build().execute(&mut **t).await?;
 
-            let mut events = sqlx::QueryBuilder::new(
-                "INSERT INTO sub_order_events (sub_order_id, status, event, party, note, at) ",
-            );
-            events.push_values(chunk, |mut row, &(o, p, id)| {
+            // Each part's timeline: shipped and delivered when it got that
+            // far, then the event that brought it to its final state.
+            let mut timeline: Vec<(i64, &'static str, &'static str, &'static str, DateTime<Utc>)> = Vec::new();
+            for &(o, p, id) in chunk {
                 let part = &orders[o].parts[p];
-                // The event that brought the sub-order to where it is.
+                if let Some(at) = part.shipped_at.filter(|_| part.status != SubOrderStatus::Shipped) {
+                    timeline.push((id, SubOrderStatus::Shipped.code(), "ship", "seller", at));
+                }
+                if let Some(at) = part.delivered_at.filter(|_| part.status != SubOrderStatus::Delivered) {
+                    timeline.push((id, SubOrderStatus::Delivered.code(), "deliver", "seller", at));
+                }
                 let (event, party) = match part.status {
                     SubOrderStatus::Cancelled => ("cancel", "buyer"),
                     SubOrderStatus::Rejected => ("reject", "seller"),
@@ -570,12 +587,18 @@ pub async fn insert_orders(db: &Db, orders: &[NewOrder]) -> Result<(), StoreErro
                     SubOrderStatus::Returned => ("receive-return", "seller"),
                     SubOrderStatus::ReturnRefused => ("refuse-return", "seller"),
                 };
-                row.push_bind(id)
-                    .push_bind(part.status.code())
-                    .push_bind(event)
-                    .push_bind(party)
+                timeline.push((id, part.status.code(), event, party, part.updated_at));
+            }
+            let mut events = sqlx::QueryBuilder::new(
+                "INSERT INTO sub_order_events (sub_order_id, status, event, party, note, at) ",
+            );
+            events.push_values(&timeline, |mut row, (id, status, event, party, at)| {
+                row.push_bind(*id)
+                    .push_bind(*status)
+                    .push_bind(*event)
+                    .push_bind(*party)
                     .push_bind("generated")
-                    .push_bind(Timestamp(part.updated_at));
+                    .push_bind(Timestamp(*at));
             });
             events.build().execute(&mut **t).await?;
 

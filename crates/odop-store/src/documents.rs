@@ -570,3 +570,41 @@ pub async fn of_sub_order(db: &Db, sub_order: SubOrderId) -> Result<Vec<Document
     });
     Ok(documents)
 }
+
+/// What a check of the document series found: every series (supplier,
+/// kind, financial year) must run 1, 2, 3… with no gap and no number used
+/// twice.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NumberingAudit {
+    pub documents: i64,
+    pub series: i64,
+    /// Series whose numbers do not run from 1 to their count.
+    pub series_with_gaps: i64,
+    /// Numbers used more than once within a series.
+    pub duplicates: i64,
+}
+
+/// Checks every document series for gaps and duplicates.
+pub async fn audit_numbering(db: &Db) -> Result<NumberingAudit, StoreError> {
+    let series: Vec<(i64, i64, i64, i64)> = dispatch!(db, pool => {
+        sqlx::query_as(
+            "SELECT CAST(COUNT(*) AS BIGINT), CAST(COUNT(DISTINCT sequence) AS BIGINT), \
+             CAST(MIN(sequence) AS BIGINT), CAST(MAX(sequence) AS BIGINT) \
+             FROM tax_documents GROUP BY supplier_user_id, kind, financial_year",
+        )
+        .fetch_all(pool)
+        .await?
+    });
+    let mut audit = NumberingAudit {
+        series: series.len() as i64,
+        ..NumberingAudit::default()
+    };
+    for (count, distinct, first, last) in series {
+        audit.documents += count;
+        audit.duplicates += count - distinct;
+        if first != 1 || last != distinct {
+            audit.series_with_gaps += 1;
+        }
+    }
+    Ok(audit)
+}

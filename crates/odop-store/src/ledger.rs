@@ -256,12 +256,17 @@ pub struct StatementLine {
     pub commission_paise: i64,
     pub gst_on_commission_paise: i64,
     pub tcs_paise: i64,
-    /// The change to what the seller is owed: positive for a sale.
+    /// The change to what the payee is owed: positive for a sale. For a
+    /// sub-vendor's own sales, the payee is its vendor.
     pub net_paise: i64,
+    /// The artisan who made the sale, when it is not the statement's owner:
+    /// a vendor sees its sub-vendors' shares by name.
+    pub made_by: Option<String>,
 }
 
 /// The seller's statement, newest first: every posting that moved its
-/// payable, with commission, its GST and TCS of the same posting.
+/// payable, with commission, its GST and TCS of the same posting; and for
+/// a sub-vendor, the postings of its own sales, paid to its vendor.
 pub async fn statement(db: &Db, seller: UserId, limit: i64) -> Result<Vec<StatementLine>, StoreError> {
     let lines = dispatch!(db, pool => {
         sqlx::query_as(
@@ -270,10 +275,14 @@ pub async fn statement(db: &Db, seller: UserId, limit: i64) -> Result<Vec<Statem
              CAST(COALESCE(-SUM(CASE WHEN e.account = 'commission' THEN e.amount_paise END), 0) AS BIGINT) AS commission_paise, \
              CAST(COALESCE(-SUM(CASE WHEN e.account = 'gst-on-commission' THEN e.amount_paise END), 0) AS BIGINT) AS gst_on_commission_paise, \
              CAST(COALESCE(-SUM(CASE WHEN e.account = 'tcs-payable' THEN e.amount_paise END), 0) AS BIGINT) AS tcs_paise, \
-             CAST(COALESCE(-SUM(CASE WHEN e.account = 'seller-payable' THEN e.amount_paise END), 0) AS BIGINT) AS net_paise \
+             CAST(COALESCE(-SUM(CASE WHEN e.account = 'seller-payable' THEN e.amount_paise END), 0) AS BIGINT) AS net_paise, \
+             CASE WHEN so.seller_user_id <> $1 THEN COALESCE(mu.display_name, '') END AS made_by \
              FROM ledger_postings p JOIN ledger_entries e ON e.posting_id = p.id \
-             WHERE p.id IN (SELECT posting_id FROM ledger_entries WHERE seller_user_id = $1) \
-             GROUP BY p.id, p.event, p.order_id, p.sub_order_id, p.at, p.payable_from \
+             LEFT JOIN sub_orders so ON so.id = p.sub_order_id LEFT JOIN users mu ON mu.id = so.seller_user_id \
+             WHERE p.id IN (SELECT posting_id FROM ledger_entries WHERE seller_user_id = $1 \
+                 UNION SELECT lp.id FROM sub_orders mine JOIN ledger_postings lp ON lp.sub_order_id = mine.id \
+                 WHERE mine.seller_user_id = $1 AND mine.vendor_user_id IS NOT NULL) \
+             GROUP BY p.id, p.event, p.order_id, p.sub_order_id, p.at, p.payable_from, so.seller_user_id, mu.display_name \
              ORDER BY p.id DESC LIMIT $2",
         )
         .bind(seller.0)
@@ -323,4 +332,54 @@ pub async fn trial_balance(db: &Db) -> Result<Vec<(String, i64)>, StoreError> {
         .await?
     });
     Ok(rows)
+}
+
+/// A line of the commission table with who set it and when.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct CommissionRuleRow {
+    pub id: i64,
+    /// A craft slug; `None` for every product without a rule of its own.
+    pub craft: Option<String>,
+    /// YYYY-MM-DD.
+    pub effective_from: String,
+    pub rate_bp: i64,
+    pub created_by_name: Option<String>,
+    pub created_at: Timestamp,
+}
+
+/// The commission table, newest first. Rules are only ever added: a
+/// correction is a later rule for the same product and day, which wins.
+pub async fn commission_rules(db: &Db) -> Result<Vec<CommissionRuleRow>, StoreError> {
+    let rows = dispatch!(db, pool => {
+        sqlx::query_as(
+            "SELECT r.id, r.craft, r.effective_from, r.rate_bp, u.display_name AS created_by_name, r.created_at \
+             FROM commission_rules r LEFT JOIN users u ON u.id = r.created_by ORDER BY r.id DESC",
+        )
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(rows)
+}
+
+/// Adds a rule to the commission table, by `by`.
+pub async fn add_commission_rule(
+    db: &Db,
+    rule: &CommissionRule,
+    by: UserId,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    let id = crate::db::dispatch_write!(db, pool => {
+        sqlx::query_scalar(
+            "INSERT INTO commission_rules (craft, effective_from, rate_bp, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(rule.craft.as_deref())
+        .bind(rule.effective_from.format("%Y-%m-%d").to_string())
+        .bind(rule.rate_bp)
+        .bind(by.0)
+        .bind(Timestamp(now))
+        .fetch_one(pool)
+        .await?
+    });
+    Ok(id)
 }

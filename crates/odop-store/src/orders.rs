@@ -824,7 +824,7 @@ macro_rules! change_of_mind_days {
          AS change_of_mind_days"
     };
 }
-const CHANGE_OF_MIND_DAYS: &str = change_of_mind_days!();
+pub(crate) const CHANGE_OF_MIND_DAYS: &str = change_of_mind_days!();
 
 /// Moves a sub-order the caller has just read in this transaction; the
 /// update still checks that its status has not changed since.

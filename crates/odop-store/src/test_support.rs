@@ -46,3 +46,11 @@ pub async fn columns(db: &Db) -> Vec<(String, String)> {
     columns.sort();
     columns
 }
+
+/// The pairs of integers a query made at run time returns (benchmarks pick
+/// their work with it).
+pub async fn pairs(db: &Db, query: String) -> Vec<(i64, i64)> {
+    dispatch!(db, pool => {
+        sqlx::query_as(sqlx::AssertSqlSafe(query)).fetch_all(pool).await.expect("the query runs")
+    })
+}

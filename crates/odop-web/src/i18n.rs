@@ -298,7 +298,7 @@ mod tests {
         for kind in ["vendor", "sub-vendor"] {
             ids.push(format!("kind-{kind}"));
         }
-        for role in ["district_officer", "state_admin", "outlet_operator"] {
+        for role in ["district_officer", "state_admin", "outlet_operator", "finance"] {
             ids.push(format!("role-{}", role.replace('_', "-")));
         }
         for status in ["invited", "active", "left", "removed", "declined"] {

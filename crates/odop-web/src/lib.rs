@@ -12,6 +12,7 @@
 pub mod api;
 pub mod auth;
 pub mod checkout;
+pub mod commission;
 pub mod documents;
 pub mod edge;
 pub mod error;
@@ -24,6 +25,7 @@ pub mod metrics;
 pub mod ops;
 pub mod pages;
 pub mod payments;
+pub mod payouts;
 mod state;
 
 use std::sync::Arc;

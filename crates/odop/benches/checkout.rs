@@ -2,7 +2,10 @@
 //! buyers put a line in the cart, place the order through
 //! `POST /api/v1/orders` and pay through the sandbox gateway's signed
 //! webhook, the full path a real payment takes.
-//! Then the race workload: 200 buyers at once for the last 10 units.
+//! Then the race workload: 200 buyers at once for the last 10 units. Then
+//! the sellers ship every paid order at once, each shipment issuing a tax
+//! invoice, and the bench asserts that every invoice series is gapless and
+//! unique.
 //! On SQLite, and on PostgreSQL when its server binaries are installed.
 //!
 //!     cargo bench -p odop --bench checkout
@@ -59,6 +62,7 @@ struct Figures {
     race_won: u64,
     race_sold_out: u64,
     race_stock: i64,
+    shipping: driver::Shipping,
 }
 
 async fn run(db: Db, dir: &std::path::Path, seconds: u64, concurrency: usize) -> Figures {
@@ -87,6 +91,10 @@ async fn run(db: Db, dir: &std::path::Path, seconds: u64, concurrency: usize) ->
     let race_stock = driver::stock_of(&db, contested).await;
     let (race_elapsed, race_won, race_sold_out) = (race.elapsed, race.won, race.sold_out);
     driver::give_back(race).await;
+    let shipping = driver::ship_all(&db, &base, concurrency).await;
+    assert_eq!(shipping.errors, 0, "every paid part ships");
+    assert_eq!(shipping.audit.series_with_gaps, 0, "invoice series have no gap");
+    assert_eq!(shipping.audit.duplicates, 0, "no invoice number is used twice");
     let paid = &throughput.paid;
     Figures {
         orders: paid.len() as u64,
@@ -99,6 +107,7 @@ async fn run(db: Db, dir: &std::path::Path, seconds: u64, concurrency: usize) ->
         race_won,
         race_sold_out,
         race_stock,
+        shipping,
     }
 }
 
@@ -127,7 +136,7 @@ fn main() {
         println!();
         println!("| backend | orders paid | orders/s | p50 | p99 | max | errors | race: won | race: sold out | race: stock left | race: time |");
         println!("|---|---|---|---|---|---|---|---|---|---|---|");
-        for (name, f) in rows {
+        for (name, f) in &rows {
             println!(
                 "| {name} | {} | {:.0} | {:.1} ms | {:.1} ms | {:.1} ms | {} | {} of 200 | {} | {} | {:.0} ms |",
                 f.orders,
@@ -140,6 +149,23 @@ fn main() {
                 f.race_sold_out,
                 f.race_stock,
                 f.race.as_secs_f64() * 1000.0
+            );
+        }
+        println!();
+        println!("Then every paid part accepted, packed and shipped by its seller, {concurrency} at a time, each issuing a tax invoice");
+        println!();
+        println!("| backend | shipped | shipments/s | invoices | series | series with a gap | numbers used twice |");
+        println!("|---|---|---|---|---|---|---|");
+        for (name, f) in &rows {
+            let s = &f.shipping;
+            println!(
+                "| {name} | {} | {:.0} | {} | {} | {} | {} |",
+                s.shipped,
+                s.shipped as f64 / s.elapsed.as_secs_f64().max(f64::EPSILON),
+                s.audit.documents,
+                s.audit.series,
+                s.audit.series_with_gaps,
+                s.audit.duplicates
             );
         }
     });

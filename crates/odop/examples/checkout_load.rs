@@ -1,8 +1,11 @@
 //! Checkout load against a running odop, for `bench/run`: buyers (sessions
 //! made in the database both share) put a line in the cart, place the order
 //! and pay it through the sandbox's signed webhook, in a loop, for a fixed
-//! time; then 200 buyers race for the last 10 units of one variant. Prints
-//! one JSON object with the figures.
+//! time; then 200 buyers race for the last 10 units of one variant; then
+//! the sellers ship every paid part at once (each shipment issuing a tax
+//! invoice) and every document series is checked for gaps and duplicates.
+//! Prints one JSON object with the figures; exits with an error when a
+//! series has a gap or a number used twice.
 //!
 //!     checkout_load URL DATABASE SECONDS BUYERS
 //!
@@ -40,6 +43,7 @@ async fn main() -> anyhow::Result<()> {
     let left = driver::stock_of(&db, contested).await;
     let (race_ms, won, sold_out) = (race.elapsed, race.won, race.sold_out);
     driver::give_back(race).await;
+    let shipping = driver::ship_all(&db, url, buyers).await;
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
     let paid = &throughput.paid;
     println!(
@@ -55,7 +59,20 @@ async fn main() -> anyhow::Result<()> {
             "max_ms": ms(paid.last().copied().unwrap_or_default()),
             "errors": throughput.errors,
             "race": {"buyers": 200, "units": 10, "won": won, "sold_out": sold_out, "stock_left": left, "ms": ms(race_ms)},
+            "shipping": {
+                "shipped": shipping.shipped,
+                "errors": shipping.errors,
+                "per_second": shipping.shipped as f64 / shipping.elapsed.as_secs_f64().max(f64::EPSILON),
+                "documents": shipping.audit.documents,
+                "series": shipping.audit.series,
+                "series_with_gaps": shipping.audit.series_with_gaps,
+                "duplicates": shipping.audit.duplicates,
+            },
         })
+    );
+    anyhow::ensure!(
+        shipping.audit.series_with_gaps == 0 && shipping.audit.duplicates == 0,
+        "a document series has a gap or a number used twice"
     );
     db.close().await;
     Ok(())

@@ -48,6 +48,15 @@ pub enum Command {
     User(UserCommand),
     /// Measure search relevance: build a fixed catalogue in a temporary database, run the judged buyer queries, and print found@5, precision@5 and MRR per class of query
     SearchEval(SearchEvalArgs),
+    /// The marketplace's books
+    #[command(subcommand)]
+    Books(BooksCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BooksCommand {
+    /// Issue the tax documents and write the postings that orders from before the books were kept lack, as of when each thing happened, oldest first (idempotent)
+    Backfill(DatabaseArgs),
 }
 
 #[derive(Debug, Args)]
@@ -105,6 +114,8 @@ pub enum RoleArg {
     StateAdmin,
     /// Operator of an ODOP outlet
     OutletOperator,
+    /// Finance: payout batches and the tax reports, nothing else
+    Finance,
 }
 
 #[derive(Debug, Args)]

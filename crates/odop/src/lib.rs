@@ -15,7 +15,7 @@ use odop_store::{Db, redact_url};
 use std::io::BufRead;
 use std::sync::Arc;
 
-use crate::cli::{Cli, Command, GenArgs, RoleArg, SearchEvalArgs, UserCommand, UserCreateArgs};
+use crate::cli::{BooksCommand, Cli, Command, GenArgs, RoleArg, SearchEvalArgs, UserCommand, UserCreateArgs};
 use crate::config::{Database, DatabaseSettings, FileConfig, LogSettings, ServeSettings, SmsConfig};
 
 /// Runs one command to completion.
@@ -41,6 +41,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 create_user(args, &DatabaseSettings::resolve(&args.database, &file)).await
             }
             Command::SearchEval(args) => search_eval(args).await,
+            Command::Books(BooksCommand::Backfill(args)) => {
+                let db = open(&DatabaseSettings::resolve(args, &file)).await?;
+                serve::prepare(&db).await?;
+                keep_the_books(&db).await?;
+                db.close().await;
+                Ok(())
+            }
         }
     })
 }
@@ -156,6 +163,7 @@ async fn create_user(args: &UserCreateArgs, settings: &DatabaseSettings) -> anyh
         }
         RoleArg::StateAdmin => vec![StaffRole::StateAdmin],
         RoleArg::OutletOperator => vec![StaffRole::OutletOperator],
+        RoleArg::Finance => vec![StaffRole::Finance],
     };
     anyhow::ensure!(
         args.role == RoleArg::DistrictOfficer || args.districts.is_empty(),
@@ -224,6 +232,9 @@ async fn generate_data(args: &GenArgs, settings: &DatabaseSettings) -> anyhow::R
         started.elapsed(),
         args.seed
     );
+    if report.orders > 0 {
+        keep_the_books(&db).await?;
+    }
     println!(
         "{} pictures drawn for the crafts, in {}",
         report.pictures,
@@ -245,6 +256,41 @@ async fn generate_data(args: &GenArgs, settings: &DatabaseSettings) -> anyhow::R
         );
     }
     db.close().await;
+    Ok(())
+}
+
+/// Issues the tax documents and writes the postings the order history
+/// lacks, oldest first, with a progress bar.
+async fn keep_the_books(db: &Db) -> anyhow::Result<()> {
+    let bar = indicatif::ProgressBar::new(0).with_style(
+        indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} steps ({per_sec}, {eta} left)")
+            .expect("the progress template is valid"),
+    );
+    bar.set_message("keeping the books");
+    let started = std::time::Instant::now();
+    let done = odop_store::backfill::books(db, |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })
+    .await
+    .context("keeping the books of past orders failed")?;
+    bar.finish_and_clear();
+    println!(
+        "the books of past orders: {} payments received, {} invoices and bills of supply, {} sales delivered, {} returns \
+         with their credit notes, {} refunds of parts never sent, in {:.1?}",
+        done.captures,
+        done.invoices,
+        done.sales,
+        done.returns,
+        done.refunds,
+        started.elapsed()
+    );
+    if done.unreadable > 0 {
+        println!(
+            "{} returned parts have no readable return reason and were left out of the books",
+            done.unreadable
+        );
+    }
     Ok(())
 }
 

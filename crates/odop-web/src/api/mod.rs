@@ -13,6 +13,7 @@ use utoipa_axum::routes;
 mod catalogue;
 mod documents;
 mod gst;
+mod money;
 mod orders;
 mod photos;
 pub mod schema;
@@ -35,6 +36,7 @@ use crate::extract::{Path, Query};
         (name = "catalogue", description = "Search, and the listings sellers keep. Writes use the session cookie and an `X-CSRF-Token` header holding the `odop_csrf` cookie's value"),
         (name = "orders", description = "Placing and reading orders, and payment gateways' webhooks"),
         (name = "gst", description = "The GST rate table: rates by HSN code from a date, kept by state admins"),
+        (name = "money", description = "After the sale: a seller's statement and GST sales register; the TCS report, payout batches and the commission table for those who keep the books"),
         (name = "operations", description = "Health, readiness and metrics")
     )
 )]
@@ -78,6 +80,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(orders::get_cart, orders::put_cart))
         .routes(routes!(orders::webhook))
         .routes(routes!(gst::list_rates, gst::put_rate))
+        .routes(routes!(money::statement))
+        .routes(routes!(money::register))
+        .routes(routes!(money::tcs_report))
+        .routes(routes!(money::list_payouts, money::make_payouts))
+        .routes(routes!(money::get_payout))
+        .routes(routes!(money::payout_sent))
+        .routes(routes!(money::answer_payout_line))
+        .routes(routes!(money::list_commission, money::add_commission))
         .routes(routes!(crate::ops::healthz))
         .routes(routes!(crate::ops::readyz))
         .routes(routes!(crate::ops::metrics))
@@ -302,6 +312,8 @@ pub struct MeDto {
     /// Districts the person serves as district officer (slugs).
     pub officer_of: Vec<String>,
     pub state_admin: bool,
+    /// Keeps the books: payouts and the tax reports.
+    pub finance: bool,
     pub outlet_operator: bool,
     /// Present once a district officer has verified the person as a seller.
     pub seller: Option<SellerDto>,
@@ -335,6 +347,7 @@ async fn me(me: crate::auth::SignedIn) -> Json<MeDto> {
         language: me.user.locale.code().to_owned(),
         officer_of: me.actor.officer_of.iter().map(|d| d.to_string()).collect(),
         state_admin: me.actor.state_admin,
+        finance: me.actor.finance,
         outlet_operator: me.actor.outlet_operator,
         seller: me.actor.seller.as_ref().map(|s| SellerDto {
             kind: match s.role {

@@ -58,6 +58,7 @@ struct AccountPage {
     ties: Vec<TieView>,
     uses_desk: bool,
     manages_staff: bool,
+    keeps_books: bool,
     /// The language of this person's SMS.
     sms_locale: String,
     /// For staff: whether their second factor is an authenticator app.
@@ -93,6 +94,9 @@ async fn account(page: Page, State(state): State<AppState>) -> Result<Html<Strin
     }
     if me.actor.outlet_operator {
         roles.push(tr.t("role-outlet-operator"));
+    }
+    if me.actor.finance {
+        roles.push(tr.t("role-finance"));
     }
     let application = onboarding::latest_for(state.db(), me.user.id).await?;
     let application = match application {
@@ -134,6 +138,7 @@ async fn account(page: Page, State(state): State<AppState>) -> Result<Html<Strin
         ties,
         uses_desk: authz::may(&me.actor, Action::UseOfficerDesk),
         manages_staff: authz::may(&me.actor, Action::ManageStaff),
+        keeps_books: authz::may(&me.actor, Action::ManagePayouts),
         sms_locale: me.user.locale.code().to_owned(),
         staff_app: if me.actor.is_staff() {
             Some(second_factor::app_secret(state.db(), me.user.id).await?.is_some())

@@ -160,6 +160,7 @@ async fn create(
         "district_officer" => districts.into_iter().map(StaffRole::DistrictOfficer).collect(),
         "state_admin" => vec![StaffRole::StateAdmin],
         "outlet_operator" => vec![StaffRole::OutletOperator],
+        "finance" => vec![StaffRole::Finance],
         _ => {
             errors.add("role", tr.t("staff-role-required"));
             Vec::new()

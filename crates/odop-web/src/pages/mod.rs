@@ -6,6 +6,7 @@ mod admin;
 mod cards;
 pub(crate) mod cart;
 pub(crate) mod catalogue;
+mod commission;
 mod desk;
 mod dev;
 mod districts;
@@ -65,6 +66,7 @@ pub fn router(config: &crate::WebConfig) -> Router<AppState> {
         .merge(vendor::router())
         .merge(admin::router())
         .merge(gst_rates::router())
+        .merge(commission::router())
         .merge(search::router())
         .merge(product::router())
         .merge(listings::router())
@@ -166,6 +168,7 @@ pub(crate) const NOTICES: &[&str] = &[
     "gst-rate-added",
     "gst-rate-corrected",
     "gst-rate-unchanged",
+    "commission-rule-added",
     "payout-batch-made",
     "payout-nothing-payable",
     "payout-batch-sent",

@@ -50,6 +50,8 @@ pub struct LineView {
     pub tcs: String,
     pub net: String,
     pub payable_from: Option<String>,
+    /// The sub-vendor whose sale it was, on its vendor's statement.
+    pub made_by: Option<String>,
 }
 
 fn event_label(tr: &Tr, line: &StatementLine) -> String {
@@ -77,6 +79,7 @@ fn line_view(tr: &Tr, line: &StatementLine) -> LineView {
         tcs: Money(line.tcs_paise).to_string(),
         net: Money(line.net_paise).to_string(),
         payable_from: line.payable_from.map(|at| tr.when(at.0)),
+        made_by: line.made_by.clone(),
     }
 }
 
@@ -87,7 +90,19 @@ struct StatementPage {
     chrome: Chrome,
     owed: String,
     payable_now: String,
+    /// A sub-vendor is not paid by the platform: its vendor invoices its
+    /// sales and is paid for them.
+    through_vendor: bool,
+    /// Whether any line is a sub-vendor's sale (a vendor's statement).
+    shows_makers: bool,
     lines: Vec<LineView>,
+}
+
+fn sells_through_vendor(me: &SignedIn) -> bool {
+    matches!(
+        me.actor.seller.as_ref().map(|s| s.role),
+        Some(odop_domain::authz::SellerRole::SubVendor { .. })
+    )
 }
 
 async fn statement(page: Page, State(state): State<AppState>) -> Result<Html<String>, AppError> {
@@ -99,6 +114,8 @@ async fn statement(page: Page, State(state): State<AppState>) -> Result<Html<Str
         chrome: page.chrome(),
         owed: balance.owed.to_string(),
         payable_now: balance.payable_now.to_string(),
+        through_vendor: sells_through_vendor(me),
+        shows_makers: lines.iter().any(|line| line.made_by.is_some()),
         lines: lines.iter().map(|line| line_view(&page.tr, line)).collect(),
     })
 }
@@ -125,6 +142,7 @@ async fn statement_csv(page: Page, State(state): State<AppState>) -> Result<Resp
             "tcs_inr",
             "net_inr",
             "payable_from_ist",
+            "made_by",
         ]
         .map(str::to_owned)
         .to_vec(),
@@ -141,6 +159,7 @@ async fn statement_csv(page: Page, State(state): State<AppState>) -> Result<Resp
             rupees(line.tcs_paise),
             rupees(line.net_paise),
             line.payable_from.map(|at| ist(at.0)).unwrap_or_default(),
+            line.made_by.clone().unwrap_or_default(),
         ]);
     }
     Ok(csv_response("odop-statement.csv", rows))
@@ -180,7 +199,10 @@ async fn statement_pdf(page: Page, State(state): State<AppState>) -> Result<Resp
                 vec![
                     view.date,
                     view.what,
-                    view.order.map(|(number, _)| number).unwrap_or_default(),
+                    match (view.order, view.made_by) {
+                        (Some((number, _)), Some(maker)) => format!("{number} ({maker})"),
+                        (order, _) => order.map(|(number, _)| number).unwrap_or_default(),
+                    },
                     view.gross,
                     view.deductions,
                     view.tcs,
@@ -192,7 +214,11 @@ async fn statement_pdf(page: Page, State(state): State<AppState>) -> Result<Resp
             (tr.t("money-owed"), balance.owed.to_string()),
             (tr.t("money-payable-now"), balance.payable_now.to_string()),
         ],
-        notes: vec![tr.t("money-how")],
+        notes: if sells_through_vendor(me) {
+            vec![tr.t("money-how"), tr.t("money-through-vendor")]
+        } else {
+            vec![tr.t("money-how")]
+        },
     };
     let bytes = tokio::task::spawn_blocking(move || odop_cards::pdf::render(&sheet))
         .await

@@ -7,7 +7,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::{Html, Response};
 use axum::routing::{get, post};
-use chrono::{NaiveDate, NaiveTime, Utc};
+use chrono::{NaiveDate, Utc};
 use odop_domain::authz::{self, Action};
 use odop_domain::money::Money;
 use odop_store::payouts::{self, BatchRecord};
@@ -100,19 +100,14 @@ async fn create(
     CsrfForm(form): CsrfForm<CreateForm>,
 ) -> Result<Response, AppError> {
     let me = as_finance(&page)?;
-    let now = Utc::now();
-    let today = odop_domain::quiz::ist_day(now);
+    let secure = state.config().secure_cookies;
     let day = NaiveDate::parse_from_str(form.up_to.trim(), "%Y-%m-%d")
         .ok()
-        .filter(|day| *day <= today)
+        .filter(|day| crate::payouts::payable_up_to(*day, Utc::now()).is_some())
         .ok_or_else(|| AppError::Invalid {
             fields: vec![("up_to".to_owned(), page.tr.t("payout-day-invalid"))],
         })?;
-    // The end of that day in India, as UTC.
-    let end_of_day = day.and_time(NaiveTime::MIN) + chrono::Duration::days(1) - chrono::Duration::minutes(330);
-    let up_to = end_of_day.and_utc().min(now);
-    let secure = state.config().secure_cookies;
-    match payouts::create_batch(state.db(), me.user.id, up_to, now).await? {
+    match crate::payouts::make_batch(&state, me, day).await? {
         Some(batch) => Ok(redirect_with_notice(
             &format!("/admin/payouts/{batch}"),
             "payout-batch-made",
@@ -206,9 +201,9 @@ async fn sent(
     Path(id): Path<String>,
     CsrfForm(_): CsrfForm<Nothing>,
 ) -> Result<Response, AppError> {
-    as_finance(&page)?;
+    let me = as_finance(&page)?;
     let id = id_of(&id)?;
-    let notice = if payouts::mark_sent(state.db(), id, Utc::now()).await? {
+    let notice = if crate::payouts::mark_sent(&state, me, id).await? {
         "payout-batch-sent"
     } else {
         "payout-unchanged"
@@ -236,30 +231,13 @@ async fn answer(
     Path(line): Path<String>,
     CsrfForm(form): CsrfForm<AnswerForm>,
 ) -> Result<Response, AppError> {
-    as_finance(&page)?;
+    let me = as_finance(&page)?;
     let line = id_of(&line)?;
     let batch = id_of(&form.batch)?;
-    let reason = form.reason.trim();
-    let paid = match form.outcome.as_str() {
-        "paid" => true,
-        "failed" if !reason.is_empty() && reason.chars().count() <= 200 => false,
-        _ => {
-            return Err(AppError::Invalid {
-                fields: vec![("reason".to_owned(), page.tr.t("payout-answer-invalid"))],
-            });
-        }
-    };
-    let sms = crate::payments::notices(&state);
-    let failure = (!paid).then_some(reason);
-    let moved = payouts::decide_line(
-        state.db(),
-        line,
-        paid,
-        failure,
-        &|notice| sms.payout(notice),
-        Utc::now(),
-    )
-    .await?;
+    let answer = crate::payouts::Answer::read(&form.outcome, &form.reason).ok_or_else(|| AppError::Invalid {
+        fields: vec![("reason".to_owned(), page.tr.t("payout-answer-invalid"))],
+    })?;
+    let moved = crate::payouts::answer_line(&state, me, line, &answer).await?;
     let notice = if moved { "payout-answered" } else { "payout-unchanged" };
     Ok(redirect_with_notice(
         &format!("/admin/payouts/{batch}"),

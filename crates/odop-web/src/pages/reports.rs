@@ -49,7 +49,7 @@ fn month_of(tr: &Tr, query: &MonthQuery) -> Result<Month, AppError> {
 
 fn as_finance(page: &Page) -> Result<(), AppError> {
     let me = page.signed_in()?;
-    if authz::may(&me.actor, Action::ManagePayouts) {
+    if authz::may(&me.actor, Action::ReadTaxReports) {
         Ok(())
     } else {
         Err(AppError::NotFound(NotFound::Object))

@@ -123,17 +123,27 @@ impl OrderMaker {
             80..95 => 2,
             _ => 3,
         };
-        let place = PLACES[self.rng.weighted(&PLACE_WEIGHTS)];
-        let within_up = place.0 == "09";
+        let mut place = PLACES[self.rng.weighted(&PLACE_WEIGHTS)];
         let online = self.rng.percent(70);
         let age_days = (as_of() - created_at).num_days();
         let mut parts: Vec<NewSubOrder> = Vec::new();
         for _ in 0..lines {
+            // An enrolled supplier without GST sells within UP only: an
+            // order from one goes to UP (so the draw of places leans a
+            // little more to UP than PLACE_WEIGHTS, as it would in life).
             let variant = self.rng.pick(catalogue).clone();
+            if variant.enrolled {
+                place = PLACES[0];
+            }
             let quantity = if self.rng.percent(85) { 1 } else { 2 };
-            let tax = GstRate(variant.gst_rate_bp as u16)
-                .tax_in(Money(variant.price_paise * quantity))
-                .0;
+            // An enrolled supplier charges no tax.
+            let tax = if variant.enrolled {
+                0
+            } else {
+                GstRate(variant.gst_rate_bp as u16)
+                    .tax_in(Money(variant.price_paise * quantity))
+                    .0
+            };
             let line = NewOrderLine {
                 variant,
                 quantity,
@@ -143,6 +153,18 @@ impl OrderMaker {
                 Some(part) => part.lines.push(line),
                 None => {
                     let (status, reason, settled_after) = self.outcome(age_days);
+                    let at =
+                        |share: i64| (created_at + Duration::minutes(settled_after * 60 * share / 100)).min(as_of());
+                    // A part that got past shipping was shipped after a
+                    // quarter of its time, and one that came back (or was
+                    // asked to) was delivered after three fifths of it.
+                    let shipped_at = status.has_left_seller().then(|| at(25));
+                    let delivered_at = status.is_return().then(|| at(60));
+                    let supply_document = if line.variant.enrolled {
+                        "bill-of-supply"
+                    } else {
+                        "tax-invoice"
+                    };
                     parts.push(NewSubOrder {
                         seller: line.variant.seller_user_id,
                         vendor: line.variant.vendor_user_id,
@@ -155,11 +177,15 @@ impl OrderMaker {
                         courier: None,
                         tracking: None,
                         reason,
+                        shipped_at,
+                        delivered_at,
+                        supply_document,
                         updated_at: (created_at + Duration::hours(settled_after)).min(as_of()),
                     });
                 }
             }
         }
+        let within_up = place.0 == "09";
         for part in &mut parts {
             let tax: i64 = part.lines.iter().map(|l| l.tax_paise).sum();
             if within_up {
@@ -284,6 +310,7 @@ mod tests {
             price_paise: 149_900,
             gst_rate_bp: 500,
             return_days: Some(7),
+            enrolled: false,
         }];
         let make = |seed| {
             let mut maker = OrderMaker::new(seed);
@@ -318,6 +345,20 @@ mod tests {
                     "IGST exactly outside Uttar Pradesh"
                 );
                 assert!(part.updated_at >= order.created_at);
+                // The timeline runs forward: shipped, delivered, the last move.
+                let timeline: Vec<_> = [
+                    Some(order.created_at),
+                    part.shipped_at,
+                    part.delivered_at,
+                    Some(part.updated_at),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                assert!(timeline.is_sorted(), "{timeline:?}");
+                assert_eq!(part.shipped_at.is_some(), part.status.has_left_seller());
+                assert_eq!(part.delivered_at.is_some(), part.status.is_return());
+                assert_eq!(part.supply_document, "tax-invoice");
             }
         }
         let delivered = orders
@@ -340,6 +381,38 @@ mod tests {
             let reason = part.reason.and_then(ReturnReason::parse);
             assert!(reason.is_some(), "a return records why: {:?}", part.reason);
             assert!(part.courier.is_some(), "a returned parcel was shipped first");
+        }
+    }
+
+    #[test]
+    fn an_enrolled_supplier_sells_within_up_only_without_tax_on_a_bill_of_supply() {
+        let enrolled = |id: i64| SaleVariant {
+            variant_id: id,
+            listing_id: id,
+            seller_user_id: 10 + id,
+            vendor_user_id: None,
+            title: "Kala Namak Rice".into(),
+            label: "1 kg".into(),
+            sku: format!("KN-{id}"),
+            hsn: "1006".into(),
+            price_paise: 24_900,
+            gst_rate_bp: 500,
+            return_days: None,
+            enrolled: true,
+        };
+        let catalogue = vec![enrolled(1), enrolled(2)];
+        let mut maker = OrderMaker::new(3);
+        for i in 0..500 {
+            let order = maker.order(i, UserId(1), "+919800000000", &catalogue);
+            assert_eq!(order.ship_state, "09", "an enrolled supplier ships within UP");
+            for part in &order.parts {
+                assert_eq!(part.supply_document, "bill-of-supply");
+                assert_eq!(
+                    part.cgst_paise + part.sgst_paise + part.igst_paise,
+                    0,
+                    "no tax is charged"
+                );
+            }
         }
     }
 }

@@ -21,7 +21,14 @@ const OTHER_SELLER: &str = "9822200009";
 
 /// Places and pays an order for one kurta, delivered to `state` at `pin`;
 /// returns the order as the API answered it.
-async fn paid_order(app: &TestApp, buyer: &Person, key: &str, variant: i64, state: &str, pin: &str) -> Value {
+pub(crate) async fn paid_order(
+    app: &TestApp,
+    buyer: &Person,
+    key: &str,
+    variant: i64,
+    state: &str,
+    pin: &str,
+) -> Value {
     paid_with_fee(app, buyer, key, variant, state, pin, 0).await
 }
 
@@ -245,13 +252,13 @@ on_both_backends! {
 
 /// The books sum to zero whatever happened, and the clearing account holds
 /// what came in less what went back.
-async fn books_balance(app: &TestApp) -> Vec<(String, i64)> {
+pub(crate) async fn books_balance(app: &TestApp) -> Vec<(String, i64)> {
     let trial = odop_store::ledger::trial_balance(&app.db).await.unwrap();
     assert_eq!(trial.iter().map(|(_, amount)| amount).sum::<i64>(), 0, "{trial:?}");
     trial
 }
 
-fn account(trial: &[(String, i64)], name: &str) -> i64 {
+pub(crate) fn account(trial: &[(String, i64)], name: &str) -> i64 {
     trial
         .iter()
         .find(|(account, _)| account == name)
@@ -343,7 +350,7 @@ on_both_backends! {
 }
 
 /// Moves a paid order's only part to delivered at `at`.
-async fn delivered_at(app: &TestApp, order: &Value, at: chrono::DateTime<Utc>) -> SubOrderId {
+pub(crate) async fn delivered_at(app: &TestApp, order: &Value, at: chrono::DateTime<Utc>) -> SubOrderId {
     use odop_domain::orders::{OrderEvent, Party};
     let part = SubOrderId(order["sub_orders"][0]["id"].as_i64().unwrap());
     let ship = OrderEvent::Ship {

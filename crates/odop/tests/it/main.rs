@@ -5,6 +5,7 @@ mod support;
 
 mod accounts;
 mod api;
+mod books;
 mod browser;
 mod browser_audit;
 mod browser_checkout;
