@@ -201,8 +201,9 @@ pub struct Month {
 impl Month {
     /// `2026-12`; years from 2017 (when GST began) to 9999.
     pub fn parse(text: &str) -> Option<Self> {
-        let (year, month) = text.trim().split_once('-')?;
-        if year.len() != 4 || month.len() != 2 {
+        let (year, month) = text.split_once('-')?;
+        let digits = |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
+        if !digits(year, 4) || !digits(month, 2) {
             return None;
         }
         let month = Month {
@@ -902,6 +903,9 @@ mod tests {
             "2026/12",
             "",
             "2026-12-01",
+            "2026-+1",
+            "+026-12",
+            " 2026-12",
         ] {
             assert_eq!(Month::parse(bad), None, "{bad}");
         }

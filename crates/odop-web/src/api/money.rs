@@ -127,16 +127,17 @@ pub(super) async fn statement(State(state): State<AppState>, me: SignedIn) -> Re
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(super) struct MonthParams {
-    /// YYYY-MM; this month in India when absent.
-    #[param(pattern = "^[0-9]{4}-[0-9]{2}$")]
+    /// YYYY-MM, from 2017 (GST) on; this month in India when absent.
+    #[param(pattern = "^(20(1[7-9]|[2-9][0-9])|2[1-9][0-9]{2}|[3-9][0-9]{3})-(0[1-9]|1[0-2])$")]
     month: Option<String>,
 }
 
 fn month_of(params: &MonthParams) -> Result<Month, AppError> {
-    match params.month.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+    match params.month.as_deref() {
         None => Ok(Month::of(odop_domain::quiz::ist_day(Utc::now()))),
-        Some(text) => Month::parse(text)
-            .ok_or_else(|| AppError::bad_request(BadRequest::InvalidQuery, "month is YYYY-MM, like 2026-11")),
+        Some(text) => Month::parse(text).ok_or_else(|| {
+            AppError::bad_request(BadRequest::InvalidQuery, "month is YYYY-MM from 2017 on, like 2026-11")
+        }),
     }
 }
 
