@@ -109,6 +109,7 @@ fn help_describes_every_command_and_option() {
         "seed",
         "reindex",
         "gen",
+        "books",
         "--config",
         "--log",
         "ODOP_CONFIG",
@@ -128,6 +129,31 @@ fn help_describes_every_command_and_option() {
     ] {
         assert!(help.contains(word), "odop serve --help lacks {word}:\n{help}");
     }
+}
+
+#[test]
+fn generated_orders_come_with_their_books_and_a_second_backfill_finds_nothing_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(odop(dir.path()).args(["gen", "--listings", "200", "--sellers", "20", "--orders", "400"]));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let said = stdout(&output);
+    let books = said
+        .lines()
+        .find(|line| line.starts_with("the books of past orders:"))
+        .unwrap_or_else(|| panic!("gen keeps the books: {said}"));
+    let invoices: u64 = books
+        .split(", ")
+        .find_map(|part| part.strip_suffix(" invoices and bills of supply"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{books}"));
+    assert!(invoices > 300, "{books}");
+    let again = run(odop(dir.path()).args(["books", "backfill"]));
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(
+        stdout(&again).contains("0 payments received, 0 invoices and bills of supply, 0 sales delivered, 0 returns"),
+        "{}",
+        stdout(&again)
+    );
 }
 
 #[test]
