@@ -210,10 +210,15 @@ async fn statement_pdf(page: Page, State(state): State<AppState>) -> Result<Resp
                 ]
             })
             .collect(),
-        totals: vec![
-            (tr.t("money-owed"), balance.owed.to_string()),
-            (tr.t("money-payable-now"), balance.payable_now.to_string()),
-        ],
+        // The platform owes a sub-vendor nothing itself: its vendor is paid.
+        totals: if sells_through_vendor(me) {
+            Vec::new()
+        } else {
+            vec![
+                (tr.t("money-owed"), balance.owed.to_string()),
+                (tr.t("money-payable-now"), balance.payable_now.to_string()),
+            ]
+        },
         notes: if sells_through_vendor(me) {
             vec![tr.t("money-how"), tr.t("money-through-vendor")]
         } else {
