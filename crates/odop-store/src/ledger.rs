@@ -266,8 +266,14 @@ pub struct StatementLine {
 
 /// The seller's statement, newest first: every posting that moved its
 /// payable, with commission, its GST and TCS of the same posting; and for
-/// a sub-vendor, the postings of its own sales, paid to its vendor.
-pub async fn statement(db: &Db, seller: UserId, limit: i64) -> Result<Vec<StatementLine>, StoreError> {
+/// a sub-vendor, the postings of its own sales, paid to its vendor. At most
+/// `limit` lines, older than posting `before` when given (the next page).
+pub async fn statement(
+    db: &Db,
+    seller: UserId,
+    limit: i64,
+    before: Option<i64>,
+) -> Result<Vec<StatementLine>, StoreError> {
     let lines = dispatch!(db, pool => {
         sqlx::query_as(
             "SELECT p.id AS posting_id, p.event, p.order_id, p.sub_order_id, p.at, p.payable_from, \
@@ -279,14 +285,16 @@ pub async fn statement(db: &Db, seller: UserId, limit: i64) -> Result<Vec<Statem
              CASE WHEN so.seller_user_id <> $1 THEN COALESCE(mu.display_name, '') END AS made_by \
              FROM ledger_postings p JOIN ledger_entries e ON e.posting_id = p.id \
              LEFT JOIN sub_orders so ON so.id = p.sub_order_id LEFT JOIN users mu ON mu.id = so.seller_user_id \
-             WHERE p.id IN (SELECT posting_id FROM ledger_entries WHERE seller_user_id = $1 \
+             WHERE p.id IN (SELECT x.id FROM (SELECT posting_id AS id FROM ledger_entries WHERE seller_user_id = $1 \
                  UNION SELECT lp.id FROM sub_orders mine JOIN ledger_postings lp ON lp.sub_order_id = mine.id \
-                 WHERE mine.seller_user_id = $1 AND mine.vendor_user_id IS NOT NULL) \
+                 WHERE mine.seller_user_id = $1 AND mine.vendor_user_id IS NOT NULL) x \
+                 WHERE x.id < $3 ORDER BY x.id DESC LIMIT $2) \
              GROUP BY p.id, p.event, p.order_id, p.sub_order_id, p.at, p.payable_from, so.seller_user_id, mu.display_name \
              ORDER BY p.id DESC LIMIT $2",
         )
         .bind(seller.0)
         .bind(limit)
+        .bind(before.unwrap_or(i64::MAX))
         .fetch_all(pool)
         .await?
     });

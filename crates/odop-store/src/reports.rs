@@ -57,15 +57,18 @@ pub async fn tcs_month(db: &Db, month: Month) -> Result<Vec<TcsRow>, StoreError>
         .fetch_all(pool)
         .await?
     });
+    // Rows come in GSTIN order: each supplier's row is summed from its
+    // consecutive rows, and its TCS reckoned on the net value of each of its
+    // parts (within or across states, before or after the rate changed).
     let mut report: Vec<TcsRow> = Vec::new();
-    // The TCS of each part (within or across states, before or after the
-    // rate changed), on its net value.
-    let mut parts: Vec<(String, bool, bool, i64)> = Vec::new();
+    let mut parts: Vec<(bool, bool, i64)> = Vec::new();
     for (gstin, kind, intra, after_cut, taxable) in rows {
-        let signed = if kind == "credit-note" { -taxable } else { taxable };
         if report.last().is_none_or(|row| row.gstin != gstin) {
+            if let Some(row) = report.last_mut() {
+                add_tcs(row, &mut parts);
+            }
             report.push(TcsRow {
-                gstin: gstin.clone(),
+                gstin,
                 gross: Money(0),
                 returned: Money(0),
                 net: Money(0),
@@ -73,34 +76,38 @@ pub async fn tcs_month(db: &Db, month: Month) -> Result<Vec<TcsRow>, StoreError>
             });
         }
         let row = report.last_mut().expect("just pushed");
-        if kind == "credit-note" {
+        let signed = if kind == "credit-note" {
             row.returned.0 += taxable;
+            -taxable
         } else {
             row.gross.0 += taxable;
-        }
+            taxable
+        };
         row.net.0 += signed;
-        match parts
-            .iter_mut()
-            .find(|(g, i, c, _)| *g == gstin && *i == intra && *c == after_cut)
-        {
-            Some(part) => part.3 += signed,
-            None => parts.push((gstin, intra, after_cut, signed)),
+        match parts.iter_mut().find(|(i, c, _)| *i == intra && *c == after_cut) {
+            Some(part) => part.2 += signed,
+            None => parts.push((intra, after_cut, signed)),
         }
     }
-    for (gstin, intra, after_cut, net) in parts {
+    if let Some(row) = report.last_mut() {
+        add_tcs(row, &mut parts);
+    }
+    Ok(report)
+}
+
+/// Adds to a supplier's row the TCS on each of its parts, and empties them.
+fn add_tcs(row: &mut TcsRow, parts: &mut Vec<(bool, bool, i64)>) {
+    for (intra, after_cut, net) in parts.drain(..) {
         let day = if after_cut {
             tcs_cut_day()
         } else {
             tcs_cut_day().pred_opt().expect("a day before")
         };
         let tcs = tcs_on(Money(net), day, intra);
-        if let Some(row) = report.iter_mut().find(|row| row.gstin == gstin) {
-            row.tcs.cgst.0 += tcs.cgst.0;
-            row.tcs.sgst.0 += tcs.sgst.0;
-            row.tcs.igst.0 += tcs.igst.0;
-        }
+        row.tcs.cgst.0 += tcs.cgst.0;
+        row.tcs.sgst.0 += tcs.sgst.0;
+        row.tcs.igst.0 += tcs.igst.0;
     }
-    Ok(report)
 }
 
 /// A line of a sales register: the net value and tax of what was supplied

@@ -153,7 +153,7 @@ async fn run(db: Db, dir: &std::path::Path, rounds: usize) -> (String, Vec<Timin
         .format("%Y-%m")
         .to_string();
     let seller_client = driver::session(&db, &base, odop_domain::UserId(seller)).await;
-    let finance_client = driver::session(&db, &base, finance).await;
+    let finance_client = driver::staff_session(&db, &base, finance).await;
     let mut timings = Vec::new();
     for path in [
         "/sell/money".to_owned(),

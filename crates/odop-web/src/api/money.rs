@@ -79,6 +79,16 @@ pub struct StatementDto {
     pub paid_through_vendor: bool,
     /// Newest first, at most 1,000.
     pub lines: Vec<StatementLineDto>,
+    /// When there are older lines: the `before` that asks for them.
+    pub next_before: Option<i64>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct StatementParams {
+    /// Only lines older than this posting (the previous answer's `next_before`).
+    #[param(minimum = 1)]
+    before: Option<i64>,
 }
 
 /// The signed-in seller's statement: what it is owed, what may be paid out
@@ -87,16 +97,31 @@ pub struct StatementDto {
     get,
     path = "/api/v1/money/statement",
     tag = "money",
+    params(StatementParams),
     responses(
         (status = 200, description = "The statement", body = StatementDto),
+        (status = 400, description = "`before` is not a posting number", body = ErrorBody),
         (status = 401, description = "Nobody is signed in", body = ErrorBody),
         (status = 404, description = "The signed-in person is not a seller", body = ErrorBody)
     )
 )]
-pub(super) async fn statement(State(state): State<AppState>, me: SignedIn) -> Result<Json<StatementDto>, AppError> {
+pub(super) async fn statement(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Query(params): Query<StatementParams>,
+) -> Result<Json<StatementDto>, AppError> {
     may(&me, Action::PublishListings)?;
+    if params.before.is_some_and(|before| before < 1) {
+        return Err(AppError::bad_request(
+            BadRequest::InvalidQuery,
+            "before is a posting number, 1 or more",
+        ));
+    }
     let balance = odop_store::ledger::balance(state.db(), me.user.id, Utc::now()).await?;
-    let lines = odop_store::ledger::statement(state.db(), me.user.id, STATEMENT_LINES).await?;
+    let mut lines = odop_store::ledger::statement(state.db(), me.user.id, STATEMENT_LINES + 1, params.before).await?;
+    let more = lines.len() as i64 > STATEMENT_LINES;
+    lines.truncate(STATEMENT_LINES as usize);
+    let next_before = more.then(|| lines.last().map(|line| line.posting_id)).flatten();
     Ok(Json(StatementDto {
         owed_paise: balance.owed.0,
         payable_now_paise: balance.payable_now.0,
@@ -121,6 +146,7 @@ pub(super) async fn statement(State(state): State<AppState>, me: SignedIn) -> Re
                 made_by: line.made_by,
             })
             .collect(),
+        next_before,
     }))
 }
 

@@ -20,10 +20,15 @@ use super::{Chrome, Page, csv_response, render};
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::error::{AppError, NotFound};
+use crate::extract::Query;
 use crate::i18n::Tr;
 
-/// The most lines a statement shows; the CSV has the same.
+/// The most lines the CSV and PDF statements hold.
 const STATEMENT_LINES: i64 = 1_000;
+
+/// The lines a statement page shows, older ones a link away: a busy
+/// vendor has thousands, and the page must stay small for a phone.
+const PAGE_LINES: i64 = 100;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -96,6 +101,15 @@ struct StatementPage {
     /// Whether any line is a sub-vendor's sale (a vendor's statement).
     shows_makers: bool,
     lines: Vec<LineView>,
+    /// The link to the older lines, when there are more.
+    older_href: Option<String>,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct Older {
+    /// Lines before this posting.
+    #[serde(default)]
+    before: Option<String>,
 }
 
 fn sells_through_vendor(me: &SignedIn) -> bool {
@@ -105,10 +119,25 @@ fn sells_through_vendor(me: &SignedIn) -> bool {
     )
 }
 
-async fn statement(page: Page, State(state): State<AppState>) -> Result<Html<String>, AppError> {
+async fn statement(
+    page: Page,
+    State(state): State<AppState>,
+    Query(older): Query<Older>,
+) -> Result<Html<String>, AppError> {
     let me = as_seller(&page)?;
+    // A cursor that is not a number is only a link gone stale: the newest lines.
+    let before = older.before.as_deref().and_then(|raw| raw.parse::<i64>().ok());
     let balance = ledger::balance(state.db(), me.user.id, Utc::now()).await?;
-    let lines = ledger::statement(state.db(), me.user.id, STATEMENT_LINES).await?;
+    let mut lines = ledger::statement(state.db(), me.user.id, PAGE_LINES + 1, before).await?;
+    let more = lines.len() as i64 > PAGE_LINES;
+    lines.truncate(PAGE_LINES as usize);
+    let older_href = more
+        .then(|| {
+            lines
+                .last()
+                .map(|line| format!("/sell/money?before={}", line.posting_id))
+        })
+        .flatten();
     render(&StatementPage {
         tr: page.tr.clone(),
         chrome: page.chrome(),
@@ -117,6 +146,7 @@ async fn statement(page: Page, State(state): State<AppState>) -> Result<Html<Str
         through_vendor: sells_through_vendor(me),
         shows_makers: lines.iter().any(|line| line.made_by.is_some()),
         lines: lines.iter().map(|line| line_view(&page.tr, line)).collect(),
+        older_href,
     })
 }
 
@@ -124,7 +154,7 @@ async fn statement(page: Page, State(state): State<AppState>) -> Result<Html<Str
 /// no grouping) so that spreadsheets read them as numbers.
 async fn statement_csv(page: Page, State(state): State<AppState>) -> Result<Response, AppError> {
     let me = as_seller(&page)?;
-    let lines = ledger::statement(state.db(), me.user.id, STATEMENT_LINES).await?;
+    let lines = ledger::statement(state.db(), me.user.id, STATEMENT_LINES, None).await?;
     let rupees = |paise: i64| Money(paise).to_decimal();
     let ist = |at: chrono::DateTime<Utc>| {
         let india = chrono::FixedOffset::east_opt(5 * 3600 + 30 * 60).expect("IST is a valid offset");
@@ -171,7 +201,7 @@ async fn statement_pdf(page: Page, State(state): State<AppState>) -> Result<Resp
     let me = as_seller(&page)?;
     let now = Utc::now();
     let balance = ledger::balance(state.db(), me.user.id, now).await?;
-    let lines = ledger::statement(state.db(), me.user.id, STATEMENT_LINES).await?;
+    let lines = ledger::statement(state.db(), me.user.id, STATEMENT_LINES, None).await?;
     let tr = &page.tr;
     let column = |id: &str, share: f32, numeric: bool| Column {
         heading: tr.t(id),

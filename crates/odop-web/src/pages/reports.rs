@@ -74,7 +74,16 @@ struct TcsPage {
     month: String,
     csv_href: String,
     rows: Vec<TcsView>,
+    /// Every supplier's figures added up, when there are any.
+    total: Option<TcsView>,
+    /// Says how many suppliers the month has, when the page shows only some.
+    only_some: Option<String>,
 }
+
+/// The most suppliers the page lists: a state has tens of thousands in a
+/// month, which the CSV holds for the filing; the page stays small enough
+/// for a phone and shows the month's totals over all of them.
+const TCS_PAGE_ROWS: usize = 100;
 
 async fn tcs(
     page: Page,
@@ -84,24 +93,56 @@ async fn tcs(
     as_finance(&page)?;
     let month = month_of(&page.tr, &query)?;
     let rows = reports::tcs_month(state.db(), month).await?;
-    let money = |m: Money| m.to_string();
+    let view = |gstin: String, row: &reports::TcsRow| TcsView {
+        gstin,
+        gross: row.gross.to_string(),
+        returned: row.returned.to_string(),
+        net: row.net.to_string(),
+        igst: row.tcs.igst.to_string(),
+        cgst: row.tcs.cgst.to_string(),
+        sgst: row.tcs.sgst.to_string(),
+    };
+    let total = (!rows.is_empty()).then(|| {
+        let mut sum = reports::TcsRow {
+            gstin: String::new(),
+            gross: Money(0),
+            returned: Money(0),
+            net: Money(0),
+            tcs: checkout::TaxSplit::default(),
+        };
+        for row in &rows {
+            sum.gross.0 += row.gross.0;
+            sum.returned.0 += row.returned.0;
+            sum.net.0 += row.net.0;
+            sum.tcs.igst.0 += row.tcs.igst.0;
+            sum.tcs.cgst.0 += row.tcs.cgst.0;
+            sum.tcs.sgst.0 += row.tcs.sgst.0;
+        }
+        view(
+            page.tr.t1("report-total-suppliers", "count", rows.len().to_string()),
+            &sum,
+        )
+    });
     render(&TcsPage {
         tr: page.tr.clone(),
         chrome: page.chrome(),
         month: month.to_string(),
         csv_href: format!("/admin/reports/tcs.csv?month={month}"),
+        only_some: (rows.len() > TCS_PAGE_ROWS).then(|| {
+            page.tr.with(
+                "report-tcs-first",
+                &[
+                    ("shown", crate::i18n::Arg::from(TCS_PAGE_ROWS)),
+                    ("count", crate::i18n::Arg::from(rows.len())),
+                ],
+            )
+        }),
         rows: rows
-            .into_iter()
-            .map(|row| TcsView {
-                gstin: row.gstin,
-                gross: money(row.gross),
-                returned: money(row.returned),
-                net: money(row.net),
-                igst: money(row.tcs.igst),
-                cgst: money(row.tcs.cgst),
-                sgst: money(row.tcs.sgst),
-            })
+            .iter()
+            .take(TCS_PAGE_ROWS)
+            .map(|row| view(row.gstin.clone(), row))
             .collect(),
+        total,
     })
 }
 

@@ -46,13 +46,24 @@ pub async fn buyers(db: &Db, base: &str, count: usize, prefix: &str) -> Vec<Buye
 /// A client signed in as `user` by a session made in the store, with the
 /// CSRF token its first page set.
 pub async fn session(db: &Db, base: &str, user: odop_domain::UserId) -> Buyer {
+    signed_in(db, base, user, false).await
+}
+
+/// The same for a staff member: their roles count only in a session
+/// opened by a staff sign-in.
+#[allow(dead_code)] // the books bench's
+pub async fn staff_session(db: &Db, base: &str, user: odop_domain::UserId) -> Buyer {
+    signed_in(db, base, user, true).await
+}
+
+async fn signed_in(db: &Db, base: &str, user: odop_domain::UserId, staff: bool) -> Buyer {
     let url: reqwest::Url = base.parse().unwrap();
     let token = odop_web::auth::crypto::new_token();
     odop_store::sessions::create(
         db,
         &odop_web::auth::crypto::token_hash(&token),
         user,
-        false,
+        staff,
         chrono::Utc::now(),
     )
     .await

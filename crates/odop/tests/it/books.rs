@@ -73,6 +73,8 @@ on_both_backends! {
         let gstin = odop_store::orders::sub_order(&app.db, odop_domain::SubOrderId(order["sub_orders"][0]["id"].as_i64().unwrap())).await.unwrap().unwrap().supplier_gstin.unwrap();
         assert_eq!(report["rows"][0]["gstin"], gstin.as_str(), "{report}");
         assert!(report["rows"][0]["cgst_paise"].as_i64().unwrap() > 0, "within UP: central and state TCS");
+        let (_, page) = finance.page(&format!("/admin/reports/tcs?month={invoice_month}")).await;
+        assert!(page.contains(gstin.as_str()) && page.contains("All suppliers (1)"), "the month's totals: {page}");
 
         // A payout batch over the API: checked, made, sent, answered.
         assert_eq!(seller.post_json("/api/v1/payouts", &json!({"up_to": today()})).await.status(), 404);
@@ -261,6 +263,29 @@ on_both_backends! {
             assert!(net > 0, "{month} had sales");
             assert!((tcs * 10_000 / net - per_ten_thousand).abs() <= 1, "{month}: {tcs} of {net}");
         }
+
+        // A busy payee's statement comes a page at a time, over the site and the API.
+        let busiest = odop_store::test_support::pairs(&app.db, "SELECT seller_user_id, COUNT(*) FROM ledger_entries \
+            WHERE seller_user_id IS NOT NULL GROUP BY seller_user_id ORDER BY COUNT(*) DESC LIMIT 1".to_owned()).await;
+        let (payee, postings) = busiest[0];
+        assert!(postings > 100, "{postings}");
+        let phone = odop_store::accounts::user(&app.db, odop_domain::UserId(payee)).await.unwrap().unwrap().phone.unwrap();
+        let seller = app.quick_sign_in(&phone.to_string()).await;
+        let (status, first) = seller.page("/sell/money").await;
+        assert_eq!(status, 200);
+        let older = first.split("href=\"/sell/money?before=").nth(1).map(|rest| rest.split('"').next().unwrap().to_owned());
+        let before = older.unwrap_or_else(|| panic!("a link to older lines: {first}"));
+        let (status, second) = seller.page(&format!("/sell/money?before={before}")).await;
+        assert_eq!(status, 200);
+        assert_ne!(first, second);
+        assert_eq!(seller.page("/sell/money?before=junk").await.0, 200, "a stale cursor shows the newest lines");
+        let api: Value = seller.get("/api/v1/money/statement").await.json().await.unwrap();
+        let lines = api["lines"].as_array().unwrap().len() as i64;
+        assert_eq!(lines, postings.min(1_000));
+        assert_eq!(api["next_before"].is_null(), postings <= 1_000);
+        assert_eq!(seller.get("/api/v1/money/statement?before=0").await.status(), 400);
+        let page: Value = seller.get(&format!("/api/v1/money/statement?before={before}")).await.json().await.unwrap();
+        assert!(page["lines"].as_array().unwrap().iter().all(|line| line["posting_id"].as_i64().unwrap() < before.parse::<i64>().unwrap()));
 
         // A second run finds nothing to do.
         let again = odop_store::backfill::books(&app.db, |_, _| {}).await.unwrap();
