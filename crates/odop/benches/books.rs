@@ -21,8 +21,6 @@ mod postgres;
 #[allow(dead_code)]
 mod driver;
 
-use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use odop::generate::{GenOptions, generate};
@@ -30,29 +28,6 @@ use odop_store::Db;
 
 fn env_or(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-/// odop serving `db` on a free loopback port, in this runtime.
-async fn serve(db: &Db, dir: &std::path::Path) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let files = odop_store::files::FileStore::local(&dir.join("files")).unwrap();
-    let registry = odop_store::registry::load(db).await.unwrap();
-    let (index, _) = odop_search::follow::open_or_rebuild(db, &dir.join("index"), &registry)
-        .await
-        .unwrap();
-    let app = odop_web::app(odop_web::AppState::new(
-        db.clone(),
-        files,
-        Arc::new(index),
-        odop_web::WebConfig::default(),
-    ));
-    tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .await
-            .unwrap()
-    });
-    address
 }
 
 /// A generated catalogue with `orders` orders and their books.
@@ -115,7 +90,7 @@ async fn time(client: &driver::Buyer, base: &str, path: &str, rounds: usize) -> 
 }
 
 async fn run(db: Db, dir: &std::path::Path, rounds: usize) -> (String, Vec<Timing>) {
-    let address = serve(&db, dir).await;
+    let address = driver::serve(&db, dir).await;
     let base = format!("http://{address}");
     // The payee with the most postings, and someone who keeps the books.
     let busiest = odop_store::test_support::pairs(

@@ -21,7 +21,6 @@ mod postgres;
 #[path = "support/checkout_driver.rs"]
 mod driver;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -30,25 +29,6 @@ use odop_store::Db;
 
 fn env_or(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-/// odop serving `db` on a free loopback port, in this runtime.
-async fn serve(db: &Db, dir: &std::path::Path) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let files = odop_store::files::FileStore::local(&dir.join("files")).unwrap();
-    let registry = odop_store::registry::load(db).await.unwrap();
-    let (index, _) = odop_search::follow::open_or_rebuild(db, &dir.join("index"), &registry)
-        .await
-        .unwrap();
-    let config = odop_web::WebConfig::default();
-    let app = odop_web::app(odop_web::AppState::new(db.clone(), files, Arc::new(index), config));
-    tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .await
-            .unwrap()
-    });
-    address
 }
 
 struct Figures {
@@ -76,7 +56,7 @@ async fn run(db: Db, dir: &std::path::Path, seconds: u64, concurrency: usize) ->
         append: false,
     };
     generate(&db, None, options, |_, _| {}).await.unwrap();
-    let address = serve(&db, dir).await;
+    let address = driver::serve(&db, dir).await;
     let base = format!("http://{address}");
     let variants = driver::stocked_variants(&db, 200).await;
     let ids = Arc::new(variants.iter().map(|(_, v)| *v).collect::<Vec<_>>());

@@ -4,7 +4,6 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use odop_domain::Locale;
 use odop_domain::gst::RateLineInput;
 use odop_store::gst::Put;
 use serde::{Deserialize, Serialize};
@@ -15,8 +14,6 @@ use crate::AppState;
 use crate::auth::SignedIn;
 use crate::error::{AppError, ErrorBody};
 use crate::extract::{Json as JsonBody, Query};
-use crate::i18n::Tr;
-use crate::pages::forms::Errors;
 
 /// A line of the rate table.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -168,22 +165,10 @@ pub(super) async fn put_rate(
                 }),
             ))
         }
-        Err(problems) => {
-            let english = Tr::new(Locale::En, state.catalog().clone());
-            // The API's fields are named as its body names them.
-            let fields = Errors::from_fields(&english, &problems)
-                .into_pairs()
-                .into_iter()
-                .map(|(field, message)| {
-                    let field = match field.as_str() {
-                        "rate" => "rate_percent".to_owned(),
-                        "up_to_price" => "up_to_rupees".to_owned(),
-                        _ => field,
-                    };
-                    (field, message)
-                })
-                .collect();
-            Err(AppError::Invalid { fields })
-        }
+        Err(problems) => Err(super::invalid_fields(
+            &state,
+            &problems,
+            &[("rate", "rate_percent"), ("up_to_price", "up_to_rupees")],
+        )),
     }
 }

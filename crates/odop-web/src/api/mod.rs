@@ -22,6 +22,29 @@ use crate::AppState;
 use crate::error::{AppError, BadRequest, ErrorBody, NotFound};
 use crate::extract::{Path, Query};
 
+/// A 422 naming each field that breaks a rule, in English, under the
+/// names the API's body gives them (`renames` maps a form's field name to
+/// the body's).
+pub(crate) fn invalid_fields(
+    state: &AppState,
+    problems: &[odop_domain::onboarding::FieldError],
+    renames: &[(&str, &str)],
+) -> AppError {
+    let english = crate::i18n::Tr::new(odop_domain::Locale::En, state.catalog().clone());
+    let fields = crate::pages::forms::Errors::from_fields(&english, problems)
+        .into_pairs()
+        .into_iter()
+        .map(|(field, message)| {
+            let field = renames
+                .iter()
+                .find(|(form, _)| *form == field)
+                .map_or(field, |(_, body)| (*body).to_owned());
+            (field, message)
+        })
+        .collect();
+    AppError::Invalid { fields }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(

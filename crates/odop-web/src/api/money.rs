@@ -7,7 +7,6 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{NaiveDate, Utc};
-use odop_domain::Locale;
 use odop_domain::authz::{self, Action, SellerRole};
 use odop_domain::ledger::{CommissionInput, Month};
 use odop_store::payouts::{BatchRecord, LineRecord};
@@ -20,8 +19,6 @@ use crate::AppState;
 use crate::auth::SignedIn;
 use crate::error::{AppError, BadRequest, ErrorBody, NotFound};
 use crate::extract::{Json as JsonBody, Path, Query};
-use crate::i18n::Tr;
-use crate::pages::forms::Errors;
 
 /// The most statement lines one answer holds, as on the page.
 const STATEMENT_LINES: i64 = 1_000;
@@ -657,21 +654,6 @@ pub(super) async fn add_commission(
             let Json(rules) = list_commission(State(state), me).await?;
             Ok((StatusCode::CREATED, Json(rules)))
         }
-        Err(problems) => {
-            let english = Tr::new(Locale::En, state.catalog().clone());
-            let fields = Errors::from_fields(&english, &problems)
-                .into_pairs()
-                .into_iter()
-                .map(|(field, message)| {
-                    let field = if field == "rate" {
-                        "rate_percent".to_owned()
-                    } else {
-                        field
-                    };
-                    (field, message)
-                })
-                .collect();
-            Err(AppError::Invalid { fields })
-        }
+        Err(problems) => Err(super::invalid_fields(&state, &problems, &[("rate", "rate_percent")])),
     }
 }

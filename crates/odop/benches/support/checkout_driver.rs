@@ -12,6 +12,30 @@ use odop_store::Db;
 use reqwest::cookie::Jar;
 use serde_json::{Value, json};
 
+/// odop serving `db` on a free loopback port, in this runtime, with its
+/// files and search index under `dir`.
+#[allow(dead_code)] // the in-process benches'; `checkout_load` drives a server of its own
+pub async fn serve(db: &Db, dir: &std::path::Path) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let files = odop_store::files::FileStore::local(&dir.join("files")).unwrap();
+    let registry = odop_store::registry::load(db).await.unwrap();
+    let (index, _) = odop_search::follow::open_or_rebuild(db, &dir.join("index"), &registry)
+        .await
+        .unwrap();
+    let config = odop_web::WebConfig::default();
+    let app = odop_web::app(odop_web::AppState::new(db.clone(), files, Arc::new(index), config));
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .unwrap()
+    });
+    address
+}
+
 pub struct Buyer {
     client: reqwest::Client,
     base: String,
