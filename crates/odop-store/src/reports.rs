@@ -3,8 +3,6 @@
 //! sales register (supplies to consumers by place of supply and rate, and
 //! the HSN summary). Credit notes issued in the month reduce it.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, NaiveTime, Utc};
 use odop_domain::UserId;
 use odop_domain::checkout::TaxSplit;
@@ -45,16 +43,13 @@ pub struct TcsRow {
 pub async fn tcs_month(db: &Db, month: Month) -> Result<Vec<TcsRow>, StoreError> {
     let (from, until) = bounds(month);
     let cut = Timestamp(start_of_ist_day(tcs_cut_day()));
-    // Each document of the month, summed here rather than by the database:
-    // at state scale (60,000 documents of 20,000 suppliers in a festive
-    // month) SQLite's grouping by GSTIN took 150 ms of the 200 the report
-    // may take, reading the rows 30.
     type Row = (String, String, bool, bool, i64);
     let rows: Vec<Row> = dispatch!(db, pool => {
         sqlx::query_as(
             "SELECT supplier_gstin, kind, place_of_supply_code = supplier_state_code AS intra, issued_at >= $3 AS cut, \
-             taxable_paise FROM tax_documents \
-             WHERE issued_at >= $1 AND issued_at < $2 AND supplier_gstin IS NOT NULL",
+             CAST(SUM(taxable_paise) AS BIGINT) FROM tax_documents \
+             WHERE issued_at >= $1 AND issued_at < $2 AND supplier_gstin IS NOT NULL \
+             GROUP BY 1, 2, 3, 4 ORDER BY 1",
         )
         .bind(from)
         .bind(until)
@@ -62,21 +57,25 @@ pub async fn tcs_month(db: &Db, month: Month) -> Result<Vec<TcsRow>, StoreError>
         .fetch_all(pool)
         .await?
     });
-    // Per GSTIN (in GSTIN order): its row, and the net value of each of its
-    // parts (within or across states, before or after the rate changed),
-    // on which its TCS is reckoned.
-    let mut suppliers: BTreeMap<String, (TcsRow, Vec<TcsPart>)> = BTreeMap::new();
+    // Rows come in GSTIN order: each supplier's row is summed from its
+    // consecutive rows, and its TCS reckoned on the net value of each of its
+    // parts (within or across states, before or after the rate changed).
+    let mut report: Vec<TcsRow> = Vec::new();
+    let mut parts: Vec<(bool, bool, i64)> = Vec::new();
     for (gstin, kind, intra, after_cut, taxable) in rows {
-        let (row, parts) = suppliers.entry(gstin).or_insert_with_key(|gstin| {
-            let row = TcsRow {
-                gstin: gstin.clone(),
+        if report.last().is_none_or(|row| row.gstin != gstin) {
+            if let Some(row) = report.last_mut() {
+                add_tcs(row, &mut parts);
+            }
+            report.push(TcsRow {
+                gstin,
                 gross: Money(0),
                 returned: Money(0),
                 net: Money(0),
                 tcs: TaxSplit::default(),
-            };
-            (row, Vec::new())
-        });
+            });
+        }
+        let row = report.last_mut().expect("just pushed");
         let signed = if kind == "credit-note" {
             row.returned.0 += taxable;
             -taxable
@@ -90,22 +89,14 @@ pub async fn tcs_month(db: &Db, month: Month) -> Result<Vec<TcsRow>, StoreError>
             None => parts.push((intra, after_cut, signed)),
         }
     }
-    let report = suppliers
-        .into_values()
-        .map(|(mut row, mut parts)| {
-            add_tcs(&mut row, &mut parts);
-            row
-        })
-        .collect();
+    if let Some(row) = report.last_mut() {
+        add_tcs(row, &mut parts);
+    }
     Ok(report)
 }
 
-/// A part of a supplier's month: within UP or not, after the rate changed
-/// or not, and its net value before tax.
-type TcsPart = (bool, bool, i64);
-
 /// Adds to a supplier's row the TCS on each of its parts, and empties them.
-fn add_tcs(row: &mut TcsRow, parts: &mut Vec<TcsPart>) {
+fn add_tcs(row: &mut TcsRow, parts: &mut Vec<(bool, bool, i64)>) {
     for (intra, after_cut, net) in parts.drain(..) {
         let day = if after_cut {
             tcs_cut_day()
