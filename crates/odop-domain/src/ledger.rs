@@ -225,6 +225,12 @@ impl Month {
         NaiveDate::from_ymd_opt(self.year, self.month, 1).expect("a month's first day")
     }
 
+    /// The month as one number, year * 100 + month (`202510` for October
+    /// 2025), which sorts as the months do.
+    pub fn number(self) -> i64 {
+        i64::from(self.year) * 100 + i64::from(self.month)
+    }
+
     /// The first day of the month after.
     pub fn next_first_day(self) -> NaiveDate {
         if self.month == 12 {

@@ -10,6 +10,7 @@ use odop_domain::gst::GstRate;
 use odop_domain::invoice::{
     self, DocumentKind, DocumentLine, FinancialYear, ItemSold, LineSale, LineTax, SerialNumber, UNIT_NUMBERS,
 };
+use odop_domain::ledger::{Month, tcs_cut_day};
 use odop_domain::money::Money;
 use odop_domain::{OrderId, SubOrderId, UserId};
 
@@ -293,6 +294,9 @@ async fn write_document(
             ],
         )
         .await?;
+    if let Some(gstin) = &header.supplier_gstin {
+        add_to_supply_totals(s, gstin, header, sum.taxable, now).await?;
+    }
     for (position, (line, item)) in lines.iter().zip(item_ids).enumerate() {
         s.execute(
             "INSERT INTO tax_document_lines (document_id, position, order_item_id, hsn, description, quantity, unit, \
@@ -317,6 +321,35 @@ async fn write_document(
         .await?;
     }
     Ok(id)
+}
+
+/// Adds a document to its supplier's totals for the month, which the TCS
+/// report reads (see the `supply_totals` migration for why they are kept).
+async fn add_to_supply_totals(
+    s: &mut impl Statements,
+    gstin: &str,
+    header: &Header,
+    taxable: Money,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let day = odop_domain::quiz::ist_day(now);
+    s.execute(
+        "INSERT INTO supply_totals (month, supplier_gstin, kind, intra_state, after_tcs_cut, taxable_paise, documents) \
+         VALUES ($1, $2, $3, $4, $5, $6, 1) \
+         ON CONFLICT (month, supplier_gstin, kind, intra_state, after_tcs_cut) DO UPDATE SET \
+         taxable_paise = supply_totals.taxable_paise + excluded.taxable_paise, \
+         documents = supply_totals.documents + 1",
+        args![
+            Month::of(day).number(),
+            gstin,
+            header.kind.code(),
+            header.place_of_supply == UTTAR_PRADESH,
+            day >= tcs_cut_day(),
+            taxable.0
+        ],
+    )
+    .await?;
+    Ok(())
 }
 
 /// Issues the credit note for a part of an order whose goods came back,
@@ -571,21 +604,26 @@ pub async fn of_sub_order(db: &Db, sub_order: SubOrderId) -> Result<Vec<Document
     Ok(documents)
 }
 
-/// What a check of the document series found: every series (supplier,
-/// kind, financial year) must run 1, 2, 3… with no gap and no number used
-/// twice.
+/// What a check of the documents found: every series (supplier, kind,
+/// financial year) must run 1, 2, 3… with no gap and no number used twice,
+/// and the running totals the TCS report reads must be the sums of the
+/// documents.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct NumberingAudit {
+pub struct DocumentAudit {
     pub documents: i64,
     pub series: i64,
     /// Series whose numbers do not run from 1 to their count.
     pub series_with_gaps: i64,
     /// Numbers used more than once within a series.
     pub duplicates: i64,
+    /// Monthly supply totals that are not the sum of their documents.
+    pub supply_totals_differing: u64,
 }
 
-/// Checks every document series for gaps and duplicates.
-pub async fn audit_numbering(db: &Db) -> Result<NumberingAudit, StoreError> {
+/// Checks every document series for gaps and duplicates, and the supply
+/// totals against the documents. It reads every document, for tests,
+/// benches and audits rather than pages.
+pub async fn audit_documents(db: &Db) -> Result<DocumentAudit, StoreError> {
     let series: Vec<(i64, i64, i64, i64)> = dispatch!(db, pool => {
         sqlx::query_as(
             "SELECT CAST(COUNT(*) AS BIGINT), CAST(COUNT(DISTINCT sequence) AS BIGINT), \
@@ -595,9 +633,10 @@ pub async fn audit_numbering(db: &Db) -> Result<NumberingAudit, StoreError> {
         .fetch_all(pool)
         .await?
     });
-    let mut audit = NumberingAudit {
+    let mut audit = DocumentAudit {
         series: series.len() as i64,
-        ..NumberingAudit::default()
+        supply_totals_differing: supply_totals_differing(db).await?,
+        ..DocumentAudit::default()
     };
     for (count, distinct, first, last) in series {
         audit.documents += count;
@@ -607,4 +646,47 @@ pub async fn audit_numbering(db: &Db) -> Result<NumberingAudit, StoreError> {
         }
     }
     Ok(audit)
+}
+
+/// The number of (month, GSTIN, part) totals that differ from the sum of
+/// their documents, have no documents, or are missing.
+async fn supply_totals_differing(db: &Db) -> Result<u64, StoreError> {
+    use std::collections::BTreeMap;
+    type Key = (i64, String, String, bool, bool);
+    let documents: Vec<(Timestamp, String, String, String, i64)> = dispatch!(db, pool => {
+        sqlx::query_as(
+            "SELECT issued_at, supplier_gstin, kind, place_of_supply_code, taxable_paise FROM tax_documents \
+             WHERE supplier_gstin IS NOT NULL",
+        )
+        .fetch_all(pool)
+        .await?
+    });
+    let mut expected: BTreeMap<Key, (i64, i64)> = BTreeMap::new();
+    for (issued_at, gstin, kind, place, taxable) in documents {
+        let day = odop_domain::quiz::ist_day(issued_at.0);
+        let key = (
+            Month::of(day).number(),
+            gstin,
+            kind,
+            place == UTTAR_PRADESH,
+            day >= tcs_cut_day(),
+        );
+        let sum = expected.entry(key).or_default();
+        sum.0 += taxable;
+        sum.1 += 1;
+    }
+    let totals: Vec<(i64, String, String, bool, bool, i64, i64)> = dispatch!(db, pool => {
+        sqlx::query_as(
+            "SELECT month, supplier_gstin, kind, intra_state, after_tcs_cut, taxable_paise, documents FROM supply_totals",
+        )
+        .fetch_all(pool)
+        .await?
+    });
+    let mut differing = 0;
+    for (month, gstin, kind, intra, after_cut, taxable, count) in totals {
+        if expected.remove(&(month, gstin, kind, intra, after_cut)) != Some((taxable, count)) {
+            differing += 1;
+        }
+    }
+    Ok(differing + expected.len() as u64)
 }

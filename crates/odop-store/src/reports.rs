@@ -39,21 +39,16 @@ pub struct TcsRow {
 }
 
 /// The month's TCS per supplier GSTIN, in GSTIN order. Supplies without a
-/// GSTIN (bills of supply of enrolled suppliers) bear none.
+/// GSTIN (bills of supply of enrolled suppliers) bear none. It reads the
+/// month's running totals, which issuing each document adds to.
 pub async fn tcs_month(db: &Db, month: Month) -> Result<Vec<TcsRow>, StoreError> {
-    let (from, until) = bounds(month);
-    let cut = Timestamp(start_of_ist_day(tcs_cut_day()));
     type Row = (String, String, bool, bool, i64);
     let rows: Vec<Row> = dispatch!(db, pool => {
         sqlx::query_as(
-            "SELECT supplier_gstin, kind, place_of_supply_code = supplier_state_code AS intra, issued_at >= $3 AS cut, \
-             CAST(SUM(taxable_paise) AS BIGINT) FROM tax_documents \
-             WHERE issued_at >= $1 AND issued_at < $2 AND supplier_gstin IS NOT NULL \
-             GROUP BY 1, 2, 3, 4 ORDER BY 1",
+            "SELECT supplier_gstin, kind, intra_state, after_tcs_cut, taxable_paise FROM supply_totals \
+             WHERE month = $1 ORDER BY supplier_gstin",
         )
-        .bind(from)
-        .bind(until)
-        .bind(cut)
+        .bind(month.number())
         .fetch_all(pool)
         .await?
     });

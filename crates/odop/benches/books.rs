@@ -144,9 +144,13 @@ async fn run(db: Db, dir: &std::path::Path, rounds: usize) -> (String, Vec<Timin
     ] {
         timings.push(time(&finance_client, &base, &path, rounds).await);
     }
-    let audit = odop_store::documents::audit_numbering(&db).await.unwrap();
+    let audit = odop_store::documents::audit_documents(&db).await.unwrap();
     assert_eq!(audit.series_with_gaps, 0, "the backfilled series have no gap");
     assert_eq!(audit.duplicates, 0, "no number is used twice");
+    assert_eq!(
+        audit.supply_totals_differing, 0,
+        "the TCS report's totals are the documents' sums"
+    );
     let about = format!(
         "{} documents in {} series (no gap, no duplicate); the seller has {postings} postings; month {month}",
         audit.documents, audit.series

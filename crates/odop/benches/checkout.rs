@@ -75,6 +75,10 @@ async fn run(db: Db, dir: &std::path::Path, seconds: u64, concurrency: usize) ->
     assert_eq!(shipping.errors, 0, "every paid part ships");
     assert_eq!(shipping.audit.series_with_gaps, 0, "invoice series have no gap");
     assert_eq!(shipping.audit.duplicates, 0, "no invoice number is used twice");
+    assert_eq!(
+        shipping.audit.supply_totals_differing, 0,
+        "the TCS report's totals are the documents' sums"
+    );
     let paid = &throughput.paid;
     Figures {
         orders: paid.len() as u64,

@@ -67,12 +67,17 @@ async fn main() -> anyhow::Result<()> {
                 "series": shipping.audit.series,
                 "series_with_gaps": shipping.audit.series_with_gaps,
                 "duplicates": shipping.audit.duplicates,
+                "supply_totals_differing": shipping.audit.supply_totals_differing,
             },
         })
     );
     anyhow::ensure!(
         shipping.audit.series_with_gaps == 0 && shipping.audit.duplicates == 0,
         "a document series has a gap or a number used twice"
+    );
+    anyhow::ensure!(
+        shipping.audit.supply_totals_differing == 0,
+        "the TCS report's totals are not the sums of the documents"
     );
     db.close().await;
     Ok(())

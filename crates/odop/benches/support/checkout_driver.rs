@@ -134,7 +134,7 @@ pub struct Shipping {
     pub shipped: u64,
     pub errors: u64,
     pub elapsed: Duration,
-    pub audit: odop_store::documents::NumberingAudit,
+    pub audit: odop_store::documents::DocumentAudit,
 }
 
 /// Every paid part waiting for its seller is accepted, packed and shipped
@@ -204,7 +204,7 @@ pub async fn ship_all(db: &Db, base: &str, concurrency: usize) -> Shipping {
         errors += failed;
     }
     let elapsed = began.elapsed();
-    let audit = odop_store::documents::audit_numbering(db).await.unwrap();
+    let audit = odop_store::documents::audit_documents(db).await.unwrap();
     Shipping {
         shipped,
         errors,

@@ -222,6 +222,8 @@ on_both_backends! {
         // The month's reports read the documents: TCS per GSTIN (GSTR-8) and the seller's register.
         let month = odop_domain::ledger::Month::of(odop_domain::quiz::ist_day(Utc::now()));
         let tcs = odop_store::reports::tcs_month(&app.db, month).await.unwrap();
+        let audit = odop_store::documents::audit_documents(&app.db).await.unwrap();
+        assert_eq!(audit.supply_totals_differing, 0, "the report's running totals are the documents' sums: {audit:?}");
         assert_eq!(tcs.len(), 1, "{tcs:?}");
         let row = &tcs[0];
         assert_eq!(Some(&row.gstin), invoice.supplier_gstin.as_ref());
