@@ -1,6 +1,7 @@
 //! People and their roles: users (found by phone), staff roles, and the
 //! `Actor` that authorization decisions are made on.
 
+use crate::audit::{AuditActor, Change};
 use chrono::{DateTime, Utc};
 use odop_domain::authz::{Actor, SellerRole, VerifiedSeller};
 use odop_domain::identity::Phone;
@@ -153,6 +154,7 @@ impl From<sqlx::Error> for StaffError {
 pub async fn create_staff(db: &Db, staff: &NewStaff, now: DateTime<Utc>) -> Result<UserId, StaffError> {
     let mut tx = db.begin().await?;
     let user = find_or_create(&mut tx, &staff.phone, Locale::En, now).await?;
+    let mut granted = Vec::new();
     on_tx!(&mut tx, t => {
         sqlx::query("UPDATE users SET display_name = $2, password_hash = $3 WHERE id = $1")
             .bind(user.0)
@@ -190,9 +192,29 @@ pub async fn create_staff(db: &Db, staff: &NewStaff, now: DateTime<Utc>) -> Resu
                 .bind(Timestamp(now))
                 .execute(&mut **t)
                 .await?;
+                granted.push(role);
             }
         }
     });
+    for role in granted {
+        let district = match role {
+            StaffRole::DistrictOfficer(slug) => Some(slug.as_str()),
+            _ => None,
+        };
+        let change = Change {
+            action: "staff_role.granted",
+            object_kind: "user",
+            object_id: user.0.to_string(),
+            after: Some(role.code()),
+            note: district,
+            ..Change::default()
+        };
+        let actor = match staff.granted_by {
+            Some(admin) => AuditActor::user(admin, "admin"),
+            None => AuditActor::system("cli"),
+        };
+        crate::audit::append(&mut tx, actor, change, now).await?;
+    }
     tx.commit().await?;
     Ok(user)
 }

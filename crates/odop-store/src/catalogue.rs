@@ -296,6 +296,16 @@ pub async fn change_status(
         return Err(ListingError::Transition(current.code()));
     }
     record_change(&mut tx, "listing", id.0, now).await?;
+    let action = format!("listing.{}", next.code());
+    let audited = crate::audit::Change {
+        action: &action,
+        object_kind: "listing",
+        object_id: id.0.to_string(),
+        before: Some(current.code()),
+        after: Some(next.code()),
+        note: None,
+    };
+    crate::audit::append(&mut tx, crate::audit::AuditActor::seller(by), audited, now).await?;
     tx.commit().await?;
     Ok(next)
 }

@@ -213,6 +213,20 @@ pub async fn put_line(db: &Db, line: &RateLine, by: UserId, now: DateTime<Utc>) 
         .execute(&mut **t)
         .await?;
     });
+    let object = match band {
+        Some(band) => format!("{} from {date} up to {band} paise", rule.hsn_prefix),
+        None => format!("{} from {date}", rule.hsn_prefix),
+    };
+    let (before, after) = (previous.map(|bp| format!("{bp} bp")), format!("{rate} bp"));
+    let change = crate::audit::Change {
+        action: if previous.is_some() { "gst_rate.corrected" } else { "gst_rate.added" },
+        object_kind: "gst_rate",
+        object_id: object,
+        before: before.as_deref(),
+        after: Some(&after),
+        note: Some(&line.note),
+    };
+    crate::audit::append(&mut tx, crate::audit::AuditActor::user(by, "admin"), change, now).await?;
     tx.commit().await?;
     // The listings follow in batches of their own: a rate for a whole
     // chapter ("62") covers hundreds of thousands of listings, and one

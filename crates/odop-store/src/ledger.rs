@@ -12,7 +12,7 @@ use odop_domain::quiz::ist_day;
 
 use crate::StoreError;
 use crate::db::{Db, dispatch};
-use crate::statements::{Statements, args};
+use crate::statements::{Statements, args, write_transaction};
 use crate::time::Timestamp;
 
 /// Writes the posting of `event`, tied to the order and part it concerns.
@@ -376,18 +376,25 @@ pub async fn add_commission_rule(
     by: UserId,
     now: DateTime<Utc>,
 ) -> Result<i64, StoreError> {
-    let id = crate::db::dispatch_write!(db, pool => {
-        sqlx::query_scalar(
-            "INSERT INTO commission_rules (craft, effective_from, rate_bp, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
-        )
-        .bind(rule.craft.as_deref())
-        .bind(rule.effective_from.format("%Y-%m-%d").to_string())
-        .bind(rule.rate_bp)
-        .bind(by.0)
-        .bind(Timestamp(now))
-        .fetch_one(pool)
-        .await?
-    });
-    Ok(id)
+    let from = rule.effective_from.format("%Y-%m-%d").to_string();
+    write_transaction!(db, s => {
+        let id: i64 = s
+            .scalar(
+                "INSERT INTO commission_rules (craft, effective_from, rate_bp, created_by, created_at) \
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                args![rule.craft.as_deref(), &from, rule.rate_bp, by.0, Timestamp(now)],
+            )
+            .await?;
+        let rate = format!("{} bp from {from}", rule.rate_bp);
+        let change = crate::audit::Change {
+            action: "commission_rule.added",
+            object_kind: "commission_rule",
+            object_id: id.to_string(),
+            after: Some(&rate),
+            note: rule.craft.as_deref(),
+            ..crate::audit::Change::default()
+        };
+        crate::audit::append(&mut s, crate::audit::AuditActor::user(by, "admin"), change, now).await?;
+        Ok::<_, StoreError>(id)
+    })
 }

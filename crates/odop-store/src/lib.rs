@@ -7,6 +7,7 @@
 //! function of [`db`]; nowhere else.
 
 pub mod accounts;
+pub mod audit;
 pub mod backfill;
 pub mod bulk;
 pub mod carts;

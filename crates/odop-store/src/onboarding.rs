@@ -204,6 +204,21 @@ async fn record_event(
             .execute(&mut **t)
             .await?;
     });
+    let role = if matches!(action, "submitted" | "resubmitted") {
+        "applicant"
+    } else {
+        "officer"
+    };
+    let audited = format!("application.{action}");
+    let change = crate::audit::Change {
+        action: &audited,
+        object_kind: "seller_application",
+        object_id: application.to_string(),
+        after: Some(action),
+        note: reason,
+        ..crate::audit::Change::default()
+    };
+    crate::audit::append(tx, crate::audit::AuditActor::user(actor, role), change, now).await?;
     Ok(())
 }
 

@@ -19,6 +19,7 @@ use odop_domain::orders::{
 use odop_domain::{Locale, OrderId, SubOrderId, UserId};
 
 use crate::StoreError;
+use crate::audit::{self, AuditActor, Change};
 use crate::carts::{LineRow, line_columns, remove_bought};
 use crate::db::{Db, SnapshotRead, dispatch, dispatch_write};
 use crate::outbox::{self, NewMessage};
@@ -728,6 +729,16 @@ async fn place_in(
     }
     let bought: Vec<i64> = read.lines.iter().map(|l| l.variant).collect();
     remove_bought(s, request.buyer, &bought).await?;
+    let parts = quote.sellers.len().to_string();
+    let change = Change {
+        action: "order.placed",
+        object_kind: "order",
+        object_id: order.to_string(),
+        after: Some(status.code()),
+        note: Some(&parts),
+        ..Change::default()
+    };
+    audit::append(s, AuditActor::buyer(request.buyer), change, now).await?;
     Ok(Placed {
         order: OrderId(order),
         replayed: false,
@@ -927,6 +938,21 @@ pub(crate) async fn move_from(
         messages.extend(buyer_notice(order, next, event.note(), phone, notices));
     }
     outbox::enqueue_all(s, &messages, now).await?;
+    let action = format!("sub_order.{}", event.code());
+    let note = event.note();
+    let change = Change {
+        action: &action,
+        object_kind: "sub_order",
+        object_id: sub_order.to_string(),
+        before: Some(current.code()),
+        after: Some(next.code()),
+        note: note.as_deref(),
+    };
+    let actor = AuditActor {
+        user: actor,
+        role: party_code(party),
+    };
+    audit::append(s, actor, change, now).await?;
     Ok(next)
 }
 

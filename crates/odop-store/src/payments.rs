@@ -11,6 +11,7 @@ use odop_domain::orders::{OrderEvent, Party, ReturnTerms, SubOrderStatus};
 use odop_domain::payments::{self as rules, Capture, PaymentException};
 
 use crate::StoreError;
+use crate::audit::{self, AuditActor, Change};
 use crate::db::{Db, dispatch, dispatch_write};
 use crate::orders::{
     Notices, SubOrderNow, accept_deadline, move_from, notify_buyer, notify_sellers, record_event, take_stock,
@@ -264,6 +265,14 @@ async fn apply_news_in(
                 )
                 .await?;
             if updated > 0 {
+                let change = Change {
+                    action: "refund.processed",
+                    object_kind: "gateway_refund",
+                    object_id: format!("{gateway}:{refund_id}"),
+                    after: Some("processed"),
+                    ..Change::default()
+                };
+                audit::append(s, AuditActor::system("gateway"), change, now).await?;
                 NewsOutcome::Applied
             } else {
                 NewsOutcome::Unknown
@@ -432,6 +441,15 @@ async fn captured(
             )
             .await?;
             notify_sellers(s, *id, notices, now).await?;
+            let change = Change {
+                action: "sub_order.payment",
+                object_kind: "sub_order",
+                object_id: id.to_string(),
+                before: Some(SubOrderStatus::Cancelled.code()),
+                after: Some(SubOrderStatus::Placed.code()),
+                note: Some("reserved again"),
+            };
+            audit::append(s, AuditActor::system("gateway"), change, now).await?;
         }
         notify_buyer(s, order, SubOrderStatus::Placed, None, notices, now).await?;
         return Ok(NewsOutcome::Applied);
@@ -511,6 +529,15 @@ async fn give_back(
         ],
     )
     .await?;
+    let change = Change {
+        action: "payment.given_back",
+        object_kind: "payment",
+        object_id: attempt.id.to_string(),
+        after: Some("refund-owed"),
+        note: Some(exception.code()),
+        ..Change::default()
+    };
+    audit::append(s, AuditActor::system("gateway"), change, now).await?;
     Ok(())
 }
 
@@ -670,21 +697,29 @@ pub async fn refund_answered(
         RefundAnswer::Refused => ("pending", None, false),
         RefundAnswer::Unknown => ("pending", None, true),
     };
-    dispatch_write!(db, pool => {
-        sqlx::query(
-            "UPDATE refunds SET status = $3, gateway_refund_id = COALESCE($2, gateway_refund_id), \
-             claimed_at = CASE WHEN $5 THEN claimed_at ELSE NULL END, \
-             attempts = attempts + 1, updated_at = $4 WHERE id = $1 AND status = 'pending'",
-        )
-        .bind(refund)
-        .bind(gateway_refund_id)
-        .bind(status)
-        .bind(Timestamp(now))
-        .bind(still_claimed)
-        .execute(pool)
-        .await?;
-    });
-    Ok(())
+    write_transaction!(db, s => {
+        let updated = s
+            .execute(
+                "UPDATE refunds SET status = $3, gateway_refund_id = COALESCE($2, gateway_refund_id), \
+                 claimed_at = CASE WHEN $5 THEN claimed_at ELSE NULL END, \
+                 attempts = attempts + 1, updated_at = $4 WHERE id = $1 AND status = 'pending'",
+                args![refund, gateway_refund_id, status, Timestamp(now), still_claimed],
+            )
+            .await?;
+        // Money leaving is recorded; a refusal or silence changes nothing yet.
+        if updated == 1 && status != "pending" {
+            let change = Change {
+                action: "refund.sent",
+                object_kind: "refund",
+                object_id: refund.to_string(),
+                before: Some("pending"),
+                after: Some(status),
+                note: gateway_refund_id,
+            };
+            audit::append(&mut s, AuditActor::system("gateway"), change, now).await?;
+        }
+        Ok::<_, StoreError>(())
+    })
 }
 
 /// A refund sent without an answer, as the admins' list shows it.

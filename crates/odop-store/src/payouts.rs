@@ -10,6 +10,7 @@ use odop_domain::{Locale, UserId};
 use crate::StoreError;
 use crate::db::{Db, dispatch};
 use crate::outbox::{self, NewMessage};
+use crate::audit::{self, AuditActor, Change};
 use crate::statements::{Statements, args, write_transaction};
 use crate::time::Timestamp;
 
@@ -73,6 +74,7 @@ pub async fn create_batch(
                 args![Timestamp(up_to), admin.0, Timestamp(now)],
             )
             .await?;
+        let lines = payable.len().to_string();
         for (payee, amount, holder, account, ifsc) in payable {
             let reference = format!("ODOP-{batch}-{payee}");
             let line: i64 = s
@@ -88,12 +90,21 @@ pub async fn create_batch(
             };
             crate::ledger::post_payout(&mut s, &paid, line, now).await?;
         }
+        let change = Change {
+            action: "payout_batch.created",
+            object_kind: "payout_batch",
+            object_id: batch.to_string(),
+            after: Some("created"),
+            note: Some(&lines),
+            ..Change::default()
+        };
+        audit::append(&mut s, AuditActor::user(admin, "finance"), change, now).await?;
         Ok(Some(batch))
     })
 }
 
 /// Marks a batch as handed to the bank; says whether it moved.
-pub async fn mark_sent(db: &Db, batch: i64, now: DateTime<Utc>) -> Result<bool, StoreError> {
+pub async fn mark_sent(db: &Db, batch: i64, by: UserId, now: DateTime<Utc>) -> Result<bool, StoreError> {
     write_transaction!(db, s => {
         let moved = s
             .execute(
@@ -101,6 +112,17 @@ pub async fn mark_sent(db: &Db, batch: i64, now: DateTime<Utc>) -> Result<bool, 
                 args![batch, Timestamp(now)],
             )
             .await?;
+        if moved == 1 {
+            let change = Change {
+                action: "payout_batch.sent",
+                object_kind: "payout_batch",
+                object_id: batch.to_string(),
+                before: Some("created"),
+                after: Some("sent"),
+                note: None,
+            };
+            audit::append(&mut s, AuditActor::user(by, "finance"), change, now).await?;
+        }
         Ok::<_, StoreError>(moved == 1)
     })
 }
@@ -112,6 +134,7 @@ pub async fn mark_sent(db: &Db, batch: i64, now: DateTime<Utc>) -> Result<bool, 
 pub async fn decide_line(
     db: &Db,
     line: i64,
+    by: UserId,
     paid: bool,
     failure: Option<&str>,
     notice: &(dyn Fn(&PayoutNotice) -> NewMessage + Sync),
@@ -152,6 +175,15 @@ pub async fn decide_line(
             });
             outbox::enqueue_in(&mut s, &message, now).await?;
         }
+        let change = Change {
+            action: if paid { "payout_line.paid" } else { "payout_line.failed" },
+            object_kind: "payout_line",
+            object_id: line.to_string(),
+            before: Some("pending"),
+            after: Some(if paid { "paid" } else { "failed" }),
+            note: failure,
+        };
+        audit::append(&mut s, AuditActor::user(by, "finance"), change, now).await?;
         Ok(true)
     })
 }

@@ -345,6 +345,16 @@ pub async fn delete_account(db: &Db, files: &FileStore, user: UserId, now: DateT
         }
         keys
     });
+    // The log keeps that an account was erased (its number only), which is
+    // the record of having honoured the request.
+    let change = crate::audit::Change {
+        action: "account.erased",
+        object_kind: "user",
+        object_id: user.0.to_string(),
+        after: Some("erased"),
+        ..crate::audit::Change::default()
+    };
+    crate::audit::append(&mut tx, crate::audit::AuditActor::user(user, "owner"), change, now.0).await?;
     tx.commit().await?;
     // The rows no longer point at the files; delete them now. A failure
     // here leaves an unreachable file, never a reachable one.

@@ -42,67 +42,55 @@ pub struct TcsRow {
 /// GSTIN (bills of supply of enrolled suppliers) bear none. It reads the
 /// month's running totals, which issuing each document adds to.
 pub async fn tcs_month(db: &Db, month: Month) -> Result<Vec<TcsRow>, StoreError> {
-    type Row = (String, String, bool, bool, i64);
+    // One row per GSTIN, summed by the database from that GSTIN's adjacent
+    // rows of the primary key (no sorting): what was supplied, what came
+    // back, and the net value of each part TCS is reckoned on (within or
+    // across states, before or after the rate changed). Half as many rows
+    // cross over to Rust as there are totals, which is most of the cost.
+    type Row = (String, i64, i64, i64, i64, i64, i64);
     let rows: Vec<Row> = dispatch!(db, pool => {
         sqlx::query_as(
-            "SELECT supplier_gstin, kind, intra_state, after_tcs_cut, taxable_paise FROM supply_totals \
-             WHERE month = $1 ORDER BY supplier_gstin",
+            "SELECT supplier_gstin, \
+             CAST(SUM(CASE WHEN kind = 'credit-note' THEN 0 ELSE taxable_paise END) AS BIGINT), \
+             CAST(SUM(CASE WHEN kind = 'credit-note' THEN taxable_paise ELSE 0 END) AS BIGINT), \
+             CAST(SUM(CASE WHEN intra_state AND NOT after_tcs_cut THEN signed ELSE 0 END) AS BIGINT), \
+             CAST(SUM(CASE WHEN NOT intra_state AND NOT after_tcs_cut THEN signed ELSE 0 END) AS BIGINT), \
+             CAST(SUM(CASE WHEN intra_state AND after_tcs_cut THEN signed ELSE 0 END) AS BIGINT), \
+             CAST(SUM(CASE WHEN NOT intra_state AND after_tcs_cut THEN signed ELSE 0 END) AS BIGINT) \
+             FROM (SELECT supplier_gstin, kind, intra_state, after_tcs_cut, taxable_paise, \
+                   CASE WHEN kind = 'credit-note' THEN -taxable_paise ELSE taxable_paise END AS signed \
+                   FROM supply_totals WHERE month = $1) t \
+             GROUP BY supplier_gstin ORDER BY supplier_gstin",
         )
         .bind(month.number())
         .fetch_all(pool)
         .await?
     });
-    // Rows come in GSTIN order: each supplier's row is summed from its
-    // consecutive rows, and its TCS reckoned on the net value of each of its
-    // parts (within or across states, before or after the rate changed).
-    let mut report: Vec<TcsRow> = Vec::new();
-    let mut parts: Vec<(bool, bool, i64)> = Vec::new();
-    for (gstin, kind, intra, after_cut, taxable) in rows {
-        if report.last().is_none_or(|row| row.gstin != gstin) {
-            if let Some(row) = report.last_mut() {
-                add_tcs(row, &mut parts);
+    let before_cut = tcs_cut_day().pred_opt().expect("a day before");
+    Ok(rows
+        .into_iter()
+        .map(|(gstin, gross, returned, intra_before, inter_before, intra_after, inter_after)| {
+            let mut tcs = TaxSplit::default();
+            for (net, day, intra) in [
+                (intra_before, before_cut, true),
+                (inter_before, before_cut, false),
+                (intra_after, tcs_cut_day(), true),
+                (inter_after, tcs_cut_day(), false),
+            ] {
+                let part = tcs_on(Money(net), day, intra);
+                tcs.cgst.0 += part.cgst.0;
+                tcs.sgst.0 += part.sgst.0;
+                tcs.igst.0 += part.igst.0;
             }
-            report.push(TcsRow {
+            TcsRow {
                 gstin,
-                gross: Money(0),
-                returned: Money(0),
-                net: Money(0),
-                tcs: TaxSplit::default(),
-            });
-        }
-        let row = report.last_mut().expect("just pushed");
-        let signed = if kind == "credit-note" {
-            row.returned.0 += taxable;
-            -taxable
-        } else {
-            row.gross.0 += taxable;
-            taxable
-        };
-        row.net.0 += signed;
-        match parts.iter_mut().find(|(i, c, _)| *i == intra && *c == after_cut) {
-            Some(part) => part.2 += signed,
-            None => parts.push((intra, after_cut, signed)),
-        }
-    }
-    if let Some(row) = report.last_mut() {
-        add_tcs(row, &mut parts);
-    }
-    Ok(report)
-}
-
-/// Adds to a supplier's row the TCS on each of its parts, and empties them.
-fn add_tcs(row: &mut TcsRow, parts: &mut Vec<(bool, bool, i64)>) {
-    for (intra, after_cut, net) in parts.drain(..) {
-        let day = if after_cut {
-            tcs_cut_day()
-        } else {
-            tcs_cut_day().pred_opt().expect("a day before")
-        };
-        let tcs = tcs_on(Money(net), day, intra);
-        row.tcs.cgst.0 += tcs.cgst.0;
-        row.tcs.sgst.0 += tcs.sgst.0;
-        row.tcs.igst.0 += tcs.igst.0;
-    }
+                gross: Money(gross),
+                returned: Money(returned),
+                net: Money(gross - returned),
+                tcs,
+            }
+        })
+        .collect())
 }
 
 /// A line of a sales register: the net value and tax of what was supplied

@@ -167,6 +167,15 @@ pub async fn accept(
         return Ok(false);
     }
     record_seller_change(&mut tx, artisan, now).await?;
+    let change = crate::audit::Change {
+        action: "sub_vendor_tie.accepted",
+        object_kind: "sub_vendor_tie",
+        object_id: id.0.to_string(),
+        before: Some("invited"),
+        after: Some("active"),
+        note: None,
+    };
+    crate::audit::append(&mut tx, crate::audit::AuditActor::seller(artisan), change, now).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -189,6 +198,7 @@ pub async fn decline(db: &Db, id: InvitationId, phone: &Phone, now: DateTime<Utc
 pub async fn remove(db: &Db, id: InvitationId, vendor: UserId, now: DateTime<Utc>) -> Result<bool, StoreError> {
     end_tie(
         db,
+        "removed",
         "UPDATE sub_vendor_links SET status = 'removed', ended_at = $3 \
          WHERE id = $1 AND vendor_user_id = $2 AND status IN ('invited', 'active') RETURNING artisan_user_id",
         id,
@@ -202,6 +212,7 @@ pub async fn remove(db: &Db, id: InvitationId, vendor: UserId, now: DateTime<Utc
 pub async fn leave(db: &Db, id: InvitationId, artisan: UserId, now: DateTime<Utc>) -> Result<bool, StoreError> {
     end_tie(
         db,
+        "left",
         "UPDATE sub_vendor_links SET status = 'left', ended_at = $3 \
          WHERE id = $1 AND artisan_user_id = $2 AND status = 'active' RETURNING artisan_user_id",
         id,
@@ -216,6 +227,7 @@ pub async fn leave(db: &Db, id: InvitationId, artisan: UserId, now: DateTime<Utc
 /// marketplace with the tie.
 async fn end_tie(
     db: &Db,
+    ending: &'static str,
     update: &'static str,
     id: InvitationId,
     by: UserId,
@@ -236,6 +248,15 @@ async fn end_tie(
     if let Some(artisan) = artisan {
         record_seller_change(&mut tx, UserId(artisan), now).await?;
     }
+    let action = format!("sub_vendor_tie.{ending}");
+    let change = crate::audit::Change {
+        action: &action,
+        object_kind: "sub_vendor_tie",
+        object_id: id.0.to_string(),
+        after: Some(ending),
+        ..crate::audit::Change::default()
+    };
+    crate::audit::append(&mut tx, crate::audit::AuditActor::seller(by), change, now).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -392,6 +392,13 @@ pub async fn housekeeping_once(state: &AppState) -> Result<(), AppError> {
         tracing::info!(lapsed, "cancelled overdue orders");
     }
     send_refunds(state).await?;
+    // The audit log's head is signed once a day by whichever node gets to
+    // it first (the others find today's checkpoint and do nothing).
+    if let Some(key) = state.config().keys.signing()
+        && let Some(checkpoint) = odop_store::audit::sign_daily_checkpoint(state.db(), key, Utc::now()).await?
+    {
+        tracing::info!(seq = checkpoint.head.seq, key = %checkpoint.key_id, "audit checkpoint signed");
+    }
     Ok(())
 }
 

@@ -67,7 +67,7 @@ pub async fn make_batch(state: &AppState, me: &SignedIn, day: NaiveDate) -> Resu
 /// Marks a batch sent to the bank; `false` when it was not waiting to be.
 pub async fn mark_sent(state: &AppState, me: &SignedIn, batch: i64) -> Result<bool, AppError> {
     keeps_books(me)?;
-    Ok(payouts::mark_sent(state.db(), batch, Utc::now()).await?)
+    Ok(payouts::mark_sent(state.db(), batch, me.user.id, Utc::now()).await?)
 }
 
 /// Records the bank's answer for a line and tells its payee by SMS;
@@ -82,6 +82,7 @@ pub async fn answer_line(state: &AppState, me: &SignedIn, line: i64, answer: &An
     let moved = payouts::decide_line(
         state.db(),
         line,
+        me.user.id,
         failure.is_none(),
         failure,
         &|notice| sms.payout(notice),

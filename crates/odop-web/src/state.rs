@@ -31,6 +31,8 @@ pub struct WebConfig {
     /// `Authorization: Bearer …`); without it, `/metrics` there is not
     /// found, and metrics are read on the separate metrics address.
     pub metrics_token: Option<String>,
+    /// The platform's signing keys, read from their directory at start.
+    pub keys: Arc<odop_trust::KeyRing>,
 }
 
 impl WebConfig {

@@ -51,6 +51,38 @@ pub enum Command {
     /// The marketplace's books
     #[command(subcommand)]
     Books(BooksCommand),
+    /// The platform's signing keys (audit checkpoints, certificates)
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// The tamper-evident audit log
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Make a new Ed25519 signing key in the keys directory; it signs from now on, and the older keys stay published so that what they signed still verifies
+    Generate(DatabaseArgs),
+    /// List the keys and which one signs
+    List(DatabaseArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Recompute the audit log's hash chain from the database and say where it first breaks (an entry altered, missing or out of place); exits with failure if it does
+    Verify(AuditVerifyArgs),
+    /// Sign the chain's head now with the newest key (serving nodes do it once a day)
+    Checkpoint(DatabaseArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AuditVerifyArgs {
+    /// Checkpoints kept outside the database (a saved copy of /audit/checkpoints.json), compared too
+    #[arg(long, value_name = "FILE")]
+    pub checkpoints: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -200,6 +232,10 @@ pub struct DatabaseArgs {
     /// [default: the SQLite file odop.db in the data directory]
     #[arg(long, env = "ODOP_DATABASE_URL", value_name = "URL")]
     pub database_url: Option<String>,
+
+    /// Directory of the platform's signing keys (Ed25519, PKCS#8 PEM; keep it out of backups of the database) [default: keys in the data directory]
+    #[arg(long, env = "ODOP_KEYS_DIR", value_name = "DIR")]
+    pub keys_dir: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum, serde::Deserialize)]

@@ -28,6 +28,8 @@ pub struct FileConfig {
     pub listen: Option<SocketAddr>,
     pub data_dir: Option<PathBuf>,
     pub database_url: Option<String>,
+    /// Where the platform's signing keys are kept (outside the database).
+    pub keys_dir: Option<PathBuf>,
     pub log: Option<String>,
     pub log_format: Option<LogFormat>,
     pub dev: Option<bool>,
@@ -96,6 +98,8 @@ pub enum Database {
 pub struct DatabaseSettings {
     pub data_dir: PathBuf,
     pub database: Database,
+    /// The platform's signing keys: PKCS#8 PEM files, the newest signing.
+    pub keys_dir: PathBuf,
 }
 
 #[derive(Clone, Debug)]
@@ -145,7 +149,16 @@ impl DatabaseSettings {
             Some(url) => Database::Url(url),
             None => Database::SqliteFile(data_dir.join(SQLITE_FILE)),
         };
-        Self { data_dir, database }
+        let keys_dir = args
+            .keys_dir
+            .clone()
+            .or_else(|| file.keys_dir.clone())
+            .unwrap_or_else(|| data_dir.join("keys"));
+        Self {
+            data_dir,
+            database,
+            keys_dir,
+        }
     }
 }
 
@@ -209,6 +222,7 @@ mod tests {
         DatabaseArgs {
             data_dir: data_dir.map(PathBuf::from),
             database_url: url.map(str::to_owned),
+            keys_dir: None,
         }
     }
 

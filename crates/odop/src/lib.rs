@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod config;
 pub mod generate;
+pub mod keys;
 pub mod search_eval;
 pub mod serve;
 mod telemetry;
@@ -15,7 +16,10 @@ use odop_store::{Db, redact_url};
 use std::io::BufRead;
 use std::sync::Arc;
 
-use crate::cli::{BooksCommand, Cli, Command, GenArgs, RoleArg, SearchEvalArgs, UserCommand, UserCreateArgs};
+use crate::cli::{
+    AuditCommand, AuditVerifyArgs, BooksCommand, Cli, Command, GenArgs, KeysCommand, RoleArg, SearchEvalArgs, UserCommand,
+    UserCreateArgs,
+};
 use crate::config::{Database, DatabaseSettings, FileConfig, LogSettings, ServeSettings, SmsConfig};
 
 /// Runs one command to completion.
@@ -48,8 +52,91 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 db.close().await;
                 Ok(())
             }
+            Command::Keys(KeysCommand::Generate(args)) => {
+                let settings = DatabaseSettings::resolve(args, &file);
+                let (key, path) = keys::generate(&settings.keys_dir, chrono::Utc::now())?;
+                println!("made key {} in {}; it signs from now on", key.id(), path.display());
+                Ok(())
+            }
+            Command::Keys(KeysCommand::List(args)) => {
+                let settings = DatabaseSettings::resolve(args, &file);
+                let ring = keys::load(&settings.keys_dir)?;
+                let signing = ring.signing().map(|key| key.id().clone());
+                for key in ring.published().keys {
+                    let role = if Some(&key.kid) == signing.as_ref() { "signs" } else { "published" };
+                    println!("{} {role}", key.kid);
+                }
+                if signing.is_none() {
+                    println!("no keys in {}: make one with `odop keys generate`", settings.keys_dir.display());
+                }
+                Ok(())
+            }
+            Command::Audit(AuditCommand::Verify(args)) => verify_audit_log(args, &file).await,
+            Command::Audit(AuditCommand::Checkpoint(args)) => {
+                let settings = DatabaseSettings::resolve(args, &file);
+                let ring = keys::load(&settings.keys_dir)?;
+                let key = ring
+                    .signing()
+                    .context("no signing key: make one with `odop keys generate`")?;
+                let db = open(&settings).await?;
+                let signed = odop_store::audit::sign_checkpoint(&db, key, chrono::Utc::now()).await?;
+                db.close().await;
+                match signed {
+                    Some(checkpoint) => println!(
+                        "checkpoint at entry {}: {} signed by key {}",
+                        checkpoint.head.seq, checkpoint.head.hash, checkpoint.key_id
+                    ),
+                    None => println!("the audit log is empty: nothing to sign"),
+                }
+                Ok(())
+            }
         }
     })
+}
+
+/// A checkpoint as `/audit/checkpoints.json` publishes it.
+#[derive(Debug, serde::Deserialize)]
+struct KeptCheckpoint {
+    seq: i64,
+    hash: String,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct KeptCheckpoints {
+    checkpoints: Vec<KeptCheckpoint>,
+}
+
+/// `odop audit verify`: recomputes the chain and names the first entry
+/// altered, missing or out of place; fails if there is one.
+async fn verify_audit_log(args: &AuditVerifyArgs, file: &FileConfig) -> anyhow::Result<()> {
+    let mut extra = Vec::new();
+    if let Some(path) = &args.checkpoints {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let kept: KeptCheckpoints =
+            serde_json::from_str(&text).with_context(|| format!("{} is not a saved /audit/checkpoints.json", path.display()))?;
+        for checkpoint in kept.checkpoints {
+            let hash = odop_trust::Hash::from_hex(&checkpoint.hash)
+                .with_context(|| format!("checkpoint {} has no readable hash", checkpoint.seq))?;
+            extra.push(odop_trust::Head {
+                seq: checkpoint.seq,
+                hash,
+            });
+        }
+    }
+    let db = open(&DatabaseSettings::resolve(&args.database, file)).await?;
+    let verification = odop_store::audit::verify(&db, &extra).await;
+    db.close().await;
+    let verification = verification?;
+    match verification.outcome {
+        Ok(head) => {
+            println!(
+                "the audit log is intact: {} entries, head {} at entry {}, {} checkpoint(s) matched",
+                verification.entries, head.hash, head.seq, verification.checkpoints
+            );
+            Ok(())
+        }
+        Err(broken) => anyhow::bail!("the audit log was tampered with: {broken}"),
+    }
 }
 
 /// A human-readable name of the database, without any password.

@@ -50,7 +50,14 @@ pub async fn run(settings: ServeSettings, shutdown: impl Future<Output = ()> + S
         payment_hold_minutes: settings.payment_hold_minutes,
         public_url: settings.public_url.clone(),
         metrics_token: settings.metrics_token.clone(),
+        keys: std::sync::Arc::new(crate::keys::load(&settings.database.keys_dir)?),
     };
+    if config.keys.signing().is_none() {
+        tracing::warn!(
+            keys_dir = %settings.database.keys_dir.display(),
+            "no signing key: the audit log is kept but its checkpoints are not signed; make a key with `odop keys generate`"
+        );
+    }
     if settings.dev {
         tracing::warn!("development mode: /dev/outbox shows every message sent, one-time codes included");
     }

@@ -456,7 +456,7 @@ on_both_backends! {
         assert_eq!(made.len(), 1, "{made:?}");
         let (_, lines) = odop_store::payouts::batch(&app.db, made[0]).await.unwrap().unwrap();
         assert_eq!(lines[0].amount_paise, old_net);
-        assert!(odop_store::payouts::mark_sent(&app.db, made[0], now).await.unwrap());
+        assert!(odop_store::payouts::mark_sent(&app.db, made[0], seller_id, now).await.unwrap());
         let sms = |notice: &odop_store::payouts::PayoutNotice| odop_store::outbox::NewMessage {
             channel: odop_store::outbox::Channel::Sms,
             recipient: notice.recipient.clone(),
@@ -464,7 +464,7 @@ on_both_backends! {
             sensitive: false,
             kind: "payout",
         };
-        assert!(odop_store::payouts::decide_line(&app.db, lines[0].id, true, None, &sms, now).await.unwrap());
+        assert!(odop_store::payouts::decide_line(&app.db, lines[0].id, seller_id, true, None, &sms, now).await.unwrap());
         let trial = books_balance(&app).await;
         let paid_out = old_net;
         let final_balance = odop_store::ledger::balance(&app.db, seller_id, Utc::now()).await.unwrap();
