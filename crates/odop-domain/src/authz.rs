@@ -79,6 +79,8 @@ pub enum Action<'a> {
     ManagePayouts,
     /// Read the operator's tax reports (TCS by supplier GSTIN).
     ReadTaxReports,
+    /// Browse the audit log: who changed what, when.
+    ReadAuditLog,
     /// Put listings on the marketplace.
     PublishListings,
     /// Create, edit, pause and delete the listings of `seller`, whose vendor
@@ -159,7 +161,8 @@ pub fn may(actor: &Actor, action: Action<'_>) -> bool {
         | Action::RunEngagement
         | Action::ReviewPayments
         | Action::ManageGstRates
-        | Action::SetCommission => actor.state_admin,
+        | Action::SetCommission
+        | Action::ReadAuditLog => actor.state_admin,
         Action::ManagePayouts | Action::ReadTaxReports => actor.keeps_books(),
         Action::PublishListings => actor.seller.is_some(),
         // A vendor invoices for its sub-vendors, so it may keep their listings.
@@ -323,6 +326,7 @@ mod tests {
             ("review payment exceptions", Action::ReviewPayments, &["state admin"]),
             ("manage GST rates", Action::ManageGstRates, &["state admin"]),
             ("set the commission", Action::SetCommission, &["state admin"]),
+            ("browse the audit log", Action::ReadAuditLog, &["state admin"]),
             (
                 "make and settle payouts",
                 Action::ManagePayouts,

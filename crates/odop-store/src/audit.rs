@@ -133,6 +133,8 @@ pub struct AuditRow {
     pub seq: i64,
     pub at: DateTime<Utc>,
     pub actor: Option<UserId>,
+    /// The actor's name as it is now (none once the account is erased).
+    pub actor_name: Option<String>,
     pub actor_role: String,
     pub action: String,
     pub object_kind: String,
@@ -158,6 +160,7 @@ type RawRow = (
     i64,
     Timestamp,
     Option<i64>,
+    Option<String>,
     String,
     String,
     String,
@@ -173,11 +176,12 @@ pub async fn entries(db: &Db, filter: &AuditFilter, limit: i64) -> Result<Vec<Au
     let (kind, id) = filter.object.clone().unzip();
     let rows: Vec<RawRow> = dispatch!(db, pool => {
         sqlx::query_as(
-            "SELECT seq, at, actor_user_id, actor_role, action, object_kind, object_id, before_state, after_state, note, hash \
-             FROM audit_entries \
-             WHERE ($1 IS NULL OR (object_kind = $1 AND object_id = $2)) AND ($3 IS NULL OR actor_user_id = $3) \
-             AND ($4 IS NULL OR at >= $4) AND ($5 IS NULL OR at < $5) AND ($6 IS NULL OR seq < $6) \
-             ORDER BY seq DESC LIMIT $7",
+            "SELECT a.seq, a.at, a.actor_user_id, u.display_name, a.actor_role, a.action, a.object_kind, a.object_id, \
+             a.before_state, a.after_state, a.note, a.hash \
+             FROM audit_entries a LEFT JOIN users u ON u.id = a.actor_user_id \
+             WHERE ($1 IS NULL OR (a.object_kind = $1 AND a.object_id = $2)) AND ($3 IS NULL OR a.actor_user_id = $3) \
+             AND ($4 IS NULL OR a.at >= $4) AND ($5 IS NULL OR a.at < $5) AND ($6 IS NULL OR a.seq < $6) \
+             ORDER BY a.seq DESC LIMIT $7",
         )
         .bind(kind)
         .bind(id)
@@ -192,18 +196,21 @@ pub async fn entries(db: &Db, filter: &AuditFilter, limit: i64) -> Result<Vec<Au
     Ok(rows
         .into_iter()
         .map(
-            |(seq, at, actor, actor_role, action, object_kind, object_id, before, after, note, hash)| AuditRow {
-                seq,
-                at: at.0,
-                actor: actor.map(UserId),
-                actor_role,
-                action,
-                object_kind,
-                object_id,
-                before,
-                after,
-                note,
-                hash,
+            |(seq, at, actor, actor_name, actor_role, action, object_kind, object_id, before, after, note, hash)| {
+                AuditRow {
+                    seq,
+                    at: at.0,
+                    actor: actor.map(UserId),
+                    actor_name,
+                    actor_role,
+                    action,
+                    object_kind,
+                    object_id,
+                    before,
+                    after,
+                    note,
+                    hash,
+                }
             },
         )
         .collect())

@@ -219,7 +219,11 @@ pub async fn put_line(db: &Db, line: &RateLine, by: UserId, now: DateTime<Utc>) 
     };
     let (before, after) = (previous.map(|bp| format!("{bp} bp")), format!("{rate} bp"));
     let change = crate::audit::Change {
-        action: if previous.is_some() { "gst_rate.corrected" } else { "gst_rate.added" },
+        action: if previous.is_some() {
+            "gst_rate.corrected"
+        } else {
+            "gst_rate.added"
+        },
         object_kind: "gst_rate",
         object_id: object,
         before: before.as_deref(),

@@ -8,9 +8,9 @@ use odop_domain::money::Money;
 use odop_domain::{Locale, UserId};
 
 use crate::StoreError;
+use crate::audit::{self, AuditActor, Change};
 use crate::db::{Db, dispatch};
 use crate::outbox::{self, NewMessage};
-use crate::audit::{self, AuditActor, Change};
 use crate::statements::{Statements, args, write_transaction};
 use crate::time::Timestamp;
 

@@ -69,27 +69,29 @@ pub async fn tcs_month(db: &Db, month: Month) -> Result<Vec<TcsRow>, StoreError>
     let before_cut = tcs_cut_day().pred_opt().expect("a day before");
     Ok(rows
         .into_iter()
-        .map(|(gstin, gross, returned, intra_before, inter_before, intra_after, inter_after)| {
-            let mut tcs = TaxSplit::default();
-            for (net, day, intra) in [
-                (intra_before, before_cut, true),
-                (inter_before, before_cut, false),
-                (intra_after, tcs_cut_day(), true),
-                (inter_after, tcs_cut_day(), false),
-            ] {
-                let part = tcs_on(Money(net), day, intra);
-                tcs.cgst.0 += part.cgst.0;
-                tcs.sgst.0 += part.sgst.0;
-                tcs.igst.0 += part.igst.0;
-            }
-            TcsRow {
-                gstin,
-                gross: Money(gross),
-                returned: Money(returned),
-                net: Money(gross - returned),
-                tcs,
-            }
-        })
+        .map(
+            |(gstin, gross, returned, intra_before, inter_before, intra_after, inter_after)| {
+                let mut tcs = TaxSplit::default();
+                for (net, day, intra) in [
+                    (intra_before, before_cut, true),
+                    (inter_before, before_cut, false),
+                    (intra_after, tcs_cut_day(), true),
+                    (inter_after, tcs_cut_day(), false),
+                ] {
+                    let part = tcs_on(Money(net), day, intra);
+                    tcs.cgst.0 += part.cgst.0;
+                    tcs.sgst.0 += part.sgst.0;
+                    tcs.igst.0 += part.igst.0;
+                }
+                TcsRow {
+                    gstin,
+                    gross: Money(gross),
+                    returned: Money(returned),
+                    net: Money(gross - returned),
+                    tcs,
+                }
+            },
+        )
         .collect())
 }
 

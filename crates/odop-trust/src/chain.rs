@@ -137,7 +137,10 @@ impl std::fmt::Display for Break {
             ),
             Break::Altered { seq } => write!(f, "entry {seq} was altered"),
             Break::DiffersFromCheckpoint { seq } => {
-                write!(f, "entry {seq} differs from the signed checkpoint: the chain was rewritten")
+                write!(
+                    f,
+                    "entry {seq} differs from the signed checkpoint: the chain was rewritten"
+                )
             }
             Break::Truncated { last, signed } => write!(
                 f,
@@ -272,7 +275,9 @@ impl ChainCheck {
     /// intact, the one before it was altered and its hash recomputed;
     /// otherwise it was altered itself.
     fn settle_suspect(&mut self) {
-        if let Some(suspect) = self.suspect.take() {
+        if let Some(suspect) = self.suspect.take()
+            && self.verdict.is_none()
+        {
             self.verdict = Some(Break::Altered {
                 seq: if suspect.content_intact {
                     suspect.seq - 1
@@ -338,10 +343,7 @@ mod tests {
                         note: (seq % 5 == 0).then(|| "सामान ख़त्म".to_owned()),
                     },
                 );
-                head = Head {
-                    seq,
-                    hash: stored.hash,
-                };
+                head = Head { seq, hash: stored.hash };
                 stored
             })
             .collect()
@@ -367,18 +369,18 @@ mod tests {
     #[test]
     fn every_field_is_covered_by_the_hash() {
         let original = chain(1).remove(0);
-        let variants: Vec<Box<dyn Fn(&mut Entry)>> = vec![
-            Box::new(|e| e.seq = 2),
-            Box::new(|e| e.at_ms += 1),
-            Box::new(|e| e.actor = Some(99)),
-            Box::new(|e| e.actor = None),
-            Box::new(|e| e.actor_role = "admin".into()),
-            Box::new(|e| e.action = "sub_order.moved ".into()),
-            Box::new(|e| e.object_kind = "order".into()),
-            Box::new(|e| e.object_id = "102".into()),
-            Box::new(|e| e.before = None),
-            Box::new(|e| e.after = Some("paid".into())),
-            Box::new(|e| e.note = Some(String::new())),
+        let variants: [fn(&mut Entry); 11] = [
+            |e| e.seq = 2,
+            |e| e.at_ms += 1,
+            |e| e.actor = Some(99),
+            |e| e.actor = None,
+            |e| e.actor_role = "admin".into(),
+            |e| e.action = "sub_order.moved ".into(),
+            |e| e.object_kind = "order".into(),
+            |e| e.object_id = "102".into(),
+            |e| e.before = None,
+            |e| e.after = Some("paid".into()),
+            |e| e.note = Some(String::new()),
         ];
         for change in variants {
             let mut entry = original.entry.clone();
@@ -412,8 +414,14 @@ mod tests {
         let mut entries = chain(30);
         entries.remove(7);
         assert_eq!(check(&entries, Vec::new()), Err(Break::Missing { from: 8, to: 8 }));
+        let mut entries = chain(30);
         entries.drain(10..13);
-        assert_eq!(check(&entries[8..], Vec::new()), Err(Break::Missing { from: 1, to: 10 }));
+        assert_eq!(check(&entries, Vec::new()), Err(Break::Missing { from: 11, to: 13 }));
+        // The first ones too.
+        assert_eq!(
+            check(&chain(30)[2..], Vec::new()),
+            Err(Break::Missing { from: 1, to: 2 })
+        );
     }
 
     #[test]
@@ -425,26 +433,41 @@ mod tests {
         entries[4].entry.seq = 5;
         entries[5] = a.clone();
         entries[5].entry.seq = 6;
-        assert_eq!(check(&entries, Vec::new()), Err(Break::Reordered { seq: 5, written_after: 6 }));
+        assert_eq!(
+            check(&entries, Vec::new()),
+            Err(Break::Reordered {
+                seq: 5,
+                written_after: 6
+            })
+        );
         // Their numbers exchanged instead, each row keeping its content: the
         // same is seen, for entries further apart too.
         let renumbered: Vec<StoredEntry> = {
             let mut rows = chain(30);
             let (first, second) = (rows[4].clone(), rows[20].clone());
             rows[4] = StoredEntry {
-                entry: Entry { seq: 5, ..second.entry.clone() },
+                entry: Entry {
+                    seq: 5,
+                    ..second.entry.clone()
+                },
                 ..second
             };
             rows[20] = StoredEntry {
-                entry: Entry { seq: 21, ..first.entry.clone() },
+                entry: Entry {
+                    seq: 21,
+                    ..first.entry.clone()
+                },
                 ..first
             };
             rows
         };
         assert_eq!(
             check(&renumbered, Vec::new()),
-            Err(Break::Reordered { seq: 5, written_after: 21 }),
-            "the fifth entry names the twentieth's hash as its predecessor's"
+            Err(Break::Reordered {
+                seq: 5,
+                written_after: 20
+            }),
+            "the fifth place holds the entry written after the twentieth"
         );
     }
 
@@ -476,7 +499,10 @@ mod tests {
             rewritten.push(relinked);
         }
         assert_eq!(check(&rewritten, Vec::new()).unwrap().seq, 30);
-        assert_eq!(check(&rewritten, vec![signed]), Err(Break::DiffersFromCheckpoint { seq: 20 }));
+        assert_eq!(
+            check(&rewritten, vec![signed]),
+            Err(Break::DiffersFromCheckpoint { seq: 20 })
+        );
         // The last entries removed: the chain is shorter than was signed.
         assert_eq!(
             check(&entries[..15], vec![signed]),

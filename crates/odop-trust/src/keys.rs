@@ -7,8 +7,8 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey};
 use ed25519_dalek::Signer;
+use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -49,7 +49,9 @@ pub struct SigningKey {
 impl std::fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Never the secret.
-        f.debug_struct("SigningKey").field("id", &self.id).finish_non_exhaustive()
+        f.debug_struct("SigningKey")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -198,13 +200,22 @@ mod tests {
         };
         let signature = key.sign(b"checkpoint 41");
         assert_eq!(keys.verify(&key.id().0, b"checkpoint 41", &signature), Ok(()));
-        assert_eq!(keys.verify(&key.id().0, b"checkpoint 42", &signature), Err(KeyError::BadSignature));
-        assert_eq!(keys.verify(&other.id().0, b"checkpoint 41", &signature), Err(KeyError::BadSignature));
+        assert_eq!(
+            keys.verify(&key.id().0, b"checkpoint 42", &signature),
+            Err(KeyError::BadSignature)
+        );
+        assert_eq!(
+            keys.verify(&other.id().0, b"checkpoint 41", &signature),
+            Err(KeyError::BadSignature)
+        );
         assert_eq!(
             keys.verify("0011223344556677", b"checkpoint 41", &signature),
             Err(KeyError::UnknownKey("0011223344556677".into()))
         );
-        assert_eq!(keys.verify(&key.id().0, b"checkpoint 41", "not base64!"), Err(KeyError::BadSignature));
+        assert_eq!(
+            keys.verify(&key.id().0, b"checkpoint 41", "not base64!"),
+            Err(KeyError::BadSignature)
+        );
         let mut flipped = URL_SAFE_NO_PAD.decode(&signature).unwrap();
         flipped[10] ^= 1;
         assert_eq!(
@@ -234,8 +245,14 @@ mod tests {
         let read = SigningKey::from_pem(&pem).unwrap();
         assert_eq!(read.id(), key.id());
         assert_eq!(read.sign(b"x"), key.sign(b"x"), "Ed25519 signs deterministically");
-        assert_eq!(SigningKey::from_pem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n").unwrap_err(), KeyError::Unreadable);
-        assert!(!format!("{key:?}").contains(&pem[28..40]), "Debug never shows the secret");
+        assert_eq!(
+            SigningKey::from_pem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n").unwrap_err(),
+            KeyError::Unreadable
+        );
+        assert!(
+            !format!("{key:?}").contains(&pem[28..40]),
+            "Debug never shows the secret"
+        );
     }
 
     #[test]
@@ -250,6 +267,10 @@ mod tests {
         assert_eq!(published["crv"], "Ed25519");
         assert_eq!(published["use"], "sig");
         assert_eq!(published["kid"], key.id().0);
-        assert_eq!(published["x"].as_str().unwrap().len(), 43, "32 bytes in unpadded base64url");
+        assert_eq!(
+            published["x"].as_str().unwrap().len(),
+            43,
+            "32 bytes in unpadded base64url"
+        );
     }
 }

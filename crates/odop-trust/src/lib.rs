@@ -14,5 +14,9 @@ pub use keys::{KeyError, KeyId, KeyRing, PublishedKey, PublishedKeys, SigningKey
 /// The bytes a checkpoint's signature covers: the chain's head and when it
 /// was signed, as text anyone can rebuild from `/audit/checkpoints`.
 pub fn checkpoint_message(head: Head, signed_at_ms: i64) -> Vec<u8> {
-    format!("odop-audit-checkpoint-v1\nseq {}\nhash {}\nsigned_at_ms {signed_at_ms}\n", head.seq, head.hash).into_bytes()
+    format!(
+        "odop-audit-checkpoint-v1\nseq {}\nhash {}\nsigned_at_ms {signed_at_ms}\n",
+        head.seq, head.hash
+    )
+    .into_bytes()
 }

@@ -320,6 +320,9 @@ mod tests {
         ] {
             ids.push(problem.message_id().to_owned());
         }
+        for kind in crate::pages::audit::OBJECT_KINDS {
+            ids.push(format!("audit-kind-{}", kind.replace('_', "-")));
+        }
         for notice in crate::pages::NOTICES {
             ids.push(format!("notice-{notice}"));
         }

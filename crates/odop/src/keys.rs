@@ -64,7 +64,8 @@ pub fn generate(dir: &Path, now: chrono::DateTime<chrono::Utc>) -> anyhow::Resul
     create_private_dir(dir)?;
     let key = SigningKey::generate();
     let path = dir.join(format!("{}-{}.pem", now.format("%Y%m%dT%H%M%SZ"), key.id()));
-    write_private(&path, key.to_pem().as_bytes()).with_context(|| format!("cannot write the key {}", path.display()))?;
+    write_private(&path, key.to_pem().as_bytes())
+        .with_context(|| format!("cannot write the key {}", path.display()))?;
     Ok((key, path))
 }
 

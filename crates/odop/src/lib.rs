@@ -17,8 +17,8 @@ use std::io::BufRead;
 use std::sync::Arc;
 
 use crate::cli::{
-    AuditCommand, AuditVerifyArgs, BooksCommand, Cli, Command, GenArgs, KeysCommand, RoleArg, SearchEvalArgs, UserCommand,
-    UserCreateArgs,
+    AuditCommand, AuditVerifyArgs, BooksCommand, Cli, Command, GenArgs, KeysCommand, RoleArg, SearchEvalArgs,
+    UserCommand, UserCreateArgs,
 };
 use crate::config::{Database, DatabaseSettings, FileConfig, LogSettings, ServeSettings, SmsConfig};
 
@@ -63,11 +63,18 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 let ring = keys::load(&settings.keys_dir)?;
                 let signing = ring.signing().map(|key| key.id().clone());
                 for key in ring.published().keys {
-                    let role = if Some(&key.kid) == signing.as_ref() { "signs" } else { "published" };
+                    let role = if Some(&key.kid) == signing.as_ref() {
+                        "signs"
+                    } else {
+                        "published"
+                    };
                     println!("{} {role}", key.kid);
                 }
                 if signing.is_none() {
-                    println!("no keys in {}: make one with `odop keys generate`", settings.keys_dir.display());
+                    println!(
+                        "no keys in {}: make one with `odop keys generate`",
+                        settings.keys_dir.display()
+                    );
                 }
                 Ok(())
             }
@@ -112,8 +119,8 @@ async fn verify_audit_log(args: &AuditVerifyArgs, file: &FileConfig) -> anyhow::
     let mut extra = Vec::new();
     if let Some(path) = &args.checkpoints {
         let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-        let kept: KeptCheckpoints =
-            serde_json::from_str(&text).with_context(|| format!("{} is not a saved /audit/checkpoints.json", path.display()))?;
+        let kept: KeptCheckpoints = serde_json::from_str(&text)
+            .with_context(|| format!("{} is not a saved /audit/checkpoints.json", path.display()))?;
         for checkpoint in kept.checkpoints {
             let hash = odop_trust::Hash::from_hex(&checkpoint.hash)
                 .with_context(|| format!("checkpoint {} has no readable hash", checkpoint.seq))?;

@@ -3,6 +3,7 @@
 
 mod account;
 mod admin;
+pub(crate) mod audit;
 mod cards;
 pub(crate) mod cart;
 pub(crate) mod catalogue;
@@ -67,6 +68,7 @@ pub fn router(config: &crate::WebConfig) -> Router<AppState> {
         .merge(admin::router())
         .merge(gst_rates::router())
         .merge(commission::router())
+        .merge(audit::router())
         .merge(search::router())
         .merge(product::router())
         .merge(listings::router())

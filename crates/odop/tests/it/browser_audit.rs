@@ -169,6 +169,14 @@ async fn every_page_fits_a_phone_and_passes_axe_in_both_languages() {
         .trim_start_matches("/admin/polls/")
         .to_owned();
 
+    // A signed checkpoint, whose long fingerprint and signature must wrap
+    // on a phone.
+    let key = odop_trust::SigningKey::generate();
+    odop_store::audit::sign_checkpoint(&app.db, &key, chrono::Utc::now())
+        .await
+        .unwrap()
+        .expect("the log has entries by now");
+
     let order_id = order["id"].as_i64().unwrap();
     let visitors = [
         Visitor {
@@ -194,6 +202,7 @@ async fn every_page_fits_a_phone_and_passes_axe_in_both_languages() {
                 "/search/ranking",
                 "/privacy",
                 "/terms",
+                "/audit/checkpoints",
                 "/no/such/page",
             ]
             .map(str::to_owned)
@@ -248,6 +257,8 @@ async fn every_page_fits_a_phone_and_passes_axe_in_both_languages() {
                 "/admin/reports/tcs",
                 "/admin/gst?hsn=6211",
                 "/admin/commission",
+                "/admin/audit",
+                "/admin/audit?kind=spaceship",
                 "/account/authenticator",
             ]
             .map(str::to_owned)

@@ -110,6 +110,8 @@ fn help_describes_every_command_and_option() {
         "reindex",
         "gen",
         "books",
+        "keys",
+        "audit",
         "--config",
         "--log",
         "ODOP_CONFIG",
@@ -823,4 +825,120 @@ async fn generated_orders_are_whole_and_follow_the_seasons_on_sqlite() {
 #[tokio::test]
 async fn generated_orders_are_whole_and_follow_the_seasons_on_postgres() {
     generated_orders_are_whole_and_follow_the_seasons(Backend::Postgres).await;
+}
+
+/// A state IT cell's round: make a key, let changes happen, sign the log's
+/// head, verify it; then someone edits the database and `odop audit verify`
+/// names the entry and fails.
+#[tokio::test]
+async fn the_audit_log_is_signed_and_verified_on_the_command_line_and_tampering_fails_it() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    assert!(run(odop(dir.path()).arg("migrate")).status.success());
+    assert!(run(odop(dir.path()).arg("seed")).status.success());
+    let unsigned = run(odop(dir.path()).args(["audit", "checkpoint"]));
+    assert!(!unsigned.status.success());
+    assert!(
+        stderr(&unsigned).contains("odop keys generate"),
+        "{}",
+        stderr(&unsigned)
+    );
+
+    let made = run(odop(dir.path()).args(["keys", "generate"]));
+    assert!(made.status.success(), "{}", stderr(&made));
+    let keys: Vec<_> = std::fs::read_dir(dir.path().join("data/keys"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(keys.len(), 1);
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&keys[0]).unwrap().permissions().mode() & 0o777,
+            0o600,
+            "the owner's only"
+        );
+    }
+    let kid = keys[0]
+        .file_stem()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .rsplit('-')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(stdout(&made).contains(&kid), "{}", stdout(&made));
+
+    // Three staff roles granted on the command line: three entries.
+    for (phone, role) in [
+        ("9123456781", "state-admin"),
+        ("9123456782", "finance"),
+        ("9123456783", "outlet-operator"),
+    ] {
+        let mut create = odop(dir.path())
+            .args([
+                "user",
+                "create",
+                "--phone",
+                phone,
+                "--name",
+                "Staff",
+                "--role",
+                role,
+                "--password-stdin",
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        create
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(b"a long staff password\n")
+            .unwrap();
+        let created = create.wait_with_output().unwrap();
+        assert!(created.status.success(), "{}", stderr(&created));
+    }
+    let signed = run(odop(dir.path()).args(["audit", "checkpoint"]));
+    assert!(signed.status.success(), "{}", stderr(&signed));
+    assert!(
+        stdout(&signed).contains("checkpoint at entry 3") && stdout(&signed).contains(&kid),
+        "{}",
+        stdout(&signed)
+    );
+    let verified = run(odop(dir.path()).args(["audit", "verify"]));
+    assert!(verified.status.success(), "{}", stderr(&verified));
+    assert!(stdout(&verified).contains("intact: 3 entries"), "{}", stdout(&verified));
+
+    // A key readable by others is refused, not used.
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&keys[0], std::fs::Permissions::from_mode(0o644)).unwrap();
+        let refused = run(odop(dir.path()).args(["keys", "list"]));
+        assert!(!refused.status.success());
+        assert!(stderr(&refused).contains("chmod 600"), "{}", stderr(&refused));
+        std::fs::set_permissions(&keys[0], std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+
+    // Someone with the database file makes the second grant a different role.
+    let db = odop_store::Db::open_sqlite_file(&dir.path().join("data/odop.db"))
+        .await
+        .unwrap();
+    odop_store::test_support::execute(&db, "DROP TRIGGER audit_entries_immutable").await;
+    odop_store::test_support::execute(
+        &db,
+        "UPDATE audit_entries SET after_state = 'state_admin' WHERE seq = 2",
+    )
+    .await;
+    db.close().await;
+    let tampered = run(odop(dir.path()).args(["audit", "verify"]));
+    assert!(!tampered.status.success());
+    assert!(
+        stderr(&tampered).contains("entry 2 was altered"),
+        "{}",
+        stderr(&tampered)
+    );
 }

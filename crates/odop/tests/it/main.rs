@@ -5,6 +5,7 @@ mod support;
 
 mod accounts;
 mod api;
+mod audit;
 mod books;
 mod browser;
 mod browser_audit;

@@ -132,6 +132,7 @@ impl TestApp {
             payment_hold_minutes: None,
             public_url: None,
             metrics_token: Some(METRICS_TOKEN.to_owned()),
+            keys: std::sync::Arc::new(odop_trust::KeyRing::new(vec![odop_trust::SigningKey::generate()])),
         };
         configure(&mut config);
         let registry = odop_store::registry::load(&db).await.unwrap();
