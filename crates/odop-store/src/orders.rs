@@ -838,8 +838,58 @@ macro_rules! change_of_mind_days {
 pub(crate) const CHANGE_OF_MIND_DAYS: &str = change_of_mind_days!();
 
 /// Moves a sub-order the caller has just read in this transaction; the
-/// update still checks that its status has not changed since.
+/// update still checks that its status has not changed since. The move's
+/// audit entry is its last statement.
 pub(crate) async fn move_from(
+    s: &mut impl Statements,
+    part: SubOrderNow,
+    event: &OrderEvent,
+    party: Party,
+    actor: Option<UserId>,
+    notices: &dyn Notices,
+    now: DateTime<Utc>,
+) -> Result<SubOrderStatus, MoveError> {
+    let next = move_unlogged(s, part, event, party, actor, notices, now).await?;
+    log_move(s, part.id, part.status, next, event, party, actor, now).await?;
+    Ok(next)
+}
+
+/// Appends a sub-order's move to the audit log. A transaction moving
+/// several parts logs them all after its last move, so that it holds the
+/// log's head (which every audited writer waits for) only at its end, and
+/// never while it waits for another part's row.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn log_move(
+    s: &mut impl Statements,
+    sub_order: i64,
+    before: SubOrderStatus,
+    after: SubOrderStatus,
+    event: &OrderEvent,
+    party: Party,
+    actor: Option<UserId>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let action = format!("sub_order.{}", event.code());
+    let note = event.note();
+    let change = Change {
+        action: &action,
+        object_kind: "sub_order",
+        object_id: sub_order.to_string(),
+        before: Some(before.code()),
+        after: Some(after.code()),
+        note: note.as_deref(),
+    };
+    let actor = AuditActor {
+        user: actor,
+        role: party_code(party),
+    };
+    audit::append(s, actor, change, now).await?;
+    Ok(())
+}
+
+/// [`move_from`] without its audit entry, which the caller appends with
+/// [`log_move`].
+pub(crate) async fn move_unlogged(
     s: &mut impl Statements,
     part: SubOrderNow,
     event: &OrderEvent,
@@ -938,21 +988,6 @@ pub(crate) async fn move_from(
         messages.extend(buyer_notice(order, next, event.note(), phone, notices));
     }
     outbox::enqueue_all(s, &messages, now).await?;
-    let action = format!("sub_order.{}", event.code());
-    let note = event.note();
-    let change = Change {
-        action: &action,
-        object_kind: "sub_order",
-        object_id: sub_order.to_string(),
-        before: Some(current.code()),
-        after: Some(next.code()),
-        note: note.as_deref(),
-    };
-    let actor = AuditActor {
-        user: actor,
-        role: party_code(party),
-    };
-    audit::append(s, actor, change, now).await?;
     Ok(next)
 }
 

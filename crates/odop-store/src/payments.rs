@@ -14,7 +14,8 @@ use crate::StoreError;
 use crate::audit::{self, AuditActor, Change};
 use crate::db::{Db, dispatch, dispatch_write};
 use crate::orders::{
-    Notices, SubOrderNow, accept_deadline, move_from, notify_buyer, notify_sellers, record_event, take_stock,
+    Notices, SubOrderNow, accept_deadline, log_move, move_unlogged, notify_buyer, notify_sellers, record_event,
+    take_stock,
 };
 use crate::statements::{Statements, args, execute_alone, write_transaction};
 use crate::time::Timestamp;
@@ -380,6 +381,7 @@ async fn captured(
         )
         .await?;
     if parts.iter().any(|p| p.1 == "awaiting_payment") {
+        let mut paid = Vec::new();
         for (id, status, total, delivery, since) in &parts {
             if status == "awaiting_payment" {
                 let part = SubOrderNow {
@@ -394,7 +396,7 @@ async fn captured(
                         change_of_mind_days: None,
                     },
                 };
-                move_from(
+                let next = move_unlogged(
                     s,
                     part,
                     &OrderEvent::PaymentSucceeded,
@@ -405,10 +407,25 @@ async fn captured(
                 )
                 .await
                 .map_err(|e| StoreError::Corrupt(format!("paying sub-order {id}: {e}")))?;
+                paid.push((*id, next));
             } else {
                 // The buyer cancelled this part before paying for all.
                 refund_undelivered(s, order, *id, *total, "cancelled-before-payment", now).await?;
             }
+        }
+        for (id, next) in paid {
+            let event = OrderEvent::PaymentSucceeded;
+            log_move(
+                s,
+                id,
+                SubOrderStatus::AwaitingPayment,
+                next,
+                &event,
+                Party::Platform,
+                None,
+                now,
+            )
+            .await?;
         }
         return Ok(NewsOutcome::Applied);
     }
@@ -441,6 +458,9 @@ async fn captured(
             )
             .await?;
             notify_sellers(s, *id, notices, now).await?;
+        }
+        notify_buyer(s, order, SubOrderStatus::Placed, None, notices, now).await?;
+        for id in &ids {
             let change = Change {
                 action: "sub_order.payment",
                 object_kind: "sub_order",
@@ -451,7 +471,6 @@ async fn captured(
             };
             audit::append(s, AuditActor::system("gateway"), change, now).await?;
         }
-        notify_buyer(s, order, SubOrderStatus::Placed, None, notices, now).await?;
         return Ok(NewsOutcome::Applied);
     }
     give_back(s, &attempt, news, PaymentException::PaidAfterHold, true, now).await?;
