@@ -4,11 +4,11 @@
 //! each owed back in full on its own.
 
 use chrono::{DateTime, Utc};
-use odop_domain::OrderId;
 use odop_domain::ledger::MoneyEvent;
 use odop_domain::money::Money;
 use odop_domain::orders::{OrderEvent, Party, ReturnTerms, SubOrderStatus};
 use odop_domain::payments::{self as rules, Capture, PaymentException};
+use odop_domain::{OrderId, UserId};
 
 use crate::StoreError;
 use crate::audit::{self, AuditActor, Change};
@@ -792,22 +792,32 @@ pub async fn unanswered_refunds(
 pub async fn release_refund(
     db: &Db,
     refund: i64,
+    by: UserId,
     claimed_before: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let released = dispatch_write!(db, pool => {
-        sqlx::query(
-            "UPDATE refunds SET claimed_at = NULL, updated_at = $2 \
-             WHERE id = $1 AND status = 'pending' AND claimed_at < $3",
-        )
-        .bind(refund)
-        .bind(Timestamp(now))
-        .bind(Timestamp(claimed_before))
-        .execute(pool)
-        .await?
-        .rows_affected()
-    });
-    Ok(released == 1)
+    write_transaction!(db, s => {
+        let released = s
+            .execute(
+                "UPDATE refunds SET claimed_at = NULL, updated_at = $2 \
+                 WHERE id = $1 AND status = 'pending' AND claimed_at < $3",
+                args![refund, Timestamp(now), Timestamp(claimed_before)],
+            )
+            .await?;
+        if released == 1 {
+            // Money may leave twice if the admin was wrong: who decided it is kept.
+            let change = Change {
+                action: "refund.released",
+                object_kind: "refund",
+                object_id: refund.to_string(),
+                before: Some("sent-without-answer"),
+                after: Some("pending"),
+                note: None,
+            };
+            audit::append(&mut s, AuditActor::user(by, "admin"), change, now).await?;
+        }
+        Ok::<_, StoreError>(released == 1)
+    })
 }
 
 /// A payment exception, as the admins' list shows it.

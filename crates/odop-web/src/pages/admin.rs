@@ -325,7 +325,7 @@ async fn release_refund(
     let id: i64 = id.parse().map_err(|_| AppError::NotFound(NotFound::Object))?;
     let now = Utc::now();
     let due = now - chrono::Duration::minutes(REFUND_ANSWER_WAIT_MINUTES);
-    let notice = if odop_store::payments::release_refund(state.db(), id, due, now).await? {
+    let notice = if odop_store::payments::release_refund(state.db(), id, me.user.id, due, now).await? {
         crate::payments::send_refunds(&state).await?;
         "refund-released"
     } else {

@@ -529,5 +529,15 @@ async fn a_refund_whose_answer_is_lost_is_never_sent_twice_and_only_its_own_even
         );
         assert_eq!(asked.load(Ordering::SeqCst), 3);
         assert!(captures.iter().all(|c| c.starts_with("pay_")), "{captures:?}");
+        // The admin's decision is in the audit log, once, with who made it.
+        let filter = odop_store::audit::AuditFilter {
+            object: Some(("refund".into(), left[0].id.to_string())),
+            ..Default::default()
+        };
+        let logged = odop_store::audit::entries(&app.db, &filter, 10).await.unwrap();
+        let released: Vec<_> = logged.iter().filter(|e| e.action == "refund.released").collect();
+        assert_eq!(released.len(), 1, "{logged:?}");
+        assert_eq!(released[0].actor_role, "admin");
+        assert!(released[0].actor.is_some());
     }
 }
