@@ -75,11 +75,16 @@ impl SigningKey {
             .map_err(|_| KeyError::Unreadable)
     }
 
-    /// The key as a PKCS#8 PEM document (`-----BEGIN PRIVATE KEY-----`),
-    /// which OpenSSL reads too.
+    /// The key as a PKCS#8 PEM document (`-----BEGIN PRIVATE KEY-----`).
+    /// Written as version 1, the private key alone, as OpenSSL writes it:
+    /// OpenSSL 3.0 refuses the version 2 document that also carries the
+    /// public key, and the public key follows from the private one anyway.
     pub fn to_pem(&self) -> String {
-        self.key
-            .to_pkcs8_pem(ed25519_dalek::pkcs8::spki::der::pem::LineEnding::LF)
+        let pair = ed25519_dalek::pkcs8::KeypairBytes {
+            secret_key: self.key.to_bytes(),
+            public_key: None,
+        };
+        pair.to_pkcs8_pem(ed25519_dalek::pkcs8::spki::der::pem::LineEnding::LF)
             .expect("an Ed25519 key encodes")
             .to_string()
     }
