@@ -870,7 +870,13 @@ pub(crate) async fn log_move(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let action = format!("sub_order.{}", event.code());
-    let note = event.note();
+    // A return is logged with its reason, never the buyer's own words: the
+    // log is kept for good, and what a buyer typed may name a person, which
+    // erasing their account must be able to remove.
+    let note = match event {
+        OrderEvent::RequestReturn { reason, .. } => Some(reason.code().to_owned()),
+        _ => event.note(),
+    };
     let change = Change {
         action: &action,
         object_kind: "sub_order",

@@ -552,6 +552,12 @@ on_both_backends! {
         assert!(page.contains("cracked") && !page.contains("<b>cracked"), "the buyer's note is shown escaped: {page}");
         assert!(!page.contains(&return_path), "asked once");
         assert_eq!(buyer.post(&return_path, &[("reason", "damaged")]).await.status(), 409);
+        // The audit log keeps the reason, never the buyer's own words.
+        let filter = odop_store::audit::AuditFilter { object: Some(("sub_order".into(), part.to_string())), ..Default::default() };
+        let logged = odop_store::audit::entries(&app.db, &filter, 20).await.unwrap();
+        let asked = logged.iter().find(|e| e.action == "sub_order.request-return").unwrap_or_else(|| panic!("{logged:?}"));
+        assert_eq!((asked.before.as_deref(), asked.after.as_deref(), asked.note.as_deref()), (Some("delivered"), Some("return_requested"), Some("damaged")));
+        assert!(logged.iter().all(|e| !e.note.as_deref().unwrap_or_default().contains("cracked")), "{logged:?}");
         let told = messages_to(&app, SELLER, "order").await;
         assert!(told.iter().any(|m| m.contains("return asked for") && m.contains(&format!("{part}")) && m.contains("Arrived damaged")), "the seller is told: {told:?}");
 
